@@ -1,0 +1,56 @@
+# ruralmap — two commands: `make demo` and `make test`. Both install missing system packages first.
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libproj-dev zlib1g-dev
+TEST_DEPS  := gdal-bin python3
+BIN        := .build/debug/ruralmapd
+DEMO       := $(BIN) --config Config/demo.toml
+
+.PHONY: all deps test-deps build demo test release install clean
+
+all: build
+
+# Installs what is missing with apt-get (as root, or through sudo), else says what to install.
+define install_missing
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "error: missing system packages:$$missing — install them with: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(BUILD_DEPS))
+
+test-deps:
+	$(call install_missing,$(BUILD_DEPS) $(TEST_DEPS))
+
+build: deps
+	$(SWIFT) build
+
+# The main job on the embedded fictional territory, in a fresh store under var/demo.
+demo: build
+	rm -rf var/demo
+	$(DEMO) run
+	@echo; echo "== Top candidates =="; $(DEMO) candidates --limit 5
+	@echo; echo "== One commune's card =="; $(DEMO) commune 99002
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/ruralmapd $(DESTDIR)$(PREFIX)/share/ruralmapd
+	install -m 0755 .build/release/ruralmapd $(DESTDIR)$(PREFIX)/bin/ruralmapd
+	install -m 0644 data/categories.csv $(DESTDIR)$(PREFIX)/share/ruralmapd/categories.csv
+	# Never overwrite an operator's config.
+	[ -e $(DESTDIR)/etc/ruralmapd/ruralmapd.toml ] || install -m 0644 Config/ruralmapd.toml $(DESTDIR)/etc/ruralmapd/ruralmapd.toml
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ruralmap",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ruralmapd", targets: ["ruralmapd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System C libraries, one module map each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Typed, non-variadic wrappers around curl_easy_setopt / getinfo (Swift cannot call variadics).
+        .target(name: "CurlShim", dependencies: ["CCurl"]),
+
+        .target(name: "Formats", dependencies: ["CZlib"]),
+        .target(name: "Fetching", dependencies: [
+            "CurlShim", "CCurl",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Geo", dependencies: ["CProj"]),
+        .target(name: "Territory"),
+        .target(name: "Sources", dependencies: ["Formats", "Geo", "Territory"], resources: []),
+        .target(name: "Store", dependencies: [
+            "Territory", "Geo",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Analysis", dependencies: ["Store", "Geo", "Territory"]),
+        .target(name: "Export", dependencies: ["Store", "Formats"]),
+        .target(name: "Pipeline", dependencies: [
+            "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ruralmapd", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "RuralmapTests", dependencies: [
+            "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

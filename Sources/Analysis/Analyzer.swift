@@ -1,0 +1,263 @@
+import Foundation
+import Geo
+import Store
+
+/// Computes loss flags, access distances, catchments and candidate scores for every commune.
+///
+/// Sources combine per category: BPE counts per vintage, Sirene establishments (present in year Y
+/// if opened before 1 January Y and not closed by then), OSM objects (today only). A commune absent
+/// from a count file for a vintage is `unknown` there, never `lost`.
+public struct Analyzer: Sendable {
+    public let settings: AnalysisSettings
+
+    /// Categories whose absence counts as a missing everyday service in the score.
+    public static let everyday = ["cafe_bar", "restaurant", "grocery", "bakery", "post", "pharmacy", "doctor"]
+    /// Categories whose distance enters the score.
+    public static let distanceCategories = ["cafe_bar", "grocery", "bakery", "post"]
+    static let meetingPlaces = ["cafe_bar", "restaurant"]
+    /// Post kinds, by level of service.
+    static let kindLevel = ["office": 3, "agency": 2, "relay": 1]
+
+    public init(settings: AnalysisSettings) { self.settings = settings }
+
+    /// The result of one analysis.
+    public struct Result: Sendable {
+        public var flags: [FlagRecord]
+        public var access: [AccessRecord]
+        public var candidates: [ScoredCommune]
+        public var vintageFrom: Int?
+        public var vintageTo: Int?
+        public var lostMeetingPlace: Set<String>
+    }
+
+    /// One source's view of one vintage.
+    struct Snapshot {
+        /// Snapshots of one series (all BPE vintages; one Sirene source; one OSM source) describe the
+        /// same kind of evidence over time: the latest of each series makes up "today".
+        var series: String
+        var source: String
+        var vintage: Int
+        var categories: Set<String>
+        /// nil: the source covers every commune (Sirene, OSM).
+        var covered: Set<String>?
+        /// commune → category → (count, best kind level)
+        var presence: [String: [String: (count: Int, level: Int)]]
+    }
+
+    public func analyze(_ input: AnalysisInputs) -> Result {
+        let snapshots = buildSnapshots(input)
+        let allVintages = Set(snapshots.map(\.vintage))
+        let from = settings.vintageFrom ?? allVintages.min()
+        let to = settings.vintageTo ?? allVintages.max()
+        var flags: [FlagRecord] = []
+        var presentToday: [String: [String: Bool]] = [:] // category → commune → present at latest (known only)
+        var latestVintage: [String: Int] = [:]
+        var nowSources: [String: Set<String>] = [:] // category → "source|vintage" making up today
+        for category in input.categories {
+            let relevant = snapshots.filter { s in
+                s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
+            }
+            var seriesLatest: [String: Int] = [:]
+            for s in relevant { seriesLatest[s.series] = max(seriesLatest[s.series] ?? Int.min, s.vintage) }
+            let now = relevant.filter { $0.vintage == seriesLatest[$0.series] }
+            let before = relevant.filter { $0.vintage != seriesLatest[$0.series] }
+            latestVintage[category] = relevant.map(\.vintage).max()
+            nowSources[category] = Set(now.map { "\($0.source)|\($0.vintage)" })
+            var today: [String: Bool] = [:]
+            for commune in input.communes {
+                let flag = flagFor(commune.code, category: category, now: now, before: before)
+                flags.append(flag.record)
+                if let p = flag.presentLatest { today[commune.code] = p }
+            }
+            presentToday[category] = today
+        }
+        var lostMeeting = Set<String>()
+        let flagIndex = Dictionary(grouping: flags) { $0.commune }
+        for (commune, list) in flagIndex {
+            let meeting = list.filter { Self.meetingPlaces.contains($0.category) }
+            let hadOne = meeting.contains { $0.flag == "lost" }
+            let noneNow = meeting.allSatisfy { $0.flag == "lost" || $0.flag == "never" }
+            if hadOne && noneNow { lostMeeting.insert(commune) }
+        }
+        let access = accessFor(input, presentToday: presentToday, nowSources: nowSources)
+        let candidates = score(input, flags: flagIndex, access: access, snapshots: snapshots, latest: latestVintage)
+        return Result(flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to, lostMeetingPlace: lostMeeting)
+    }
+
+    // MARK: - Snapshots
+
+    private func buildSnapshots(_ input: AnalysisInputs) -> [Snapshot] {
+        var snapshots: [Snapshot] = []
+        let countsByKey = Dictionary(grouping: input.counts) { "\($0.source)|\($0.vintage)" }
+        for (key, source) in input.countSources {
+            var presence: [String: [String: (Int, Int)]] = [:]
+            for fact in countsByKey[key] ?? [] where fact.count > 0 {
+                let level = fact.kind.flatMap { Self.kindLevel[$0] } ?? 0
+                let old = presence[fact.commune]?[fact.category] ?? (0, 0)
+                presence[fact.commune, default: [:]][fact.category] = (old.0 + fact.count, max(old.1, level))
+            }
+            snapshots.append(Snapshot(series: source.kind, source: source.source, vintage: source.vintage, categories: input.coverage[key] ?? [],
+                                      covered: input.countCoverage[key] ?? [], presence: presence))
+        }
+        let countVintages = Set(input.countSources.values.map(\.vintage))
+        let siteSources = Dictionary(grouping: input.sites.filter { $0.sourceKind != "bpe" }) { $0.source }
+        for (source, sites) in siteSources {
+            guard let kind = sites.first?.sourceKind, let own = sites.first?.vintage else { continue }
+            // A site file covers the categories it holds at least one site of: an Overpass query for
+            // cafés says nothing about schools.
+            let categories = Set(sites.map(\.category)).intersection(input.coverage[kind] ?? [])
+            // Sirene's dates give its history back to each vintage the counts have; OSM is today only.
+            let vintages = kind == "sirene" ? countVintages.filter { $0 < own }.union([own]) : [own]
+            for v in vintages {
+                let day = String(format: "%04d-01-01", v)
+                var presence: [String: [String: (Int, Int)]] = [:]
+                for s in sites {
+                    guard let commune = s.commune else { continue }
+                    let present = v == own ? s.active
+                        : (s.opened.map { $0 <= day } ?? true) && (s.active || (s.closed.map { $0 > day } ?? false))
+                    guard present else { continue }
+                    let level = s.kind.flatMap { Self.kindLevel[$0] } ?? 0
+                    let old = presence[commune]?[s.category] ?? (0, 0)
+                    presence[commune, default: [:]][s.category] = (old.0 + 1, max(old.1, level))
+                }
+                snapshots.append(Snapshot(series: source, source: source, vintage: v, categories: categories, covered: nil, presence: presence))
+            }
+        }
+        return snapshots.sorted { ($0.vintage, $0.source) < ($1.vintage, $1.source) }
+    }
+
+    // MARK: - Flags
+
+    /// Compares "before" (every earlier snapshot, by vintage) with "now" (the latest snapshot of
+    /// each series, combined: present if any says so).
+    private func flagFor(_ commune: String, category: String, now: [Snapshot], before: [Snapshot])
+        -> (record: FlagRecord, presentLatest: Bool?) {
+        var usedSources = Set<String>()
+        func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: Int, views: [(String, Int)]) {
+            let covering = snapshots.filter { $0.covered?.contains(commune) ?? true }
+            guard !covering.isEmpty else { return (nil, 0, []) }
+            var views: [(String, Int)] = [], level = 0
+            for s in covering {
+                let p = s.presence[commune]?[category]
+                views.append((s.source, p?.count ?? 0))
+                level = max(level, p?.level ?? 0)
+                usedSources.insert(s.source)
+            }
+            return (views.contains { $0.1 > 0 }, level, views)
+        }
+        let earlier = Set(before.map(\.vintage)).sorted().map { v in state(before.filter { $0.vintage == v }) }
+        let latest = state(now)
+        var disagreement: String?
+        if latest.views.count > 1, Set(latest.views.map { $0.1 > 0 }).count > 1 {
+            disagreement = latest.views.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        }
+        let vintages = (now + before).map(\.vintage)
+        let sources = usedSources.isEmpty ? nil : usedSources.sorted().joined(separator: ",")
+        func record(_ flag: String) -> FlagRecord {
+            FlagRecord(commune: commune, category: category, flag: flag, from: vintages.min(), to: vintages.max(), sources: sources,
+                       disagreement: disagreement)
+        }
+        guard let presentNow = latest.present else { return (record("unknown"), nil) }
+        if presentNow {
+            if let firstKnown = earlier.first(where: { $0.present != nil }), firstKnown.present == false { return (record("gained"), true) }
+            if let best = earlier.compactMap({ $0.present == true ? $0.level : nil }).max(), latest.level > 0, latest.level < best {
+                return (record("downgraded"), true)
+            }
+            return (record("kept"), true)
+        }
+        if earlier.contains(where: { $0.present == true }) { return (record("lost"), false) }
+        if earlier.contains(where: { $0.present == nil }) { return (record("unknown"), false) }
+        return (record("never"), false)
+    }
+
+    // MARK: - Access
+
+    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<String>]) -> [AccessRecord] {
+        let centroids = Dictionary(uniqueKeysWithValues: input.communes.compactMap { c -> (String, Coordinate)? in
+            guard let lat = c.lat, let lon = c.lon else { return nil }
+            return (c.code, Coordinate(lat: lat, lon: lon))
+        })
+        let population = Dictionary(uniqueKeysWithValues: input.communes.map { ($0.code, $0.population ?? 0) })
+        let communeIndex = SpatialIndex(centroids.map { ($0.value, $0.key) })
+        // Neighbours within R km are the same for every category: find them once.
+        var neighbours: [String: [String]] = [:]
+        for (code, position) in centroids {
+            neighbours[code] = communeIndex.within(settings.radiusKm, of: position).map(\.0.payload)
+        }
+        var out: [AccessRecord] = []
+        for category in input.categories {
+            guard let current = nowSources[category], !current.isEmpty else {
+                out += input.communes.map { AccessRecord(commune: $0.code, category: category, nearestKm: nil, catchmentWithout: nil) }
+                continue
+            }
+            let today = presentToday[category] ?? [:]
+            var index = SpatialIndex<Bool>()
+            for s in input.sites where s.category == category && s.usable && current.contains("\(s.source)|\(s.vintage)") && (s.sourceKind == "bpe" || s.active) {
+                if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
+            }
+            // Count-only sources: the commune's centroid stands for its facilities.
+            for (code, present) in today where present { if let c = centroids[code] { index.insert(c, true) } }
+            for commune in input.communes {
+                var nearest: Double?
+                if today[commune.code] == true { nearest = 0 }
+                else if let c = centroids[commune.code] { nearest = index.nearest(to: c, maxKm: 200)?.1 }
+                let catchment = neighbours[commune.code].map { list in
+                    list.reduce(0) { $0 + (today[$1] == false ? population[$1] ?? 0 : 0) }
+                }
+                out.append(AccessRecord(commune: commune.code, category: category, nearestKm: nearest.map { ($0 * 100).rounded() / 100 },
+                                        catchmentWithout: catchment))
+            }
+        }
+        return out
+    }
+
+    // MARK: - Score
+
+    private func score(_ input: AnalysisInputs, flags: [String: [FlagRecord]], access: [AccessRecord], snapshots: [Snapshot],
+                       latest: [String: Int]) -> [ScoredCommune] {
+        let accessIndex = Dictionary(grouping: access) { $0.commune }
+        let newest = latest.values.max() ?? 0
+        var scored: [ScoredCommune] = []
+        let w = settings.weights
+        var cafeLatest: [String: Int] = [:]
+        for s in snapshots where s.categories.contains("cafe_bar") { cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage) }
+        let cafeSnapshots = snapshots.filter { $0.categories.contains("cafe_bar") && $0.vintage == cafeLatest[$0.series] }
+        for commune in input.communes {
+            guard let population = commune.population, population < settings.maxPopulation else { continue }
+            let activeCafes = cafeSnapshots.map { $0.presence[commune.code]?["cafe_bar"]?.count ?? 0 }.max() ?? 0
+            guard activeCafes <= settings.maxCafes else { continue }
+            let f = Dictionary((flags[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+            let a = Dictionary((accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+            var terms: [ScoreTerm] = []
+            func add(_ key: String, _ normalised: Double, _ detail: String) {
+                terms.append(ScoreTerm(term: key, value: ((w[key] * normalised) * 100).rounded() / 100, detail: detail))
+            }
+            let everyday = Self.everyday.filter { f[$0] != nil }
+            let missing = everyday.filter { ["lost", "never"].contains(f[$0]!.flag) }
+            add("missing", everyday.isEmpty ? 0 : Double(missing.count) / Double(everyday.count),
+                missing.isEmpty ? "no everyday service missing" : "missing today: " + missing.joined(separator: ", "))
+            let lost = everyday.filter { ["lost", "downgraded"].contains(f[$0]!.flag) }
+            // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
+            let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
+            add("lost", everyday.isEmpty ? 0 : min(1, recency / Double(everyday.count) * 2),
+                lost.isEmpty ? "no loss" : "lost: " + lost.map { "\($0) (\(f[$0]!.from.map(String.init) ?? "?")→\(f[$0]!.to.map(String.init) ?? "?"))" }.joined(separator: ", "))
+            let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { (c, $0) } }
+            let meanDistance = distances.isEmpty ? 0 : distances.map { min($0.1, 20) / 20 }.reduce(0, +) / Double(distances.count)
+            add("distance", meanDistance, distances.isEmpty ? "no distance known"
+                : distances.map { String(format: "%@ %.1f km", $0.0, $0.1) }.joined(separator: ", "))
+            let band: Double
+            if population >= settings.bandLow && population <= settings.bandHigh { band = 1 }
+            else if population < settings.bandLow { band = Double(population) / Double(max(settings.bandLow, 1)) }
+            else { band = max(0, 1 - Double(population - settings.bandHigh) / Double(max(settings.maxPopulation - settings.bandHigh, 1))) }
+            add("band", band, "population \(population) (best \(settings.bandLow)–\(settings.bandHigh))")
+            let around = a["cafe_bar"]?.catchmentWithout ?? 0
+            add("catchment", min(1, Double(around) / 5000),
+                "\(around) inhabitants within \(Int(settings.radiusKm)) km live in communes without a café")
+            let school = f["school"].map { ["kept", "gained", "downgraded"].contains($0.flag) } ?? false
+            add("school", school ? 1 : 0, school ? "a school is still open" : "no school open")
+            let total = (terms.map(\.value).reduce(0, +) * 100).rounded() / 100
+            scored.append(ScoredCommune(commune: commune.code, score: total, breakdown: terms))
+        }
+        return scored.sorted { ($0.score, $1.commune) > ($1.score, $0.commune) }
+    }
+}

@@ -1,0 +1,36 @@
+import Formats
+import Geo
+import Sources
+
+/// Finds the commune a point lies in: by point-in-polygon where contours are loaded, else the
+/// commune with the nearest centroid. Says which method it used.
+struct CommuneLocator: Sendable {
+    private let shapes: [(commune: String, shape: MultiPolygon, min: Coordinate, max: Coordinate)]
+    private let grid: SpatialIndex<Int>
+    private let centroids: SpatialIndex<String>
+
+    init(contours: [(commune: String, geometry: String)], centroids: [(commune: String, position: Coordinate)]) {
+        var shapes: [(String, MultiPolygon, Coordinate, Coordinate)] = []
+        var grid = SpatialIndex<Int>()
+        for c in contours {
+            guard let value = try? JSONStreamReader(source: MemoryByteSource(c.geometry)).readDocument(),
+                  let shape = try? ContoursAdapter.shape(value) else { continue }
+            let b = shape.bounds
+            grid.insert(Coordinate(lat: (b.min.lat + b.max.lat) / 2, lon: (b.min.lon + b.max.lon) / 2), shapes.count)
+            shapes.append((c.commune, shape, b.min, b.max))
+        }
+        self.shapes = shapes
+        self.grid = grid
+        self.centroids = SpatialIndex(centroids.map { ($0.position, $0.commune) })
+    }
+
+    func locate(_ p: Coordinate) -> (commune: String, method: String)? {
+        // Communes are < 30 km across: shapes whose box centre is within 40 km are the only candidates.
+        for (entry, _) in grid.within(40, of: p).sorted(by: { $0.1 < $1.1 }) {
+            let s = shapes[entry.payload]
+            guard p.lat >= s.min.lat, p.lat <= s.max.lat, p.lon >= s.min.lon, p.lon <= s.max.lon else { continue }
+            if s.shape.contains(p) { return (s.commune, "contour") }
+        }
+        return centroids.nearest(to: p, maxKm: 50).map { ($0.0.payload, "nearest-centroid") }
+    }
+}

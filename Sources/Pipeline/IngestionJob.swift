@@ -1,0 +1,203 @@
+import Fetching
+import Formats
+import Foundation
+import Logging
+import Sources
+import Store
+import Territory
+
+/// What happened to one source in a job.
+public struct SourceReport: Sendable {
+    public var name: String
+    public var kind: SourceKind
+    public var outcome: RunOutcome.Outcome
+    public var rowsRead: Int
+    public var rowsLoaded: Int
+    public var rowsRejected: Int
+    public var unmapped: [UnmappedCode]
+    public var error: String?
+    public var seconds: Double
+}
+
+/// Downloads and loads sources: fetch (conditional), parse, translate, swap in one transaction.
+///
+/// Sources run one at a time in dependency order (geography first). When the geography changes,
+/// the sources placed on it are re-read from the archive so that every code is translated anew.
+public struct IngestionJob: Sendable {
+    public let config: Config
+    public let store: Store
+    public let logger: Logger
+
+    public init(config: Config, store: Store, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.logger = logger
+    }
+
+    private var fetcher: Fetcher {
+        Fetcher(cacheDirectory: config.cacheDirectory, archive: DownloadArchive(directory: config.archiveDirectory),
+                options: config.fetch, logger: logger)
+    }
+
+    /// Ingests `names` (all sources when empty). `force` re-parses unchanged files.
+    /// - Throws: ``ConfigError`` for an unknown source name; per-source failures are reported, not thrown.
+    public func run(sources names: [String] = [], force: Bool = false) async throws -> [SourceReport] {
+        for name in names where !config.sources.contains(where: { $0.name == name }) {
+            throw ConfigError(line: nil, "unknown source \(name) (configured: \(config.sources.map(\.name).joined(separator: ", ")))", file: config.path)
+        }
+        let mapping = try CategoryMapping(path: config.categoriesPath)
+        try await store.writeCategoryMapping(mapping.rules.map {
+            CategoryCode(sourceKind: $0.source, code: $0.code, category: $0.category, kind: $0.kind, from: $0.from, to: $0.to, label: $0.label)
+        })
+        let selected = config.sources.filter { names.isEmpty || names.contains($0.name) }.sorted { $0.kind.order < $1.kind.order }
+        var reports: [SourceReport] = []
+        var geographyChanged = false
+        var placesChanged = false
+        for source in selected {
+            try Task.checkCancellation()
+            let reread = (geographyChanged && !source.kind.isReference) || (placesChanged && source.kind == .osm)
+            let report = await ingest(source, force: force || reread, mapping: mapping)
+            if report.outcome == .loaded {
+                if source.kind.isReference { geographyChanged = true }
+                if source.kind == .contours || source.kind == .centroids { placesChanged = true }
+            }
+            reports.append(report)
+        }
+        let kept = try await store.loadedHashes()
+        let pruned = DownloadArchive(directory: config.archiveDirectory).prune(olderThanDays: config.archiveRetentionDays, keep: kept)
+        if pruned > 0 { logger.info("archive pruned", metadata: ["files": "\(pruned)"]) }
+        return reports
+    }
+
+    private func ingest(_ source: SourceConfig, force: Bool, mapping: CategoryMapping) async -> SourceReport {
+        let started = Date()
+        logger.info("ingest start", metadata: ["source": "\(source.name)", "kind": "\(source.kind.rawValue)", "url": "\(source.url)"])
+        var report = SourceReport(name: source.name, kind: source.kind, outcome: .failed, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0,
+                                  unmapped: [], error: nil, seconds: 0)
+        var runID: Int64?
+        var outcome = RunOutcome(outcome: .failed)
+        do {
+            runID = try await store.beginRun(source: source.name, kind: source.kind.rawValue, url: source.url, vintage: source.vintage)
+            let loaded = try await store.loadedState(source: source.name)
+            let archive = DownloadArchive(directory: config.archiveDirectory)
+            let validators = (!force && loaded?.url == source.url) ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
+            let file: DownloadedFile
+            switch try await fetcher.fetch(source.url, validators: validators, label: source.name) {
+            case .notModified(let status):
+                guard let loaded, archive.contains(loaded.sha256) else {
+                    throw SourceError(source: source.name, "server answered 304 but no earlier copy is archived; retry with --force")
+                }
+                outcome = RunOutcome(outcome: .unchanged)
+                outcome.httpStatus = status
+                outcome.sha256 = loaded.sha256
+                outcome.etag = loaded.etag
+                outcome.lastModified = loaded.lastModified
+                if !force {
+                    try await store.finishRun(runID!, outcome)
+                    return finished(report: &report, outcome, started: started)
+                }
+                file = DownloadedFile(path: archive.path(for: loaded.sha256), sha256: loaded.sha256, bytes: 0, httpStatus: status,
+                                      validators: Validators(etag: loaded.etag, lastModified: loaded.lastModified), attempts: 1)
+            case .downloaded(let downloaded):
+                file = downloaded
+                outcome.httpStatus = file.httpStatus
+                outcome.sha256 = file.sha256
+                outcome.bytes = file.bytes
+                outcome.etag = file.validators.etag
+                outcome.lastModified = file.validators.lastModified
+                if !force, let loaded, loaded.sha256 == file.sha256 {
+                    outcome.outcome = .unchanged
+                    try await store.finishRun(runID!, outcome)
+                    return finished(report: &report, outcome, started: started)
+                }
+            }
+            outcome = try await load(source, file: file, runID: runID!, mapping: mapping, base: outcome)
+        } catch {
+            outcome.outcome = .failed
+            outcome.error = "\(error)"
+            if let runID { try? await store.finishRun(runID, outcome) }
+        }
+        return finished(report: &report, outcome, started: started)
+    }
+
+    private func finished(report: inout SourceReport, _ outcome: RunOutcome, started: Date) -> SourceReport {
+        report.outcome = outcome.outcome
+        report.rowsRead = outcome.rowsRead
+        report.rowsLoaded = outcome.rowsLoaded
+        report.rowsRejected = outcome.rowsRejected
+        report.unmapped = outcome.unmapped
+        report.error = outcome.error
+        report.seconds = Date().timeIntervalSince(started)
+        var metadata: Logger.Metadata = [
+            "source": "\(report.name)", "outcome": "\(report.outcome.rawValue)", "rows_read": "\(report.rowsRead)",
+            "rows_loaded": "\(report.rowsLoaded)", "rows_rejected": "\(report.rowsRejected)",
+            "seconds": "\(String(format: "%.2f", report.seconds))",
+        ]
+        if !report.unmapped.isEmpty { metadata["unmapped_codes"] = "\(report.unmapped.count)" }
+        if let error = report.error {
+            metadata["error"] = "\(error)"
+            logger.error("ingest end", metadata: metadata)
+        } else {
+            logger.info("ingest end", metadata: metadata)
+        }
+        return report
+    }
+
+    /// Parses the file and swaps the source's data in one transaction.
+    private func load(_ source: SourceConfig, file: DownloadedFile, runID: Int64, mapping: CategoryMapping, base: RunOutcome) async throws -> RunOutcome {
+        let spec = source.spec
+        var translator: CodeTranslator?
+        if !source.kind.isReference {
+            translator = try await store.translator(targetVintage: config.targetVintage)
+            guard translator != nil else {
+                throw SourceError(source: source.name, "the target geography (COG \(config.targetVintage)) is not loaded: configure a cog-communes source with vintage = \(config.targetVintage)")
+            }
+        }
+        var locator: CommuneLocator?
+        if source.kind == .osm {
+            locator = CommuneLocator(contours: try await store.contours(), centroids: try await store.targetCentroids())
+        }
+        let kind = source.kind
+        let (translatorForLoad, locatorForLoad) = (translator, locator)
+        let maxExpanded = max(config.fetch.maxBytes, 64 << 30)
+        let maxRejectRatio = config.maxRejectRatio, maxRejectsKept = config.maxRejectsKept
+        let progress = ProgressReporter(label: "\(source.name) parse", logger: logger, unit: .rows)
+        defer { progress.finish() }
+        let state = LoadedState(url: source.url, sha256: file.sha256, etag: file.validators.etag, lastModified: file.validators.lastModified, runID: runID)
+        return try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage, runID: runID, state: state) { writer in
+            let bytes = try InputFile.open(path: file.path, entry: spec.entry, maxExpandedBytes: maxExpanded)
+            let input = ByteReaderInput(bytes: bytes, progress: { rows in progress.update(bytes: Int64(rows), total: 0) })
+            let sink = StoreSink(writer: writer, spec: spec, translator: translatorForLoad, mapping: mapping, locator: locatorForLoad,
+                                 maxRejectsKept: maxRejectsKept)
+            let read = try Self.adapter(for: kind, mapping: mapping).read(input, spec: spec, into: sink)
+            var outcome = base
+            outcome.outcome = .loaded
+            outcome.unmapped = try sink.finish()
+            outcome.rowsRead = read
+            outcome.rowsLoaded = sink.loaded
+            outcome.rowsRejected = sink.rejected
+            outcome.rejects = sink.rejects
+            if read == 0 && !source.kind.isService {
+                throw SourceError(source: spec.name, "the file holds no data rows")
+            }
+            if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
+                let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
+                throw SourceError(source: spec.name, "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept")
+            }
+            return outcome
+        }
+    }
+
+    static func adapter(for kind: SourceKind, mapping: CategoryMapping) -> SourceAdapter {
+        switch kind {
+        case .cogCommunes: CogCommunesAdapter()
+        case .cogMouvements: MouvementsAdapter()
+        case .population: PopulationAdapter()
+        case .centroids: CentroidsAdapter()
+        case .contours: ContoursAdapter()
+        case .bpe: BPEAdapter()
+        case .sirene: SireneAdapter(activities: mapping.codes(source: "sirene"))
+        case .osm: OverpassAdapter(tags: mapping.codes(source: "osm"))
+        }
+    }
+}

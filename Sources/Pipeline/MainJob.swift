@@ -1,0 +1,90 @@
+import Analysis
+import Export
+import Foundation
+import Logging
+import Store
+
+/// The main job (`ruralmapd run`, the daemon's cycle): ingest what changed, analyse, export.
+public struct MainJob: Sendable {
+    public let config: Config
+    public let store: Store
+    public let logger: Logger
+
+    public init(config: Config, store: Store, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.logger = logger
+    }
+
+    public struct Result: Sendable {
+        public var reports: [SourceReport]
+        public var analysis: AnalysisSummary?
+        public var exports: [(path: String, rows: Int)]
+        public var failed: Bool { reports.contains { $0.outcome == .failed } }
+        public var summary: String {
+            var lines = [Summary.ingestion(reports)]
+            if let analysis { lines.append(analysis.text) }
+            for e in exports { lines.append("exported \(e.rows) communes to \(e.path)") }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Ingests, then analyses and exports when anything changed or no analysis exists yet.
+    public func run(force: Bool = false) async throws -> Result {
+        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(force: force)
+        var result = Result(reports: reports, analysis: nil, exports: [])
+        let changed = reports.contains { $0.outcome == .loaded }
+        let analysed = try await store.hasAnalysis()
+        if changed || force || !analysed {
+            result.analysis = try await analyze(config: config, store: store, logger: logger)
+            for export in config.exports {
+                let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
+                logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
+                result.exports.append((export.output, rows))
+            }
+        }
+        return result
+    }
+}
+
+/// What an analysis found, in figures.
+public struct AnalysisSummary: Sendable {
+    public var communes: Int
+    public var candidates: Int
+    public var lostMeetingPlaces: Int
+    public var vintageFrom: Int?
+    public var vintageTo: Int?
+    public var seconds: Double
+
+    public var text: String {
+        "analysis: \(communes) communes, vintages \(vintageFrom.map(String.init) ?? "?")→\(vintageTo.map(String.init) ?? "?"), "
+            + "\(lostMeetingPlaces) lost their last meeting place, \(candidates) candidates (\(String(format: "%.1f", seconds)) s)"
+    }
+}
+
+/// Runs the analysis on the store and saves its results (`ruralmapd analyze`).
+public func analyze(config: Config, store: Store, logger: Logger) async throws -> AnalysisSummary {
+    let started = Date()
+    logger.info("analysis start")
+    let input = try await store.analysisInputs(targetVintage: config.targetVintage)
+    let result = Analyzer(settings: config.analysis).analyze(input)
+    try await store.saveAnalysis(flags: result.flags, access: result.access, candidates: result.candidates,
+                                 lostMeetingPlace: result.lostMeetingPlace, vintageFrom: result.vintageFrom, vintageTo: result.vintageTo,
+                                 communes: input.communes.count)
+    let summary = AnalysisSummary(communes: input.communes.count, candidates: result.candidates.count,
+                                  lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
+                                  vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
+    logger.info("analysis end", metadata: ["communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
+                                           "seconds": "\(String(format: "%.2f", summary.seconds))"])
+    return summary
+}
+
+/// Text summaries for the terminal.
+public enum Summary {
+    public static func ingestion(_ reports: [SourceReport]) -> String {
+        TextTable(["source", "kind", "outcome", "read", "loaded", "rejected", "unmapped", "seconds", "error"], reports.map {
+            [$0.name, $0.kind.rawValue, $0.outcome.rawValue, String($0.rowsRead), String($0.rowsLoaded), String($0.rowsRejected),
+             String($0.unmapped.count), String(format: "%.1f", $0.seconds), $0.error ?? ""]
+        }).render()
+    }
+}

@@ -1,0 +1,55 @@
+import Analysis
+import Export
+
+extension AnalysisSettings {
+    /// Reads `[analysis]`; every key is optional, defaults are documented in the README.
+    init(_ table: TOMLDocument.Table?) throws {
+        self.init()
+        var t = TableReader(table, name: "analysis", allowed: [
+            "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high", "weights"])
+        vintageFrom = try t.optionalInt("vintage_from", range: 1900...2100)
+        vintageTo = try t.optionalInt("vintage_to", range: 1900...2100)
+        maxPopulation = try t.int("max_population", default: maxPopulation, range: 1...10_000_000)
+        maxCafes = try t.int("max_cafes", default: maxCafes, range: 0...100)
+        radiusKm = try t.double("radius_km", default: radiusKm, range: 0.1...200)
+        bandLow = try t.int("band_low", default: bandLow, range: 0...1_000_000)
+        bandHigh = try t.int("band_high", default: bandHigh, range: 0...1_000_000)
+        let w = try t.numberTable("weights")
+        for (key, value) in w {
+            guard ScoreWeights.keys.contains(key) else {
+                throw ConfigError(line: table?["weights"]?.line, "weights.\(key): unknown term (known: \(ScoreWeights.keys.joined(separator: ", ")))")
+            }
+            weights[key] = value
+        }
+        try t.finish()
+    }
+}
+
+extension ExportSettings {
+    /// Reads one `[[export]]`: `format`, `what`, `dep`, `output`.
+    init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
+        var t = TableReader(table, name: "export", allowed: ["format", "what", "dep", "output", "excel"])
+        let formatText = try t.string("format")
+        guard let format = ExportFormat(rawValue: formatText) else { throw ConfigError(line: table["format"]?.line, "format: expected csv or geojson") }
+        let whatText = try t.string("what", default: "candidates")
+        guard let what = ExportSelection(rawValue: whatText) else { throw ConfigError(line: table["what"]?.line, "what: expected candidates or communes") }
+        self.init(format: format, what: what, departements: try t.stringArray("dep") ?? [], output: resolve(try t.string("output")),
+                  excel: try t.bool("excel", default: false))
+        try t.finish()
+    }
+}
+
+/// `[api]`: where the daemon listens and where its write token is.
+public struct APISettings: Sendable {
+    public var listen = "127.0.0.1:8737"
+    public var tokenFile: String?
+
+    public init() {}
+
+    init(_ table: TOMLDocument.Table?, resolve: (String) -> String) throws {
+        var t = TableReader(table, name: "api", allowed: ["listen", "token_file"])
+        listen = try t.string("listen", default: listen)
+        tokenFile = try t.optionalString("token_file").map(resolve)
+        try t.finish()
+    }
+}

@@ -1,0 +1,109 @@
+import Formats
+import Geo
+import Sources
+import Store
+import Territory
+
+/// Receives an adapter's records, translates their codes to the target geography and writes them.
+///
+/// Lives only inside the store transaction that replaces the source's data.
+final class StoreSink: RecordSink {
+    private let writer: SourceWriter
+    private let spec: SourceSpec
+    private let translator: CodeTranslator?
+    private let mapping: CategoryMapping
+    private let locator: CommuneLocator?
+    private let maxRejectsKept: Int
+
+    private(set) var loaded = 0
+    private(set) var rejected = 0
+    private(set) var rejects: [(line: Int, reason: String)] = []
+    private var unmapped: [String: UnmappedCode] = [:]
+    /// Equipment counts summed per (source code, type) before writing: IRIS rows and facility rows
+    /// add up to commune counts.
+    private var equipment: [String: [String: Int]] = [:]
+
+    init(writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping, locator: CommuneLocator?, maxRejectsKept: Int) {
+        self.writer = writer
+        self.spec = spec
+        self.translator = translator
+        self.mapping = mapping
+        self.locator = locator
+        self.maxRejectsKept = maxRejectsKept
+    }
+
+    func reject(line: Int, reason: String) throws {
+        rejected += 1
+        if rejects.count < maxRejectsKept { rejects.append((line, reason)) }
+    }
+
+    /// The target commune of `code`; records it as unmapped (with `amount`) when there is none.
+    private func target(_ code: String, amount: Int = 1) -> String? {
+        guard let translator else { return code }
+        switch translator.translate(code, geographyYear: spec.geographyYear) {
+        case .success(let c): return c
+        case .failure(let error):
+            unmapped[code, default: UnmappedCode(code: code, reason: error.failure.rawValue, rows: 0, amount: 0)].rows += 1
+            unmapped[code]!.amount += amount
+            return nil
+        }
+    }
+
+    func emit(_ record: Record, line: Int) throws {
+        switch record {
+        case .commune(let c):
+            try writer.commune(type: c.type, code: c.code, name: c.name, dep: c.dep, reg: c.reg, parent: c.parent)
+        case .mouvement(let m):
+            try writer.mouvement(mod: m.mod, date: m.date, typeBefore: m.typeBefore, codeBefore: m.codeBefore, nameBefore: m.nameBefore,
+                                 typeAfter: m.typeAfter, codeAfter: m.codeAfter, nameAfter: m.nameAfter)
+        case .population(let code, let pmun, let pcap, let ptot):
+            try writer.population(code: code, commune: target(code, amount: pmun), pmun: pmun, pcap: pcap, ptot: ptot)
+        case .centroid(let code, let name, let p):
+            try writer.centroid(code: code, commune: target(code), name: name, lat: p.lat, lon: p.lon)
+        case .contour(let code, let name, let shape):
+            let b = shape.bounds
+            try writer.contour(code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
+                               minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
+        case .equipment(let code, let type, let count):
+            equipment[code, default: [:]][type, default: 0] += count
+        case .site(let site):
+            try write(site)
+        }
+        loaded += 1
+    }
+
+    private func write(_ site: Site) throws {
+        let source = spec.kind.rawValue
+        if spec.kind == .bpe, let code = site.code {
+            // A facility row is one equipment; only mapped types are worth keeping as points.
+            equipment[code, default: [:]][site.type, default: 0] += 1
+            guard !mapping.rules(source: source, code: site.type, vintage: spec.vintage).isEmpty else { return }
+        }
+        var commune: String?
+        var method: String?
+        if let code = site.code {
+            commune = target(code)
+            method = "code"
+        } else if let position = site.position, let located = locator?.locate(position) {
+            commune = located.commune
+            method = located.method
+        }
+        try writer.site(code: site.code, commune: commune, type: site.type, externalID: site.externalID,
+                        name: site.nonDiffusible ? nil : site.name, lat: site.position?.lat, lon: site.position?.lon,
+                        usable: site.usableForDistance, opened: site.opened, closed: site.closed, active: site.active,
+                        nonDiffusible: site.nonDiffusible, method: method)
+    }
+
+    /// Writes buffered equipment counts and returns the unmapped codes, largest first.
+    func finish() throws -> [UnmappedCode] {
+        for (code, types) in equipment.sorted(by: { $0.key < $1.key }) {
+            let total = types.values.reduce(0, +)
+            let commune = target(code, amount: total)
+            for (type, count) in types.sorted(by: { $0.key < $1.key }) {
+                try writer.equipment(code: code, commune: commune, type: type, count: count)
+            }
+        }
+        equipment = [:]
+        return unmapped.values.sorted { ($0.amount, $0.code) > ($1.amount, $1.code) }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Formats
+
+/// A source's decompressed bytes plus the limits that apply while reading them.
+public struct ByteReaderInput {
+    public let bytes: ByteSource
+    /// Longest CSV record accepted before the row is rejected.
+    public var maxRecordBytes: Int
+    /// Called now and then with the count of rows read, for progress.
+    public var progress: ((Int) -> Void)?
+
+    public init(bytes: ByteSource, maxRecordBytes: Int = 1 << 20, progress: ((Int) -> Void)? = nil) {
+        self.bytes = bytes
+        self.maxRecordBytes = maxRecordBytes
+        self.progress = progress
+    }
+
+    /// Opens a CSV reader and rejects headers with ambiguous duplicate columns among `required`.
+    func csv() throws -> CSVReader {
+        try CSVReader(source: bytes, maxRecordBytes: maxRecordBytes)
+    }
+}
+
+extension CSVReader {
+    /// Calls `body` for each well-formed record; oversize, NUL-bearing or mis-encoded records are
+    /// rejected with their line number. Returns the number of records read.
+    func forEachRow(input: ByteReaderInput, sink: RecordSink, _ body: () throws -> Void) throws -> Int {
+        var rows = 0
+        while try next() {
+            rows += 1
+            if rows & 0xFFFF == 0 { input.progress?(rows) }
+            if count == 1, string(0)?.isEmpty ?? true { rows -= 1; continue } // blank line
+            if let problem {
+                switch problem {
+                case .tooLong(let n): try sink.reject(line: line, reason: "record longer than \(n) bytes")
+                case .nulByte: try sink.reject(line: line, reason: "NUL byte in record")
+                }
+                continue
+            }
+            guard isWellEncoded else { try sink.reject(line: line, reason: "invalid UTF-8"); continue }
+            try body()
+        }
+        return rows
+    }
+
+    /// Field `index` or nil when empty or an INSEE/Sirene null marker (`_Z`, `_U`, `[ND]`).
+    func value(_ index: Int?) -> String? {
+        guard let index, let s = string(index), !s.isEmpty, s != "_Z", s != "_U", s != "[ND]" else { return nil }
+        return s
+    }
+
+    /// An integer field, tolerating spaces as thousands separators.
+    func integer(_ index: Int?) -> Int? {
+        guard let s = value(index) else { return nil }
+        return Int(s.filter { $0 != " " && $0 != "\u{00A0}" })
+    }
+
+    /// A decimal field, with `.` or `,` as decimal separator.
+    func decimal(_ index: Int?) -> Double? {
+        guard let s = value(index) else { return nil }
+        return Double(s.replacingOccurrences(of: ",", with: "."))
+    }
+}
+
+
+extension CSVHeader {
+    /// The position of a required column, trying `candidates` in order.
+    /// - Throws: `FormatError` naming the missing column and listing those present.
+    func require(_ candidates: [String]) throws -> Int {
+        if let i = column(candidates) { return i }
+        throw FormatError(.syntax, "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))", line: 1)
+    }
+}

@@ -1,0 +1,20 @@
+/// The kinds of source ruralmapd reads (`kind =` in a `[[source]]` section).
+public enum SourceKind: String, Sendable, CaseIterable {
+    case cogCommunes = "cog-communes"
+    case cogMouvements = "cog-mouvements"
+    case population
+    case centroids
+    case contours
+    case bpe
+    case sirene
+    case osm
+
+    /// Reference data defines the geography every other source is translated to.
+    public var isReference: Bool { self == .cogCommunes || self == .cogMouvements }
+
+    /// Ingestion order: the geography first, then what is placed on it, then services.
+    public var order: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// Whether this kind carries services (counts or sites) rather than territory.
+    public var isService: Bool { self == .bpe || self == .sirene || self == .osm }
+}

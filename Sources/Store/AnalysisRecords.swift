@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+/// A commune's loss flag for one category.
+public struct FlagRecord: Sendable, Equatable {
+    public var commune: String
+    public var category: String
+    /// `lost`, `never`, `kept`, `gained`, `downgraded` or `unknown`.
+    public var flag: String
+    public var from: Int?
+    public var to: Int?
+    /// Sources that had data for the comparison, comma-separated.
+    public var sources: String?
+    /// When sources disagree on today's presence, what each said (`sirene=1 osm=0`).
+    public var disagreement: String?
+
+    public init(commune: String, category: String, flag: String, from: Int?, to: Int?, sources: String?, disagreement: String?) {
+        self.commune = commune; self.category = category; self.flag = flag; self.from = from; self.to = to
+        self.sources = sources; self.disagreement = disagreement
+    }
+}
+
+/// Distance to the nearest site of a category, and the population around without one.
+public struct AccessRecord: Sendable, Equatable {
+    public var commune: String
+    public var category: String
+    public var nearestKm: Double?
+    public var catchmentWithout: Int?
+
+    public init(commune: String, category: String, nearestKm: Double?, catchmentWithout: Int?) {
+        self.commune = commune; self.category = category; self.nearestKm = nearestKm; self.catchmentWithout = catchmentWithout
+    }
+}
+
+/// One term of a candidate's score.
+public struct ScoreTerm: Sendable, Equatable, Codable {
+    public var term: String
+    public var value: Double
+    /// Why, in words a mayor can read.
+    public var detail: String
+    public init(term: String, value: Double, detail: String) { self.term = term; self.value = value; self.detail = detail }
+}
+
+/// A candidate commune as kept across analyses, with the field team's status and note.
+public struct CandidateRecord: Sendable, Equatable {
+    public static let statuses = ["new", "contacted", "feasibility", "opened", "rejected"]
+
+    public var commune: String
+    public var score: Double
+    public var rank: Int?
+    public var breakdown: [ScoreTerm]
+    public var status: String
+    public var note: String?
+    public var firstSeen: String
+    public var lastSeen: String
+    /// False once the commune left the list (kept, never deleted).
+    public var listed: Bool
+}
+
+/// A scored commune from an analysis, before it is merged with the kept candidates.
+public struct ScoredCommune: Sendable {
+    public var commune: String
+    public var score: Double
+    public var breakdown: [ScoreTerm]
+    public init(commune: String, score: Double, breakdown: [ScoreTerm]) { self.commune = commune; self.score = score; self.breakdown = breakdown }
+}
+
+extension Store {
+    /// Replaces flags and access, and merges candidates: scores and ranks are rewritten, status and
+    /// note are never touched, communes that left the list are marked `listed = 0`.
+    public func saveAnalysis(flags: [FlagRecord], access: [AccessRecord], candidates: [ScoredCommune], lostMeetingPlace: Set<String>,
+                             vintageFrom: Int?, vintageTo: Int?, communes: Int) async throws {
+        try await pool.write { db in
+            let now = Store.now()
+            try db.execute(sql: "DELETE FROM meeting_loss")
+            let m = try db.makeStatement(sql: "INSERT INTO meeting_loss (commune) VALUES (?)")
+            for code in lostMeetingPlace.sorted() { try m.execute(arguments: [code]) }
+            try db.execute(sql: "DELETE FROM flag")
+            try db.execute(sql: "DELETE FROM access")
+            let f = try db.makeStatement(sql: "INSERT INTO flag (commune, category, flag, vintage_from, vintage_to, sources, disagreement) VALUES (?,?,?,?,?,?,?)")
+            for x in flags { try f.execute(arguments: [x.commune, x.category, x.flag, x.from, x.to, x.sources, x.disagreement]) }
+            let a = try db.makeStatement(sql: "INSERT INTO access (commune, category, nearest_km, catchment_without) VALUES (?,?,?,?)")
+            for x in access { try a.execute(arguments: [x.commune, x.category, x.nearestKm, x.catchmentWithout]) }
+            try db.execute(sql: "UPDATE candidate SET listed = 0, rank = NULL")
+            let c = try db.makeStatement(sql: """
+                INSERT INTO candidate (commune, score, rank, breakdown, first_seen, last_seen, listed) VALUES (?,?,?,?,?,?,1)
+                ON CONFLICT(commune) DO UPDATE SET score = excluded.score, rank = excluded.rank, breakdown = excluded.breakdown,
+                    last_seen = excluded.last_seen, listed = 1
+                """)
+            let encoder = JSONEncoder()
+            for (i, x) in candidates.enumerated() {
+                let breakdown = String(decoding: try encoder.encode(x.breakdown), as: UTF8.self)
+                try c.execute(arguments: [x.commune, x.score, i + 1, breakdown, now, now])
+            }
+            try db.execute(sql: "INSERT INTO analysis_run (started_at, finished_at, vintage_from, vintage_to, communes, candidates) VALUES (?,?,?,?,?,?)",
+                           arguments: [now, now, vintageFrom, vintageTo, communes, candidates.count])
+        }
+    }
+
+    public func flags(commune: String) async throws -> [FlagRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE commune = ? ORDER BY category", arguments: [commune]).map(Self.flag)
+        }
+    }
+
+    static func flag(_ r: Row) -> FlagRecord {
+        FlagRecord(commune: r["commune"], category: r["category"], flag: r["flag"], from: r["vintage_from"], to: r["vintage_to"],
+                   sources: r["sources"], disagreement: r["disagreement"])
+    }
+
+    public func access(commune: String) async throws -> [AccessRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM access WHERE commune = ? ORDER BY category", arguments: [commune]).map {
+                AccessRecord(commune: $0["commune"], category: $0["category"], nearestKm: $0["nearest_km"], catchmentWithout: $0["catchment_without"])
+            }
+        }
+    }
+
+    public func candidate(commune: String) async throws -> CandidateRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM candidate WHERE commune = ?", arguments: [commune]).map(Self.candidate)
+        }
+    }
+
+    static func candidate(_ r: Row) -> CandidateRecord {
+        let breakdown = (r["breakdown"] as String?).flatMap { try? JSONDecoder().decode([ScoreTerm].self, from: Data($0.utf8)) } ?? []
+        return CandidateRecord(commune: r["commune"], score: r["score"] ?? 0, rank: r["rank"], breakdown: breakdown, status: r["status"],
+                               note: r["note"], firstSeen: r["first_seen"], lastSeen: r["last_seen"], listed: r["listed"])
+    }
+
+    /// Sets the field team's status and/or note. The commune need not be listed: a note on any
+    /// commune of the target geography is kept.
+    /// - Throws: `StoreError` for an unknown status.
+    public func annotate(commune: String, status: String?, note: String?) async throws {
+        if let status, !CandidateRecord.statuses.contains(status) {
+            throw StoreError(path: path, message: "unknown status \(status) (one of \(CandidateRecord.statuses.joined(separator: ", ")))")
+        }
+        try await pool.write { db in
+            let now = Store.now()
+            try db.execute(sql: "INSERT OR IGNORE INTO candidate (commune, first_seen, last_seen, listed) VALUES (?, ?, ?, 0)", arguments: [commune, now, now])
+            if let status { try db.execute(sql: "UPDATE candidate SET status = ? WHERE commune = ?", arguments: [status, commune]) }
+            if let note { try db.execute(sql: "UPDATE candidate SET note = ? WHERE commune = ?", arguments: [note, commune]) }
+        }
+    }
+
+    /// Whether at least one département code exists in the target COG.
+    public func knownDepartements(targetVintage: Int) async throws -> Set<String> {
+        try await pool.read { Set(try String.fetchAll($0, sql: "SELECT DISTINCT dep FROM commune WHERE vintage = ? AND type = 'COM' AND dep IS NOT NULL", arguments: [targetVintage])) }
+    }
+}
+
+extension Store {
+    /// Whether any analysis has been saved.
+    public func hasAnalysis() async throws -> Bool {
+        try await pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM analysis_run") ?? 0 > 0 }
+    }
+}

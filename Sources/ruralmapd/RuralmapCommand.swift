@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+
+@main
+struct Ruralmapd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ruralmapd",
+        abstract: "Finds French villages that lost their café and services, and ranks where to re-open one.",
+        discussion: """
+            ruralmapd downloads the official commune datasets (INSEE COG, populations, BPE, Sirene, OpenStreetMap) \
+            over libcurl, keeps every vintage in SQLite translated to one commune geography, flags losses, \
+            ranks candidate communes and exports CSV / GeoJSON.
+
+            The config is --config FILE, else $RURALMAPD_CONFIG, else /etc/ruralmapd/ruralmapd.toml.
+            """,
+        version: RuralmapVersion.current,
+        subcommands: [Run.self, Ingest.self, Analyze.self, Status.self, CommuneCommand.self, Candidates.self, Annotate.self, ExportCommand.self])
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Config file (default: $RURALMAPD_CONFIG, else /etc/ruralmapd/ruralmapd.toml).")
+    var config: String?
+
+    @Flag(name: .long, help: "Log debug details.")
+    var verbose = false
+}
+
+/// A one-line error on stderr and a non-zero status.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
