@@ -47,6 +47,8 @@ let package = Package(
         ]),
         .testTarget(name: "RuralmapTests", dependencies: [
             "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,153 @@
+import Fetching
+import Foundation
+import GRDB
+import Pipeline
+import Store
+import Testing
+
+/// Real libcurl against a real HTTP server on 127.0.0.1, and the all-or-nothing load of a source.
+@Suite(.serialized) struct FetchAndAtomicityTests {
+    /// A directory served over HTTP holding the first `rows` lines of the real COG 2026 file.
+    private func servedCOG(rows: Int = 3000) throws -> (dir: String, server: LocalHTTPServer, lines: [Substring]) {
+        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let lines = Array(try TestSupport.gunzipLines(ds + "/cog2026_communes.csv.gz").prefix(rows + 1))
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        return (dir, try LocalHTTPServer(root: dir), lines)
+    }
+
+    private func count(_ store: Store) async throws -> Int {
+        try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM commune") ?? 0 }
+    }
+
+    @Test func unchangedFileIsNotReparsed() async throws {
+        let (dir, server, _) = try servedCOG()
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
+        let store = try Store(path: config.storePath)
+        let first = try await TestSupport.ingest(config, store: store)
+        #expect(first["cog"]?.outcome == .loaded)
+        #expect(first["cog"]?.rowsRead == 3000)
+        let second = try await TestSupport.ingest(config, store: store)
+        #expect(second["cog"]?.outcome == .unchanged)
+        #expect(second["cog"]?.rowsRead == 0) // not re-parsed
+        let runs = try await store.runs(source: "cog", limit: 1)
+        #expect(runs[0].httpStatus == 304) // the server's ETag came back as If-None-Match
+        // --force re-parses.
+        let forced = try await TestSupport.ingest(config, store: store, force: true)
+        #expect(forced["cog"]?.outcome == .loaded)
+        #expect(forced["cog"]?.rowsRead == 3000)
+    }
+
+    @Test func fileURLUnchangedBySHA256() async throws {
+        let (dir, _, _) = try servedCOG(rows: 100)
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let store = try Store(path: config.storePath)
+        _ = try await TestSupport.ingest(config, store: store)
+        let again = try await TestSupport.ingest(config, store: store)
+        #expect(again["cog"]?.outcome == .unchanged)
+        let runs = try await store.runs(source: "cog", limit: 2)
+        #expect(runs[0].sha256 == runs[1].sha256)
+        #expect(runs[0].sha256?.count == 64)
+    }
+
+    @Test func serverErrorIsRetriedThenLoads() async throws {
+        let (dir, server, _) = try servedCOG(rows: 500)
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("flaky/1/communes.csv"), vintage: 2026))
+        let store = try Store(path: config.storePath)
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .loaded)
+        #expect(try await count(store) == 500)
+    }
+
+    @Test func truncatedBodyFailsAndKeepsPreviousData() async throws {
+        let (dir, server, _) = try servedCOG(rows: 2000)
+        let good = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
+        let store = try Store(path: good.storePath)
+        _ = try await TestSupport.ingest(good, store: store)
+        #expect(try await count(store) == 2000)
+        let bad = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("truncate/communes.csv"), vintage: 2026))
+        let reports = try await TestSupport.ingest(bad, store: store)
+        #expect(reports["cog"]?.outcome == .failed)
+        #expect(reports["cog"]?.error?.isEmpty == false)
+        #expect(try await count(store) == 2000)
+        let last = try await store.runs(source: "cog", limit: 1)[0]
+        #expect(last.outcome == "failed")
+    }
+
+    @Test func malformedRowIsRejectedWithItsLine() async throws {
+        let (dir, _, lines) = try servedCOG(rows: 2000)
+        var edited = lines.map(String.init)
+        edited[100] = "COM,12X45,84,01,,,,BROKEN,Broken,Broken,," // line 101 of the file
+        try (edited.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let store = try Store(path: config.storePath)
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .loaded)
+        #expect(reports["cog"]?.rowsRejected == 1)
+        #expect(try await count(store) == 1999)
+        let rejects = try await store.rejectedRows(run: try await store.runs(source: "cog", limit: 1)[0].id)
+        #expect(rejects.map(\.line) == [101])
+        #expect(rejects.first?.reason.contains("12X45") == true)
+    }
+
+    @Test func tooManyRejectsRefuseTheLoad() async throws {
+        let (dir, _, lines) = try servedCOG(rows: 200)
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let store = try Store(path: config.storePath)
+        _ = try await TestSupport.ingest(config, store: store)
+        let broken = [String(lines[0])] + lines.dropFirst().map { _ in "COM,BAD,,,,,,,,,," }
+        try (broken.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .failed)
+        #expect(reports["cog"]?.error?.contains("max_reject_ratio") == true)
+        #expect(try await count(store) == 200)
+    }
+
+    @Test func latin1FileReadsAccents() async throws {
+        let (dir, server, lines) = try servedCOG(rows: 300)
+        let text = lines.joined(separator: "\n") + "\n"
+        let latin1 = try #require(text.data(using: .isoLatin1))
+        try latin1.write(to: URL(fileURLWithPath: dir + "/latin1.csv"))
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("latin1.csv"), vintage: 2026))
+        let store = try Store(path: config.storePath)
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .loaded)
+        // 01001 is L'Abergement-Clémenciat in COG 2026.
+        #expect(try await store.commune("01001", targetVintage: 2026)?.name == "L'Abergement-Clémenciat")
+    }
+
+    @Test func gzipContentEncodingIsDecoded() async throws {
+        let (dir, server, _) = try servedCOG(rows: 100)
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("gzip/communes.csv"), vintage: 2026))
+        let store = try Store(path: config.storePath)
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .loaded)
+        #expect(try await count(store) == 100)
+    }
+
+    @Test func refusedAndFailingTransfersEndCleanly() async throws {
+        let (dir, server, _) = try servedCOG(rows: 10)
+        var options = FetchOptions()
+        options.retries = 2
+        options.retryBaseDelay = 0.01
+        options.maxRetryAfter = 0.2
+        options.totalTimeout = 5
+        options.lowSpeedTime = 2
+        options.maxBytes = 1 << 20
+        options.maxRedirects = 3
+        let fetcher = Fetcher(cacheDirectory: dir + "/cache", archive: DownloadArchive(directory: dir + "/archive"), options: options, logger: TestSupport.logger)
+        func failure(_ url: String) async -> FetchError? {
+            do { _ = try await fetcher.fetch(url, validators: nil); return nil } catch { return error as? FetchError }
+        }
+        #expect(await failure(server.url("status/404"))?.code == .http)
+        #expect(await failure(server.url("status/404"))?.attempts == 1) // 4xx: no retry
+        #expect(await failure(server.url("status/503"))?.attempts == 3) // retried, then gives up
+        #expect(await failure(server.url("redirect-loop"))?.code == .tooManyRedirects)
+        #expect(await failure(server.url("redirect-file"))?.code == .refusedProtocol)
+        #expect(await failure("ftp://127.0.0.1/x")?.code == .refusedProtocol)
+        #expect(await failure(server.url("big"))?.code == .tooLarge)
+        #expect(await failure("http://127.0.0.1:1/closed")?.code == .transport)
+        #expect(await failure(server.url("badgzip")) != nil)
+        // Nothing partial is left in the cache.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").filter { $0.hasPrefix(".partial") }
+        #expect(leftovers.isEmpty)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import Pipeline
+import Store
+import Testing
+
+/// Paths and helpers shared by the tests.
+enum TestSupport {
+    /// The package root (two levels above this file's folder).
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `../shared/datasets`, or `$RURALMAP_DATASETS`. Fails loudly when missing: never a silent skip.
+    static func datasets() throws -> String {
+        let path = ProcessInfo.processInfo.environment["RURALMAP_DATASETS"] ?? packageRoot + "/../shared/datasets"
+        guard FileManager.default.fileExists(atPath: path + "/cog2026_communes.csv.gz") else {
+            Issue.record("real datasets not found at \(path): set RURALMAP_DATASETS or put shared/ beside the checkout")
+            throw TestFailure("missing datasets at \(path)")
+        }
+        return path
+    }
+
+    /// `../shared/formats` (fixtures of formats we cannot download).
+    static func formats() throws -> String {
+        let path = (try datasets() as NSString).deletingLastPathComponent + "/formats"
+        guard FileManager.default.fileExists(atPath: path) else { throw TestFailure("missing formats fixtures at \(path)") }
+        return path
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "ruralmap-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static var logger: Logger {
+        var l = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        l.logLevel = .critical
+        return l
+    }
+
+    /// Writes a config with the given `[[source]]` blocks and returns it loaded.
+    static func config(in dir: String, sources: String, extra: String = "", fetch: String = "retries = 1\nretry_base_delay = 0.05") throws -> Config {
+        let text = """
+            [store]
+            path = "\(dir)/store.sqlite"
+            [fetch]
+            cache_dir = "\(dir)/cache"
+            archive_dir = "\(dir)/archive"
+            \(fetch)
+            [geography]
+            target_vintage = 2026
+            [services]
+            categories = "\(packageRoot)/data/categories.csv"
+            \(extra)
+            \(sources)
+            """
+        try text.write(toFile: dir + "/ruralmapd.toml", atomically: true, encoding: .utf8)
+        return try Config.load(path: dir + "/ruralmapd.toml")
+    }
+
+    static func source(_ name: String, _ kind: String, _ url: String, vintage: Int, more: String = "") -> String {
+        "[[source]]\nname = \"\(name)\"\nkind = \"\(kind)\"\nurl = \"\(url)\"\nvintage = \(vintage)\n\(more)\n"
+    }
+
+    /// Runs an ingestion job and returns its reports by source name.
+    static func ingest(_ config: Config, store: Store, sources: [String] = [], force: Bool = false) async throws -> [String: SourceReport] {
+        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(sources: sources, force: force)
+        return Dictionary(uniqueKeysWithValues: reports.map { ($0.name, $0) })
+    }
+
+    /// Reads a gzip file's lines with the system's gunzip (independent of the code under test).
+    static func gunzipLines(_ path: String) throws -> [Substring] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "gzip -dc '\(path)'"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A real HTTP server (Python's http.server with fault routes) on 127.0.0.1, serving `root`.
+final class LocalHTTPServer {
+    let process = Process()
+    let port: Int
+
+    init(root: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.packageRoot + "/Tests/RuralmapTests/Support/test_server.py", "--root", root]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        guard let p = Int(String(decoding: line, as: UTF8.self)) else { throw TestFailure("test server did not start") }
+        port = p
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
+
+    deinit {
+        // Foundation's waitUntilExit spins without a run loop on Linux: reap the child directly.
+        let pid = process.processIdentifier
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
