@@ -1,0 +1,94 @@
+import Foundation
+import Formats
+import Testing
+
+/// The byte-level readers on small inputs and the real fixtures.
+struct FormatsTests {
+    private func rows(_ text: String, separator: UInt8? = nil) throws -> [[String]] {
+        let csv = try CSVReader(source: MemoryByteSource(text), separator: separator)
+        var out = [csv.header.names]
+        while try csv.next() { out.append((0..<csv.count).map { csv.string($0) ?? "<invalid>" }) }
+        return out
+    }
+
+    @Test func quotingSeparatorsAndLineEnds() throws {
+        let text = "a;b;c\r\n1;\"x;y\";\"he said \"\"hi\"\"\"\r\n2;\"multi\nline\";z"
+        #expect(try rows(text) == [["a", "b", "c"], ["1", "x;y", "he said \"hi\""], ["2", "multi\nline", "z"]])
+    }
+
+    @Test func lineNumbersCountPhysicalLines() throws {
+        let csv = try CSVReader(source: MemoryByteSource("h1,h2\n1,\"a\nb\"\n3,c\n"))
+        #expect(try csv.next())
+        #expect(csv.line == 2)
+        #expect(try csv.next())
+        #expect(csv.line == 4)
+    }
+
+    @Test func bomAndLatin1() throws {
+        #expect(try rows("\u{FEFF}code,nom\n01001,Clémenciat\n")[1] == ["01001", "Clémenciat"])
+        let latin1 = "code;nom\n01001;Clémenciat\n".data(using: .isoLatin1)!
+        let csv = try CSVReader(source: MemoryByteSource(Array(latin1)))
+        #expect(csv.encoding == .windows1252)
+        #expect(try csv.next())
+        #expect(csv.string(1) == "Clémenciat")
+    }
+
+    @Test func utf16IsRefused() {
+        #expect(throws: FormatError.self) { try CSVReader(source: MemoryByteSource([0xFF, 0xFE, 0x61, 0x00])) }
+    }
+
+    @Test func oversizedRecordIsFlaggedAndSkipped() throws {
+        let long = String(repeating: "x", count: 5000)
+        let csv = try CSVReader(source: MemoryByteSource("a,b\n\(long),1\nok,2\n"), maxRecordBytes: 1000)
+        #expect(try csv.next())
+        #expect(csv.problem == .tooLong(bytes: 1000))
+        #expect(try csv.next())
+        #expect(csv.problem == nil)
+        #expect(csv.string(0) == "ok")
+    }
+
+    @Test func gzipTruncatedIsAnError() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        let full = try Data(contentsOf: URL(fileURLWithPath: ds + "/cog2026_mouvements_communes.csv.gz"))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.gz"))
+        let source = try InputFile.open(path: dir + "/cut.gz", maxExpandedBytes: 1 << 30)
+        let csv = try CSVReader(source: source)
+        #expect(throws: FormatError.self) { while try csv.next() {} }
+    }
+
+    @Test func zipEntryStreamsAndTruncatedZipFails() throws {
+        let fx = try TestSupport.formats()
+        let archive = try ZipArchive(path: fx + "/bpe24_BPE24_sample.zip")
+        #expect(try archive.entry(named: nil).name == "BPE24.csv")
+        let csv = try CSVReader(source: try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 1 << 20))
+        var n = 0
+        while try csv.next() { n += 1 }
+        #expect(n == 19) // the fixture's README: 19 rows
+        let dir = try TestSupport.temporaryDirectory()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: fx + "/bpe24_BPE24_sample.zip"))
+        try bytes.prefix(bytes.count - 30).write(to: URL(fileURLWithPath: dir + "/cut.zip"))
+        #expect(throws: FormatError.self) { _ = try InputFile.open(path: dir + "/cut.zip", maxExpandedBytes: 1 << 20) }
+        // A declared size over the cap is refused before inflating anything (zip bombs).
+        #expect(throws: FormatError.self) { _ = try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 100) }
+    }
+
+    @Test func jsonStreamsArrayElements() throws {
+        let doc = #"{"version":0.6,"elements":[{"id":1,"tags":{"name":"Caf\u00e9 \"du\" coin"}},{"id":2}],"remark":"ok"}"#
+        var ids: [Double] = []
+        var names: [String] = []
+        let others = try JSONStreamReader(source: MemoryByteSource(doc)).forEachElement(ofArray: "elements") { e in
+            ids.append(e["id"]?.number ?? -1)
+            if let n = e["tags"]?["name"]?.string { names.append(n) }
+        }
+        #expect(ids == [1, 2])
+        #expect(names == ["Café \"du\" coin"])
+        #expect(others["remark"]?.string == "ok")
+        #expect(throws: FormatError.self) {
+            try JSONStreamReader(source: MemoryByteSource(#"{"elements":[{"id":1},"#)).forEachElement(ofArray: "elements") { _ in }
+        }
+        #expect(throws: FormatError.self) {
+            try JSONStreamReader(source: MemoryByteSource("[[1,2,3,4,5,6]]"), maxValuesPerElement: 4).forEachElement(ofArray: "x") { _ in }
+        }
+    }
+}
