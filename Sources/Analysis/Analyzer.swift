@@ -53,6 +53,8 @@ public struct Analyzer: Sendable {
         var presentToday: [String: [String: Bool]] = [:] // category → commune → present at latest (known only)
         var latestVintage: [String: Int] = [:]
         var nowSources: [String: Set<String>] = [:] // category → "source|vintage" making up today
+        var countOnlySites: [String: Set<String>] = [:] // category → communes
+        let siteSources = Set(input.sites.map(\.source))
         for category in input.categories {
             let relevant = snapshots.filter { s in
                 s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
@@ -63,6 +65,10 @@ public struct Analyzer: Sendable {
             let before = relevant.filter { $0.vintage != seriesLatest[$0.series] }
             latestVintage[category] = relevant.map(\.vintage).max()
             nowSources[category] = Set(now.map { "\($0.source)|\($0.vintage)" })
+            // Sources with counts only (BPE by commune or IRIS): the commune's centroid stands for the site.
+            countOnlySites[category] = Set(now.filter { !siteSources.contains($0.source) }.flatMap { snapshot in
+                snapshot.presence.compactMap { ($0.value[category]?.count ?? 0) > 0 ? $0.key : nil }
+            })
             var today: [String: Bool] = [:]
             for commune in input.communes {
                 let flag = flagFor(commune.code, category: category, now: now, before: before)
@@ -79,7 +85,7 @@ public struct Analyzer: Sendable {
             let noneNow = meeting.allSatisfy { $0.flag == "lost" || $0.flag == "never" }
             if hadOne && noneNow { lostMeeting.insert(commune) }
         }
-        let access = accessFor(input, presentToday: presentToday, nowSources: nowSources)
+        let access = accessFor(input, presentToday: presentToday, nowSources: nowSources, countOnlySites: countOnlySites)
         let candidates = score(input, flags: flagIndex, access: access, snapshots: snapshots, latest: latestVintage)
         return Result(flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to, lostMeetingPlace: lostMeeting)
     }
@@ -158,21 +164,26 @@ public struct Analyzer: Sendable {
                        disagreement: disagreement)
         }
         guard let presentNow = latest.present else { return (record("unknown"), nil) }
+        // No data at the earliest vintage compared: the change cannot be told (never reported as lost).
+        let first = earlier.first?.present
         if presentNow {
-            if let firstKnown = earlier.first(where: { $0.present != nil }), firstKnown.present == false { return (record("gained"), true) }
+            if earlier.isEmpty { return (record("kept"), true) }
+            guard let first else { return (record("unknown"), true) }
+            if !first { return (record("gained"), true) }
             if let best = earlier.compactMap({ $0.present == true ? $0.level : nil }).max(), latest.level > 0, latest.level < best {
                 return (record("downgraded"), true)
             }
             return (record("kept"), true)
         }
         if earlier.contains(where: { $0.present == true }) { return (record("lost"), false) }
-        if earlier.contains(where: { $0.present == nil }) { return (record("unknown"), false) }
+        if !earlier.isEmpty && first == nil { return (record("unknown"), false) }
         return (record("never"), false)
     }
 
     // MARK: - Access
 
-    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<String>]) -> [AccessRecord] {
+    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<String>],
+                           countOnlySites: [String: Set<String>]) -> [AccessRecord] {
         let centroids = Dictionary(uniqueKeysWithValues: input.communes.compactMap { c -> (String, Coordinate)? in
             guard let lat = c.lat, let lon = c.lon else { return nil }
             return (c.code, Coordinate(lat: lat, lon: lon))
@@ -195,8 +206,7 @@ public struct Analyzer: Sendable {
             for s in input.sites where s.category == category && s.usable && current.contains("\(s.source)|\(s.vintage)") && (s.sourceKind == "bpe" || s.active) {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }
-            // Count-only sources: the commune's centroid stands for its facilities.
-            for (code, present) in today where present { if let c = centroids[code] { index.insert(c, true) } }
+            for code in countOnlySites[category] ?? [] { if let c = centroids[code] { index.insert(c, true) } }
             for commune in input.communes {
                 var nearest: Double?
                 if today[commune.code] == true { nearest = 0 }

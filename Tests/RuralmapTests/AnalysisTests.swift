@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import Geo
+import Pipeline
+import Store
+import Testing
+
+/// Flags, distances, scores and kept candidates: on the demo territory (whose facts are set by
+/// data/demo/make_demo.py) and on real BPE 2013 → 2018 data.
+@Suite(.serialized) struct AnalysisTests {
+    /// A demo store, ingested and analysed once.
+    static let demo: Task<(Config, Store), Error> = Task {
+        let dir = try TestSupport.temporaryDirectory()
+        var text = try String(contentsOfFile: TestSupport.packageRoot + "/Config/demo.toml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../", with: "\"\(TestSupport.packageRoot)/")
+            .replacingOccurrences(of: "\(TestSupport.packageRoot)/var/demo", with: dir)
+        try text.write(toFile: dir + "/demo.toml", atomically: true, encoding: .utf8)
+        let config = try Config.load(path: dir + "/demo.toml")
+        let store = try Store(path: config.storePath)
+        _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run()
+        return (config, store)
+    }
+
+    private func flags(_ code: String, _ store: Store) async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await store.flags(commune: code).map { ($0.category, $0.flag) })
+    }
+
+    @Test func demoFlagsFollowTheTerritorysHistory() async throws {
+        let (_, store) = try await Self.demo.value
+        let amand = try await flags("99002", store)
+        #expect(amand["bakery"] == "kept")
+        #expect(amand["post"] == "downgraded")   // office (A206) → agence postale (A208)
+        #expect(amand["restaurant"] == "lost")
+        #expect(amand["grocery"] == "lost")
+        #expect(amand["cafe_bar"] == "lost")     // Sirene: café closed 2019-06-30
+        #expect(amand["school"] == "kept")
+        #expect(amand["pharmacy"] == "never")    // never had one: never, not lost
+        let rochebrune = try await flags("99005", store)
+        #expect(rochebrune["cafe_bar"] == "gained") // opened 2017
+        #expect(rochebrune["bakery"] == "lost")
+        // Bellefond is missing from BPE 2013: unknown there, never reported as lost.
+        let bellefond = try await flags("99007", store)
+        #expect(bellefond["grocery"] == "unknown")
+        #expect(bellefond["bakery"] == "unknown")
+        #expect(!bellefond.values.contains("lost"))
+        // Val-d'Orvin (commune nouvelle of Orvin + Saint-Just-d'Orvin): the 2013 post office of Saint-Just counts.
+        let orvin = try await flags("99008", store)
+        #expect(orvin["post"] == "lost")
+        #expect(orvin["restaurant"] == "kept")
+        #expect(orvin["cafe_bar"] == "lost") // the non-diffusible café closed in 2020
+        let marcillac = try await flags("99004", store)
+        #expect(marcillac["post"] == "downgraded") // office → relais poste
+        // Lost meeting place: had a café, bar or restaurant, has none now.
+        let lost = try await store.read { Set(try String.fetchAll($0, sql: "SELECT commune FROM meeting_loss")) }
+        #expect(lost == ["99002", "99003"])
+    }
+
+    @Test func demoDistancesAreHaversineToTheNearestSite() async throws {
+        let (_, store) = try await Self.demo.value
+        // Cafés open today in the demo (make_demo.py): Sirene in 99001 (two), 99005, 99006; OSM in 99001, 99006.
+        let cafes = [Coordinate(lat: 45.997, lon: 2.000), Coordinate(lat: 45.997, lon: 2.001), Coordinate(lat: 45.917, lon: 1.926),
+                     Coordinate(lat: 46.147, lon: 2.027), Coordinate(lat: 46.0012, lon: 2.0021), Coordinate(lat: 46.1503, lon: 2.0207)]
+        func haversine(_ a: Coordinate, _ b: Coordinate) -> Double {
+            let r = 6371.0088, p = Double.pi / 180
+            let h = pow(sin((b.lat - a.lat) * p / 2), 2) + cos(a.lat * p) * cos(b.lat * p) * pow(sin((b.lon - a.lon) * p / 2), 2)
+            return 2 * r * asin(sqrt(h))
+        }
+        for (code, lat, lon) in [("99002", 46.06, 2.08), ("99003", 45.94, 2.09), ("99008", 45.99, 1.82)] {
+            let expected = cafes.map { haversine(Coordinate(lat: lat, lon: lon), $0) }.min()!
+            let got = try await store.access(commune: code).first { $0.category == "cafe_bar" }?.nearestKm
+            #expect(abs((got ?? -1) - expected) < 0.01, "\(code): \(String(describing: got)) vs \(expected)")
+        }
+        // A commune with its own café is at distance 0.
+        #expect(try await store.access(commune: "99001").first { $0.category == "cafe_bar" }?.nearestKm == 0)
+    }
+
+    @Test func candidatesAreGatedAndExplained() async throws {
+        let (config, store) = try await Self.demo.value
+        let list = try await store.candidates(targetVintage: config.targetVintage, departements: [], limit: nil)
+        // Communes with an open café (99001, 99005, 99006) are gated out.
+        #expect(Set(list.map(\.info.code)) == ["99002", "99003", "99004", "99007", "99008"])
+        #expect(list.map { $0.candidate.rank } == Array(1...5).map { Optional($0) })
+        for c in list {
+            let sum = c.candidate.breakdown.map(\.value).reduce(0, +)
+            #expect(abs(sum - c.candidate.score) < 0.011)
+            #expect(c.candidate.breakdown.map(\.term) == ["missing", "lost", "distance", "band", "catchment", "school"])
+        }
+        #expect(zip(list, list.dropFirst()).allSatisfy { $0.candidate.score >= $1.candidate.score })
+    }
+
+    @Test func annotationsSurviveReingestionAndReanalysis() async throws {
+        let (config, store) = try await Self.demo.value
+        try await store.annotate(commune: "99003", status: "contacted", note: "=Maire rencontré; \"ok\"")
+        _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run(force: true)
+        _ = try await analyze(config: config, store: store, logger: TestSupport.logger)
+        let kept = try #require(try await store.candidate(commune: "99003"))
+        #expect(kept.status == "contacted")
+        #expect(kept.note == "=Maire rencontré; \"ok\"")
+        #expect(kept.listed)
+        await #expect(throws: StoreError.self) { try await store.annotate(commune: "99003", status: "maybe", note: nil) }
+    }
+
+    @Test func realLossesMatchAnIndependentRecount() async throws {
+        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(in: dir, sources:
+            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+            + TestSupport.source("mvt", "cog-mouvements", "file://\(ds)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
+            + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
+            + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+            + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
+            + TestSupport.source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
+        let store = try Store(path: config.storePath)
+        _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run()
+
+        // Independent recount, straight from the raw files, on communes no event touched since 2013
+        // (their code means the same land in 2013, 2018 and 2026).
+        let codes: [String: [String]] = [
+            "restaurant": ["A504"], "grocery": ["B201", "B202"], "bakery": ["B203"], "post": ["A206", "A207", "A208"],
+            "school": ["C101", "C102", "C104", "C105"], "doctor": ["D201"], "pharmacy": ["D301"],
+        ]
+        var touched = Set<String>()
+        for line in try TestSupport.gunzipLines(ds + "/cog2026_mouvements_communes.csv.gz").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f[1] > "2013-01-01" { touched.insert(String(f[3])); touched.insert(String(f[9])) }
+        }
+        var small = Set<String>()
+        for line in try TestSupport.gunzipLines(ds + "/pop_legales_2023_communes.csv.gz").dropFirst() {
+            let f = line.split(separator: ";", omittingEmptySubsequences: false)
+            if Int(f[8])! < 3500 { small.insert(String(f[6])) }
+        }
+        func presence(_ file: String, code: Int, type: Int) throws -> [String: Set<String>] {
+            var out: [String: Set<String>] = [:]
+            for line in try TestSupport.gunzipLines(ds + "/" + file).dropFirst() {
+                let f = line.split(separator: ";")
+                out[String(f[code]), default: []].insert(String(f[type]))
+            }
+            return out
+        }
+        let y2013 = try presence("bpe2013_communes_typequ.csv.gz", code: 0, type: 2)
+        let y2018 = try presence("bpe2018_ensemble_iris.csv.gz", code: 2, type: 5)
+        let subset = small.subtracting(touched).filter { y2013[$0] != nil && y2018[$0] != nil }
+        #expect(subset.count > 25_000)
+        for (category, types) in codes.sorted(by: { $0.key < $1.key }) {
+            let expected = subset.filter { !y2013[$0]!.isDisjoint(with: types) && y2018[$0]!.isDisjoint(with: types) }.count
+            let got = try await store.read { db in
+                try String.fetchAll(db, sql: "SELECT commune FROM flag WHERE category = ? AND flag = 'lost'", arguments: [category])
+            }.filter(subset.contains).count
+            #expect(got == expected, "\(category): \(got) flagged lost, recount \(expected)")
+            #expect(expected > 0)
+        }
+        // A commune with its own bakery in 2018 is at distance 0; Guéret (23096) has several.
+        #expect(try await store.access(commune: "23096").first { $0.category == "bakery" }?.nearestKm == 0)
+    }
+}
