@@ -43,7 +43,7 @@ extension GlobalOptions {
             logger.logLevel = verbose ? .debug : .info
             return (try Config.load(path: Config.resolvePath(config)), logger)
         } catch {
-            throw CommandFailure("error: \(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -46,7 +46,7 @@ struct CommuneCommand: AsyncParsableCommand {
         let (config, _) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
         guard let report = try await CommuneReport.load(code.uppercased(), store: store, targetVintage: config.targetVintage) else {
-            throw CommandFailure("error: unknown commune \(code) in COG \(config.targetVintage)")
+            throw CommandFailure("unknown commune \(code) in COG \(config.targetVintage)")
         }
         print(json ? jsonText(report.json) : report.text)
     }
@@ -100,12 +100,12 @@ struct Annotate: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        guard status != nil || note != nil else { throw CommandFailure("error: give --status and/or --note") }
+        guard status != nil || note != nil else { throw CommandFailure("give --status and/or --note") }
         let store = try Store(path: config.storePath)
         guard try await store.commune(code, targetVintage: config.targetVintage) != nil else {
-            throw CommandFailure("error: unknown commune \(code) in COG \(config.targetVintage)")
+            throw CommandFailure("unknown commune \(code) in COG \(config.targetVintage)")
         }
-        do { try await store.annotate(commune: code, status: status, note: note) } catch { throw CommandFailure("error: \(error)") }
+        do { try await store.annotate(commune: code, status: status, note: note) } catch { throw CommandFailure("\(error)") }
         print("\(code): " + [status.map { "status \($0)" }, note.map { _ in "note saved" }].compactMap { $0 }.joined(separator: ", "))
     }
 }
@@ -122,12 +122,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        guard let f = ExportFormat(rawValue: format) else { throw CommandFailure("error: --format must be csv or geojson") }
-        guard let w = ExportSelection(rawValue: what) else { throw CommandFailure("error: --what must be candidates or communes") }
+        guard let f = ExportFormat(rawValue: format) else { throw CommandFailure("--format must be csv or geojson") }
+        guard let w = ExportSelection(rawValue: what) else { throw CommandFailure("--what must be candidates or communes") }
         let store = try Store(path: config.storePath)
         do {
             try await Exporter(store: store, targetVintage: config.targetVintage)
                 .write(ExportSettings(format: f, what: w, departements: departements, output: output, excel: excel))
-        } catch { throw CommandFailure("error: \(error)") }
+        } catch { throw CommandFailure("\(error)") }
     }
 }

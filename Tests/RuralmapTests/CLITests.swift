@@ -1,0 +1,106 @@
+import Foundation
+import Pipeline
+import Testing
+
+/// The `ruralmapd` binary as scripts and monitoring use it, and the config contract.
+@Suite(.serialized) struct CLITests {
+    struct Output { let status: Int32; let stdout: String; let stderr: String }
+
+    static func ruralmapd(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestSupport.packageRoot + "/.build/debug/ruralmapd")
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The demo config, copied to a temp dir with absolute paths and its own store.
+    static func demoConfig() throws -> String {
+        let dir = try TestSupport.temporaryDirectory()
+        var text = try String(contentsOfFile: TestSupport.packageRoot + "/Config/demo.toml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../var/demo", with: "\"\(dir)").replacingOccurrences(of: "\"../", with: "\"\(TestSupport.packageRoot)/")
+        try text.write(toFile: dir + "/demo.toml", atomically: true, encoding: .utf8)
+        return dir + "/demo.toml"
+    }
+
+    @Test func demoRunStatusAndCommune() throws {
+        let config = try Self.demoConfig()
+        let run = try Self.ruralmapd(["run", "--config", config])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("candidates"))
+        // The config may also come from the environment.
+        let status = try Self.ruralmapd(["status", "--json"], environment: ["RURALMAPD_CONFIG": config])
+        #expect(status.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
+        let sources = json["sources"] as! [[String: Any]]
+        #expect(sources.count == 9)
+        for s in sources {
+            #expect(Set(s.keys) == ["name", "kind", "url", "vintage", "last_run"])
+            let last = s["last_run"] as! [String: Any]
+            #expect(Set(last.keys) == ["outcome", "started_at", "finished_at", "http_status", "bytes", "sha256", "rows_read", "rows_loaded", "rows_rejected", "error"])
+            #expect(["loaded", "unchanged", "failed"].contains(last["outcome"] as! String))
+        }
+        let commune = try Self.ruralmapd(["commune", "99008", "--json", "--config", config])
+        #expect(commune.status == 0)
+        let c = try JSONSerialization.jsonObject(with: Data(commune.stdout.utf8)) as! [String: Any]
+        for key in ["code", "name", "type", "dep", "reg", "population", "population_year", "lat", "lon", "services", "former_communes", "flags", "access", "candidate"] {
+            #expect(c[key] != nil, "missing \(key)")
+        }
+        #expect(c["name"] as? String == "Val-d'Orvin")
+        #expect(c["population"] as? Int == 760)
+        #expect((c["former_communes"] as! [[String: Any]]).compactMap { $0["code"] as? String } == ["99008", "99009"])
+        let candidate = c["candidate"] as! [String: Any]
+        #expect((candidate["breakdown"] as! [[String: Any]]).count == 6)
+        let unknown = try Self.ruralmapd(["commune", "99999", "--config", config])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown commune 99999"))
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+        let candidates = try Self.ruralmapd(["candidates", "--json", "--limit", "2", "--config", config])
+        let list = try JSONSerialization.jsonObject(with: Data(candidates.stdout.utf8)) as! [[String: Any]]
+        #expect(list.count == 2)
+        #expect(Set(list[0].keys) == ["code", "name", "dep", "population", "score", "rank", "status", "note"])
+        let annotate = try Self.ruralmapd(["annotate", "99003", "--status", "contacted", "--note", "RDV mairie", "--config", config])
+        #expect(annotate.status == 0)
+        let export = try Self.ruralmapd(["export", "--format", "csv", "--output", "-", "--config", config])
+        #expect(export.stdout.contains("RDV mairie"))
+        let badDep = try Self.ruralmapd(["export", "--format", "csv", "--dep", "77", "--config", config])
+        #expect(badDep.status != 0)
+        #expect(badDep.stderr.contains("unknown département 77"))
+    }
+
+    @Test func configErrorsNameTheKeyAndLine() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        func error(_ text: String) -> String {
+            try? text.write(toFile: dir + "/c.toml", atomically: true, encoding: .utf8)
+            do { _ = try Config.load(path: dir + "/c.toml"); return "" } catch { return "\(error)" }
+        }
+        let base = "[geography]\ntarget_vintage = 2026\n"
+        #expect(error(base + "[store]\npaht = \"x\"\n").contains("line 4: unknown key paht in [store]"))
+        #expect(error("[store]\npath = \"x\"\n").contains("missing key target_vintage"))
+        #expect(error(base + "[fetch]\nretries = \"many\"\n").contains("line 4: retries: expected an integer"))
+        #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"ftp://x\"\nvintage = 2013\n").contains("line 6: url: scheme ftp is not allowed"))
+        #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"csv\"\nurl = \"x\"\nvintage = 2013\n").contains("line 5: kind: unknown kind csv"))
+        #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"x\"\nvintage = 2013\nschedule = \"sometimes\"\n").contains("line 8: schedule"))
+        #expect(error(base + "[analysis]\nweights = { missing = 1, luck = 2 }\n").contains("weights.luck"))
+        #expect(error(base + "[store\n").contains("line 3"))
+        let ok = error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"data/x.csv\"\nvintage = 2013\nschedule = \"every 6h\"\ncolumns = { code = \"CODGEO\" }\n")
+        #expect(ok == "")
+        let config = try Config.load(path: dir + "/c.toml")
+        #expect(config.sources[0].url == "file://\(dir)/data/x.csv")
+        #expect(config.sources[0].schedule.map { Int($0.seconds) } == 21_600)
+        #expect(config.sources[0].columns == ["code": "CODGEO"])
+        // A missing config file is a one-line error with exit status 1.
+        let missing = try Self.ruralmapd(["status", "--config", dir + "/nope.toml"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.toml"))
+    }
+}
