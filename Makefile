@@ -3,11 +3,11 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libproj-dev zlib1g-dev
-TEST_DEPS  := gdal-bin python3
+TEST_DEPS  := gdal-bin python3 systemd
 BIN        := .build/debug/ruralmapd
 DEMO       := $(BIN) --config Config/demo.toml
 
-.PHONY: all deps test-deps build demo test release install clean
+.PHONY: all deps test-deps build demo test release install clean bench bench-scaling
 
 all: build
 
@@ -45,12 +45,28 @@ test: test-deps
 release: deps
 	$(SWIFT) build -c release
 
+UNITDIR ?= /etc/systemd/system
+
+# Installs the binary, the category table, the docs, the config (never overwriting an operator's)
+# and the systemd units (their ExecStart follows PREFIX).
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/ruralmapd $(DESTDIR)$(PREFIX)/share/ruralmapd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/ruralmapd $(DESTDIR)$(PREFIX)/share/ruralmapd $(DESTDIR)$(PREFIX)/share/doc/ruralmapd $(DESTDIR)$(UNITDIR)
 	install -m 0755 .build/release/ruralmapd $(DESTDIR)$(PREFIX)/bin/ruralmapd
 	install -m 0644 data/categories.csv $(DESTDIR)$(PREFIX)/share/ruralmapd/categories.csv
-	# Never overwrite an operator's config.
-	[ -e $(DESTDIR)/etc/ruralmapd/ruralmapd.toml ] || install -m 0644 Config/ruralmapd.toml $(DESTDIR)/etc/ruralmapd/ruralmapd.toml
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/ruralmapd/README.md
+	[ -e $(DESTDIR)/etc/ruralmapd/ruralmapd.toml ] || \
+	  sed 's#/usr/local/share/ruralmapd#$(PREFIX)/share/ruralmapd#' Config/ruralmapd.toml > $(DESTDIR)/etc/ruralmapd/ruralmapd.toml
+	for u in ruralmapd.service ruralmapd-ingest.service ruralmapd-ingest.timer; do \
+	  sed 's#/usr/local/#$(PREFIX)/#g' systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u; chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 
 clean:
 	rm -rf .build var
+
+# National-scale benchmark (release build; inputs generated once into ~/.cache/ruralmap-bench).
+bench: deps
+	$(SWIFT) build -c release
+	python3 Benchmarks/bench.py
+
+bench-scaling: deps
+	$(SWIFT) build -c release
+	for s in 0.25 0.5 1; do BENCH_SCALE=$$s BENCH_OUT=.build/bench/summary-$$s.json python3 Benchmarks/bench.py || exit 1; done

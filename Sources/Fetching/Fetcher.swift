@@ -113,9 +113,3 @@ public struct Fetcher: Sendable {
     }
 }
 
-/// A cancellation flag readable from libcurl's callbacks.
-private final class CancellationFlag: Sendable {
-    private let cancelled = Mutex(false)
-    var isSet: Bool { cancelled.withLock { $0 } }
-    func set() { cancelled.withLock { $0 = true } }
-}

@@ -157,34 +157,19 @@ public struct IngestionJob: Sendable {
         if source.kind == .osm {
             locator = CommuneLocator(contours: try await store.contours(), centroids: try await store.targetCentroids())
         }
-        let kind = source.kind
-        let (translatorForLoad, locatorForLoad) = (translator, locator)
-        let maxExpanded = max(config.fetch.maxBytes, 64 << 30)
-        let maxRejectRatio = config.maxRejectRatio, maxRejectsKept = config.maxRejectsKept
         let progress = ProgressReporter(label: "\(source.name) parse", logger: logger, unit: .rows)
         defer { progress.finish() }
+        let cancellation = CancellationFlag()
+        let load = SourceLoad(spec: source.spec, path: file.path, base: base, translator: translator, locator: locator, mapping: mapping,
+                              maxExpandedBytes: max(config.fetch.maxBytes, 64 << 30), maxRejectRatio: config.maxRejectRatio,
+                              maxRejectsKept: config.maxRejectsKept, cancellation: cancellation, progress: progress)
         let state = LoadedState(url: source.url, sha256: file.sha256, etag: file.validators.etag, lastModified: file.validators.lastModified, runID: runID)
-        return try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage, runID: runID, state: state) { writer in
-            let bytes = try InputFile.open(path: file.path, entry: spec.entry, maxExpandedBytes: maxExpanded)
-            let input = ByteReaderInput(bytes: bytes, progress: { rows in progress.update(bytes: Int64(rows), total: 0) })
-            let sink = StoreSink(writer: writer, spec: spec, translator: translatorForLoad, mapping: mapping, locator: locatorForLoad,
-                                 maxRejectsKept: maxRejectsKept)
-            let read = try Self.adapter(for: kind, mapping: mapping).read(input, spec: spec, into: sink)
-            var outcome = base
-            outcome.outcome = .loaded
-            outcome.unmapped = try sink.finish()
-            outcome.rowsRead = read
-            outcome.rowsLoaded = sink.loaded
-            outcome.rowsRejected = sink.rejected
-            outcome.rejects = sink.rejects
-            if read == 0 && !source.kind.isService {
-                throw SourceError(source: spec.name, "the file holds no data rows")
+        return try await withTaskCancellationHandler {
+            try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage, runID: runID, state: state) {
+                try load.run(into: $0)
             }
-            if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
-                let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
-                throw SourceError(source: spec.name, "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept")
-            }
-            return outcome
+        } onCancel: {
+            cancellation.set()
         }
     }
 

@@ -1,3 +1,4 @@
+import Fetching
 import Formats
 import Geo
 import Sources
@@ -14,6 +15,7 @@ final class StoreSink: RecordSink {
     private let mapping: CategoryMapping
     private let locator: CommuneLocator?
     private let maxRejectsKept: Int
+    private let cancellation: CancellationFlag
 
     private(set) var loaded = 0
     private(set) var rejected = 0
@@ -23,7 +25,9 @@ final class StoreSink: RecordSink {
     /// add up to commune counts.
     private var equipment: [String: [String: Int]] = [:]
 
-    init(writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping, locator: CommuneLocator?, maxRejectsKept: Int) {
+    init(writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping, locator: CommuneLocator?,
+         maxRejectsKept: Int, cancellation: CancellationFlag) {
+        self.cancellation = cancellation
         self.writer = writer
         self.spec = spec
         self.translator = translator
@@ -50,6 +54,8 @@ final class StoreSink: RecordSink {
     }
 
     func emit(_ record: Record, line: Int) throws {
+        // A stopping daemon abandons the load: the transaction rolls back, the old data stays.
+        if loaded & 0x1FFF == 0, cancellation.isSet { throw CancellationError() }
         switch record {
         case .commune(let c):
             try writer.commune(type: c.type, code: c.code, name: c.name, dep: c.dep, reg: c.reg, parent: c.parent)

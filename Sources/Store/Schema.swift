@@ -95,6 +95,12 @@ enum Schema {
                     vintage_from INTEGER, vintage_to INTEGER, communes INTEGER, candidates INTEGER);
                 """)
         }
+        m.registerMigration("v4 schedule") { db in
+            try db.execute(sql: """
+                -- The daemon's next run per source, so that a restart does not re-download everything.
+                CREATE TABLE schedule (source TEXT PRIMARY KEY, next_run REAL NOT NULL, failures INTEGER NOT NULL DEFAULT 0);
+                """)
+        }
         return m
     }
 }

@@ -47,8 +47,15 @@ public struct Store: Sendable {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
     }
 
+    /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision).
     static func now() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        timestampFormatter().string(from: Date())
+    }
+
+    static func timestampFormatter() -> ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
     }
 }
 

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""ruralmapd at national scale, phase by phase, with baselines measured in the same run.
+
+Inputs: ../shared/bench/make_national.py (synthetic BPE24, Sirene stock, Overpass; real COG,
+populations, centroids) generated once per scale into $BENCH_CACHE (outside the repository).
+Every phase runs the release binary through its real CLI; wall seconds and peak RSS come from
+os.wait4 on the child. Baselines on the same unzipped BPE CSV: the sqlite3 shell's .import, and
+DuckDB (Python package in a virtualenv under $BENCH_CACHE) reading it with a per-commune,
+per-TYPEQU group-by. Ratios are medians over $BENCH_RUNS alternating pairs.
+
+Environment: BENCH_SCALE (1.0), BENCH_RUNS (3), BENCH_CACHE (~/.cache/ruralmap-bench),
+BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets)."""
+import json, os, shutil, statistics, subprocess, sys, time, zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("RURALMAP_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+CACHE = os.environ.get("BENCH_CACHE", os.path.expanduser("~/.cache/ruralmap-bench"))
+OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, ".build", "bench", "summary.json"))
+BIN = os.path.join(ROOT, ".build", "release", "ruralmapd")
+
+
+def timed(cmd, **kw):
+    """Wall seconds and peak RSS (MB) of one command, via GNU time."""
+    start = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
+    seconds = time.monotonic() - start
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
+    rss_kb = int(p.stderr.strip().splitlines()[-1])
+    return seconds, rss_kb / 1024, p.stdout
+
+
+def inputs():
+    d = os.path.join(CACHE, f"scale-{SCALE:g}")
+    need = [f for f in ("BPE24.zip", "StockEtablissement_utf8.zip", "overpass_cafes_shops.json") if not os.path.exists(os.path.join(d, f))]
+    if need:
+        os.makedirs(d, exist_ok=True)
+        gen = os.path.join(os.path.dirname(SHARED), "bench", "make_national.py")
+        print(f"generating national inputs at scale {SCALE:g} into {d} (once)…", flush=True)
+        procs = [subprocess.Popen([sys.executable, gen, "--out", d, "--scale", str(SCALE), "--only", only] + extra)
+                 for only, extra in (("bpe", []), ("sirene", ["--only", "osm"]))]
+        if any(p.wait() != 0 for p in procs):
+            sys.exit("input generation failed")
+    csv_path = os.path.join(d, "BPE24.csv")
+    if not os.path.exists(csv_path):
+        with zipfile.ZipFile(os.path.join(d, "BPE24.zip")) as z, z.open("BPE24.csv") as src, open(csv_path, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    return d
+
+
+def config(work, d):
+    s = lambda name, kind, url, vintage, more="": f'[[source]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\nvintage = {vintage}\n{more}\n'
+    text = f"""[store]
+path = "{work}/store.sqlite"
+[fetch]
+cache_dir = "{work}/cache"
+archive_dir = "{work}/archive"
+[geography]
+target_vintage = 2026
+[services]
+categories = "{ROOT}/data/categories.csv"
+[[export]]
+format = "csv"
+what = "communes"
+output = "{work}/communes.csv"
+""" + s("cog2026", "cog-communes", f"file://{SHARED}/cog2026_communes.csv.gz", 2026) \
+    + s("mvt", "cog-mouvements", f"file://{SHARED}/cog2026_mouvements_communes.csv.gz", 2026) \
+    + s("pop2023", "population", f"file://{SHARED}/pop_legales_2023_communes.csv.gz", 2023, "geography = 2025") \
+    + s("centroids", "centroids", f"file://{SHARED}/communes_centroides_2024.csv.gz", 2024) \
+    + s("bpe2018", "bpe", f"file://{SHARED}/bpe2018_ensemble_iris.csv.gz", 2018) \
+    + s("bpe2024", "bpe", f"file://{d}/BPE24.zip", 2024) \
+    + s("bpe2024csv", "bpe", f"file://{d}/BPE24.csv", 2024) \
+    + s("sirene", "sirene", f"file://{d}/StockEtablissement_utf8.zip", 2025) \
+    + s("osm", "osm", f"file://{d}/overpass_cafes_shops.json", 2025)
+    path = os.path.join(work, "bench.toml")
+    open(path, "w").write(text)
+    return path
+
+
+def rows_read(cfg, source):
+    out = subprocess.run([BIN, "status", "--json", "--config", cfg], capture_output=True, text=True).stdout
+    for s in json.loads(out)["sources"]:
+        if s["name"] == source and s["last_run"]:
+            return s["last_run"]["rows_read"] or 0
+    return 0
+
+
+def duckdb_python(venv):
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", "duckdb"], check=True)
+    return py
+
+
+def main():
+    if not os.path.exists(BIN):
+        sys.exit("build first: swift build -c release")
+    d = inputs()
+    work = os.path.join(CACHE, "work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    cfg = config(work, d)
+    phases = []
+    def phase(name, cmd, rows):
+        seconds, rss, _ = timed(cmd)
+        n = rows() if callable(rows) else rows
+        phases.append({"name": name, "seconds": round(seconds, 2), "rows": n, "rows_per_s": round(n / seconds) if seconds else 0, "peak_rss_mb": round(rss, 1)})
+        print(f"  {name:28s} {seconds:8.2f} s {n:>10,} rows  {rss:7.1f} MB", flush=True)
+    c = ["--config", cfg]
+    print(f"ruralmapd benchmark, scale {SCALE:g}", flush=True)
+    phase("ingest reference (cog, mvt, pop, centroids)", [BIN, "ingest", "--source", "cog2026", "--source", "mvt", "--source", "pop2023", "--source", "centroids"] + c,
+          lambda: sum(rows_read(cfg, s) for s in ("cog2026", "mvt", "pop2023", "centroids")))
+    phase("ingest bpe2018 (real, iris counts)", [BIN, "ingest", "--source", "bpe2018"] + c, lambda: rows_read(cfg, "bpe2018"))
+    phase("ingest bpe2024 (zip)", [BIN, "ingest", "--source", "bpe2024"] + c, lambda: rows_read(cfg, "bpe2024"))
+    phase("ingest sirene (zip)", [BIN, "ingest", "--source", "sirene"] + c, lambda: rows_read(cfg, "sirene"))
+    phase("ingest osm", [BIN, "ingest", "--source", "osm"] + c, lambda: rows_read(cfg, "osm"))
+    phase("analyze", [BIN, "analyze"] + c, 34_875)
+    phase("export csv (all communes)", [BIN, "export", "--format", "csv", "--what", "communes", "--output", f"{work}/all.csv"] + c, 34_875)
+    phase("export geojson (all communes)", [BIN, "export", "--format", "geojson", "--what", "communes", "--output", f"{work}/all.geojson"] + c, 34_875)
+    phase("run again, inputs unchanged", [BIN, "run"] + c, 0)
+
+    # Baselines, alternating with ruralmapd on the same unzipped CSV.
+    csv_path = os.path.join(d, "BPE24.csv")
+    venv_py = duckdb_python(os.path.join(CACHE, "venv"))
+    duck = f"import duckdb; duckdb.sql(\"SELECT DEPCOM, TYPEQU, COUNT(*) FROM read_csv('{csv_path}', delim=';', header=true, all_varchar=true) GROUP BY 1, 2\").fetchall()"
+    ours, sq, dk = [], [], []
+    for i in range(RUNS):
+        s, _, _ = timed([BIN, "ingest", "--force", "--source", "bpe2024csv"] + c); ours.append(s)
+        db = os.path.join(work, "baseline.sqlite")
+        if os.path.exists(db): os.remove(db)
+        s, _, _ = timed(["sqlite3", db, "-cmd", ".mode csv", "-cmd", ".separator ;", f".import {csv_path} bpe"]); sq.append(s)
+        s, _, _ = timed([venv_py, "-c", duck]); dk.append(s)
+    rows = rows_read(cfg, "bpe2024csv")
+    baselines = [{"name": "sqlite3 .import (BPE24.csv)", "seconds": round(statistics.median(sq), 2)},
+                 {"name": "duckdb read + group by (BPE24.csv)", "seconds": round(statistics.median(dk), 2)},
+                 {"name": "ruralmapd ingest (BPE24.csv, unzipped)", "seconds": round(statistics.median(ours), 2), "rows": rows}]
+    ratios = {"bpe_ingest_vs_sqlite3_import": round(statistics.median(o / b for o, b in zip(ours, sq)), 2),
+              "commune_counts_vs_duckdb": round(statistics.median(o / b for o, b in zip(ours, dk)), 2)}
+    summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios}
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    json.dump(summary, open(OUT, "w"), indent=1)
+    print("\n| phase | seconds | rows | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
+    for p in phases:
+        print(f"| {p['name']} | {p['seconds']} | {p['rows']:,} | {p['rows_per_s']:,} | {p['peak_rss_mb']} |")
+    print("\n| baseline (same unzipped BPE24.csv, median of %d) | seconds |\n|---|---:|" % RUNS)
+    for b in baselines:
+        print(f"| {b['name']} | {b['seconds']} |")
+    print(f"\nratios (median of pairs): {ratios}\nsummary: {OUT}")
+
+
+if __name__ == "__main__":
+    main()

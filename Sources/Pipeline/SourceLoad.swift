@@ -1,0 +1,45 @@
+import Fetching
+import Formats
+import Sources
+import Store
+import Territory
+
+/// One parse of a downloaded file into the store, run inside the transaction that replaces the
+/// source's data: throwing anywhere here rolls everything back.
+struct SourceLoad: Sendable {
+    let spec: SourceSpec
+    let path: String
+    let base: RunOutcome
+    let translator: CodeTranslator?
+    let locator: CommuneLocator?
+    let mapping: CategoryMapping
+    let maxExpandedBytes: Int64
+    let maxRejectRatio: Double
+    let maxRejectsKept: Int
+    let cancellation: CancellationFlag
+    let progress: ProgressReporter
+
+    func run(into writer: SourceWriter) throws -> RunOutcome {
+        let bytes = try InputFile.open(path: path, entry: spec.entry, maxExpandedBytes: maxExpandedBytes)
+        let input = ByteReaderInput(bytes: bytes, progress: { rows in progress.update(bytes: Int64(rows), total: 0) })
+        let sink = StoreSink(writer: writer, spec: spec, translator: translator, mapping: mapping, locator: locator,
+                             maxRejectsKept: maxRejectsKept, cancellation: cancellation)
+        let read = try IngestionJob.adapter(for: spec.kind, mapping: mapping).read(input, spec: spec, into: sink)
+        var outcome = base
+        outcome.outcome = .loaded
+        outcome.unmapped = try sink.finish()
+        outcome.rowsRead = read
+        outcome.rowsLoaded = sink.loaded
+        outcome.rowsRejected = sink.rejected
+        outcome.rejects = sink.rejects
+        if read == 0 && !spec.kind.isService {
+            throw SourceError(source: spec.name, "the file holds no data rows")
+        }
+        // A few bad rows are normal in official files; many mean the wrong file or a format change.
+        if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
+            let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
+            throw SourceError(source: spec.name, "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept")
+        }
+        return outcome
+    }
+}
