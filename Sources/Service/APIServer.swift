@@ -165,6 +165,9 @@ public struct APIServer: Sendable {
     private func guarded(_ body: () async throws -> Response) async throws -> Response {
         do { return try await body() } catch let error as APIError {
             return Self.json(["error": error.message], status: error.status)
+        } catch let error as HTTPResponseError {
+            // Hummingbird's own errors (a body over the cap answers 413).
+            return Self.json(["error": "\(error.status.reasonPhrase)"], status: error.status)
         } catch {
             logger.error("API error", metadata: ["error": "\(error)"])
             return Self.json(["error": "internal error"], status: .internalServerError)

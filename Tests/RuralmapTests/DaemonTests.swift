@@ -113,6 +113,8 @@ import FoundationNetworking
         #expect(try await Self.request("POST", base + "/api/v1/ingest", body: "{}").0 == 401)
         #expect(try await Self.request("POST", base + "/api/v1/ingest", token: "wrong", body: "{}").0 == 401)
         #expect(try await Self.request("PUT", base + "/api/v1/candidates/99003", token: token, body: "{\"status\":\"maybe\"}").0 == 400)
+        let huge = "{\"note\":\"" + String(repeating: "x", count: 100_000) + "\"}"
+        #expect(try await Self.request("PUT", base + "/api/v1/candidates/99003", token: token, body: huge).0 == 413)
         let put = try await Self.request("PUT", base + "/api/v1/candidates/99003", token: token, body: "{\"status\":\"contacted\",\"note\":\"mairie ok\"}")
         #expect(put.0 == 200)
         #expect(put.1.contains("mairie ok"))
