@@ -7,7 +7,7 @@ TEST_DEPS  := gdal-bin python3 systemd
 BIN        := .build/debug/ruralmapd
 DEMO       := $(BIN) --config Config/demo.toml
 
-.PHONY: all deps test-deps build demo test release install clean bench bench-scaling
+.PHONY: all deps test-deps build demo test release install clean bench bench-scaling fuzz
 
 all: build
 
@@ -61,6 +61,10 @@ install: release
 
 clean:
 	rm -rf .build var
+
+# libFuzzer on the CSV reader, the JSON reader and the config parser (FUZZ_SECONDS each, default 60).
+fuzz: deps
+	Fuzz/run.sh
 
 # National-scale benchmark (release build; inputs generated once into ~/.cache/ruralmap-bench).
 bench: deps

@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ruralmapd", targets: ["ruralmapd"]),
+        // The byte-level readers, for the fuzzing package in Fuzz/.
+        .library(name: "RuralmapFormats", targets: ["Formats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

@@ -148,6 +148,10 @@ public final class ZipEntrySource: ByteSource {
         guard entry.uncompressedSize <= maxExpandedBytes else {
             throw FormatError(.tooLarge, "\(label): declares \(entry.uncompressedSize) bytes uncompressed, over the cap of \(maxExpandedBytes)")
         }
+        // Text compresses 5-20x; a large entry expanding over 200x is a zip bomb, not a dataset.
+        if entry.uncompressedSize > 64 << 20, entry.uncompressedSize > 200 * max(entry.compressedSize, 1) {
+            throw FormatError(.tooLarge, "\(label): expands \(entry.uncompressedSize / max(entry.compressedSize, 1))x (zip bomb?); refused")
+        }
         let header = try file.pread(count: 30, at: entry.localHeaderOffset)
         guard header.le32(0) == 0x0403_4b50 else { throw FormatError(.corrupt, "\(label): bad local header") }
         let dataOffset = entry.localHeaderOffset + 30 + Int64(header.le16(26)) + Int64(header.le16(28))

@@ -32,8 +32,9 @@ struct SourceLoad: Sendable {
         outcome.rowsLoaded = sink.loaded
         outcome.rowsRejected = sink.rejected
         outcome.rejects = sink.rejects
-        if read == 0 && !spec.kind.isService {
-            throw SourceError(source: spec.name, "the file holds no data rows")
+        // An empty file (a header only, an empty Overpass answer) is a broken download, never "no data".
+        if read == 0 || sink.loaded == 0 && sink.rejected > 0 {
+            throw SourceError(source: spec.name, "the file holds no usable data rows; previous data kept")
         }
         // A few bad rows are normal in official files; many mean the wrong file or a format change.
         if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {

@@ -1,3 +1,4 @@
+import Formats
 /// Reads typed keys out of a TOML table and reports unknown, missing or ill-typed keys with their line.
 struct TableReader {
     let table: TOMLDocument.Table?

@@ -15,9 +15,15 @@ public struct ByteReaderInput {
         self.progress = progress
     }
 
-    /// Opens a CSV reader and rejects headers with ambiguous duplicate columns among `required`.
+    /// Opens a CSV reader; a header naming a column twice is refused, since which one holds the
+    /// data cannot be known.
     func csv() throws -> CSVReader {
-        try CSVReader(source: bytes, maxRecordBytes: maxRecordBytes)
+        let reader = try CSVReader(source: bytes, maxRecordBytes: maxRecordBytes)
+        let duplicates = reader.header.duplicates.filter { !$0.isEmpty }
+        guard duplicates.isEmpty else {
+            throw FormatError(.syntax, "duplicate column names in the header: \(duplicates.prefix(5).joined(separator: ", "))", line: 1)
+        }
+        return reader
     }
 }
 

@@ -6,7 +6,7 @@ import Territory
 /// defaults `code`, `nom`). Features are streamed one at a time.
 public struct ContoursAdapter: SourceAdapter {
     /// The most points one commune may have; a hostile "billion-point ring" is refused.
-    public var maxPointsPerFeature = 2_000_000
+    public var maxPointsPerFeature = 500_000
 
     public init() {}
 

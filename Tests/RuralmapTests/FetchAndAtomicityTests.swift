@@ -128,9 +128,11 @@ import Testing
         var options = FetchOptions()
         options.retries = 2
         options.retryBaseDelay = 0.01
-        options.maxRetryAfter = 0.2
         options.totalTimeout = 5
+        options.connectTimeout = 3
         options.lowSpeedTime = 2
+        options.lowSpeedLimit = 10_000
+        options.maxRetryAfter = 2
         options.maxBytes = 1 << 20
         options.maxRedirects = 3
         let fetcher = Fetcher(cacheDirectory: dir + "/cache", archive: DownloadArchive(directory: dir + "/archive"), options: options, logger: TestSupport.logger)
@@ -146,6 +148,18 @@ import Testing
         #expect(await failure(server.url("big"))?.code == .tooLarge)
         #expect(await failure("http://127.0.0.1:1/closed")?.code == .transport)
         #expect(await failure(server.url("badgzip")) != nil)
+        // Bounded in time: DNS failure, a server that never answers, a body that stalls.
+        var started = Date()
+        #expect(await failure("http://ruralmap-test.invalid/x")?.code == .transport)
+        #expect(Date().timeIntervalSince(started) < 30)
+        started = Date()
+        #expect(await failure(server.url("silent"))?.code == .timeout)
+        #expect(await failure(server.url("stall/communes.csv"))?.code == .timeout)
+        #expect(Date().timeIntervalSince(started) < 60)
+        // 429 with Retry-After: waits, retries, succeeds.
+        let retried = try await fetcher.fetch(server.url("flaky429/1/communes.csv"), validators: nil)
+        guard case .downloaded(let file) = retried else { Issue.record("expected a download"); return }
+        #expect(file.attempts == 2)
         // Nothing partial is left in the cache.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").filter { $0.hasPrefix(".partial") }
         #expect(leftovers.isEmpty)

@@ -3,6 +3,7 @@
 
 Serves files from --root with ETag / Last-Modified / 304, plus fault routes:
   /flaky/N/<file>      answers 500 to the first N requests (per path), then the file
+  /flaky429/N/<file>   answers 429 with Retry-After: 1 to the first N requests, then the file
   /status/<code>       answers that status (Retry-After: 1 on 429/503)
   /truncate/<file>     announces the full Content-Length, sends half, closes
   /stall/<file>        sends a little, then stalls forever (low-speed timeout)
@@ -48,6 +49,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p.startswith("flaky/"):
             _, times, rel = p.split("/", 2)
             return self.send_body(b"oops", 500) if n <= int(times) else self.serve_file(rel)
+        if p.startswith("flaky429/"):
+            _, times, rel = p.split("/", 2)
+            return self.send_body(b"slow down", 429, {"Retry-After": "1"}) if n <= int(times) else self.serve_file(rel)
         if p.startswith("status/"):
             code = int(p.split("/")[1])
             return self.send_body(b"status", code, {"Retry-After": "1"} if code in (429, 503) else {})
@@ -58,7 +62,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if p.startswith("stall/"):
-            self.send_response(200); self.send_header("Content-Length", "10000000"); self.end_headers()
+            self.send_response(200); self.send_header("Content-Length", "500000"); self.end_headers()
             self.wfile.write(b"x" * 1000); self.wfile.flush(); time.sleep(60); return
         if p == "silent":
             time.sleep(60); return

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small TOML reader for ruralmapd's config: tables, arrays of tables, strings, integers,
 /// floats, booleans, arrays and inline tables — with the line of every key, so that errors can
 /// say where they are. (Written in-house: TOMLKit does not expose source positions.)
@@ -228,4 +230,3 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-import Foundation
