@@ -30,6 +30,12 @@ public struct Analyzer: Sendable {
         public var lostMeetingPlace: Set<String>
     }
 
+    /// A snapshot's identity.
+    struct SourceVintage: Hashable {
+        let source: String
+        let vintage: Int
+    }
+
     /// One source's view of one vintage.
     struct Snapshot {
         /// Snapshots of one series (all BPE vintages; one Sirene source; one OSM source) describe the
@@ -52,7 +58,7 @@ public struct Analyzer: Sendable {
         var flags: [FlagRecord] = []
         var presentToday: [String: [String: Bool]] = [:] // category → commune → present at latest (known only)
         var latestVintage: [String: Int] = [:]
-        var nowSources: [String: Set<String>] = [:] // category → "source|vintage" making up today
+        var nowSources: [String: Set<SourceVintage>] = [:] // category → the snapshots making up today
         var countOnlySites: [String: Set<String>] = [:] // category → communes
         let siteSources = Set(input.sites.map(\.source))
         for category in input.categories {
@@ -64,14 +70,17 @@ public struct Analyzer: Sendable {
             let now = relevant.filter { $0.vintage == seriesLatest[$0.series] }
             let before = relevant.filter { $0.vintage != seriesLatest[$0.series] }
             latestVintage[category] = relevant.map(\.vintage).max()
-            nowSources[category] = Set(now.map { "\($0.source)|\($0.vintage)" })
+            // Grouped once per category, not once per commune.
+            let beforeByVintage = Dictionary(grouping: before, by: \.vintage).sorted { $0.key < $1.key }.map(\.value)
+            let range = (relevant.map(\.vintage).min(), relevant.map(\.vintage).max())
+            nowSources[category] = Set(now.map { SourceVintage(source: $0.source, vintage: $0.vintage) })
             // Sources with counts only (BPE by commune or IRIS): the commune's centroid stands for the site.
             countOnlySites[category] = Set(now.filter { !siteSources.contains($0.source) }.flatMap { snapshot in
                 snapshot.presence.compactMap { ($0.value[category]?.count ?? 0) > 0 ? $0.key : nil }
             })
             var today: [String: Bool] = [:]
             for commune in input.communes {
-                let flag = flagFor(commune.code, category: category, now: now, before: before)
+                let flag = flagFor(commune.code, category: category, now: now, before: beforeByVintage, range: range)
                 flags.append(flag.record)
                 if let p = flag.presentLatest { today[commune.code] = p }
             }
@@ -136,7 +145,7 @@ public struct Analyzer: Sendable {
 
     /// Compares "before" (every earlier snapshot, by vintage) with "now" (the latest snapshot of
     /// each series, combined: present if any says so).
-    private func flagFor(_ commune: String, category: String, now: [Snapshot], before: [Snapshot])
+    private func flagFor(_ commune: String, category: String, now: [Snapshot], before: [[Snapshot]], range: (Int?, Int?))
         -> (record: FlagRecord, presentLatest: Bool?) {
         var usedSources = Set<String>()
         func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: Int, views: [(String, Int)]) {
@@ -151,16 +160,15 @@ public struct Analyzer: Sendable {
             }
             return (views.contains { $0.1 > 0 }, level, views)
         }
-        let earlier = Set(before.map(\.vintage)).sorted().map { v in state(before.filter { $0.vintage == v }) }
+        let earlier = before.map(state)
         let latest = state(now)
         var disagreement: String?
         if latest.views.count > 1, Set(latest.views.map { $0.1 > 0 }).count > 1 {
             disagreement = latest.views.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         }
-        let vintages = (now + before).map(\.vintage)
         let sources = usedSources.isEmpty ? nil : usedSources.sorted().joined(separator: ",")
         func record(_ flag: String) -> FlagRecord {
-            FlagRecord(commune: commune, category: category, flag: flag, from: vintages.min(), to: vintages.max(), sources: sources,
+            FlagRecord(commune: commune, category: category, flag: flag, from: range.0, to: range.1, sources: sources,
                        disagreement: disagreement)
         }
         guard let presentNow = latest.present else { return (record("unknown"), nil) }
@@ -182,7 +190,7 @@ public struct Analyzer: Sendable {
 
     // MARK: - Access
 
-    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<String>],
+    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<SourceVintage>],
                            countOnlySites: [String: Set<String>]) -> [AccessRecord] {
         let centroids = Dictionary(uniqueKeysWithValues: input.communes.compactMap { c -> (String, Coordinate)? in
             guard let lat = c.lat, let lon = c.lon else { return nil }
@@ -195,6 +203,7 @@ public struct Analyzer: Sendable {
         for (code, position) in centroids {
             neighbours[code] = communeIndex.within(settings.radiusKm, of: position).map(\.0.payload)
         }
+        let sitesByCategory = Dictionary(grouping: input.sites, by: \.category)
         var out: [AccessRecord] = []
         for category in input.categories {
             guard let current = nowSources[category], !current.isEmpty else {
@@ -203,7 +212,8 @@ public struct Analyzer: Sendable {
             }
             let today = presentToday[category] ?? [:]
             var index = SpatialIndex<Bool>()
-            for s in input.sites where s.category == category && s.usable && current.contains("\(s.source)|\(s.vintage)") && (s.sourceKind == "bpe" || s.active) {
+            for s in sitesByCategory[category] ?? [] where s.usable && (s.sourceKind == "bpe" || s.active)
+                && current.contains(SourceVintage(source: s.source, vintage: s.vintage)) {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }
             for code in countOnlySites[category] ?? [] { if let c = centroids[code] { index.insert(c, true) } }

@@ -104,7 +104,11 @@ public final class CSVReader {
                         }
                         if quoteSeen { inQuotes = false; quoteSeen = false } else {
                             if b == 0x0A { physicalLine += 1 }
-                            append(b)
+                            // Copy the run of ordinary quoted bytes in one go.
+                            var j = i
+                            while j < chunkEnd, buf[j] != 0x22, buf[j] != 0x0A { j += 1 }
+                            appendRun(buf, i - 1, j)
+                            i = j
                             continue
                         }
                     }
@@ -119,7 +123,11 @@ public final class CSVReader {
                         inQuotes = true
                     } else {
                         if b == 0 { problem = problem ?? .nulByte }
-                        append(b)
+                        // Copy the run of ordinary bytes up to the next separator, line end or NUL.
+                        var j = i
+                        while j < chunkEnd, buf[j] != sep, buf[j] != 0x0A, buf[j] != 0 { j += 1 }
+                        appendRun(buf, i - 1, j)
+                        i = j
                     }
                 }
                 return -(i - chunkStart)
@@ -130,6 +138,16 @@ public final class CSVReader {
                 return true
             }
             chunkStart += -consumed
+        }
+    }
+
+    @inline(__always) private func appendRun(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+        let room = maxRecordBytes - record.count
+        if to - from <= room {
+            record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
+        } else {
+            if room > 0 { record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<(from + room)])) }
+            if problem == nil { problem = .tooLong(bytes: maxRecordBytes) }
         }
     }
 

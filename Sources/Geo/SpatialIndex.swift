@@ -2,8 +2,9 @@ import Foundation
 
 /// A uniform grid of points for nearest-neighbour and radius queries over France.
 ///
-/// Cells are 0.25° square; a query walks rings of cells outward and stops once no unvisited cell
-/// can hold a closer point. All of France (tens of thousands of points) answers in milliseconds.
+/// Cells are 0.05° square (about 5.5 × 3.5 km in France: a city's thousands of shops spread over
+/// many cells); a query walks rings of cells outward and stops once no unvisited cell can hold a
+/// closer point.
 public struct SpatialIndex<Payload: Sendable>: Sendable {
     public struct Entry: Sendable {
         public let coordinate: Coordinate
@@ -12,9 +13,9 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
 
     private struct Cell: Hashable { let x: Int32, y: Int32 }
 
-    private let cellDegrees = 0.25
+    private let cellDegrees = 0.05
     /// A lower bound of one cell's width in km below 60° of latitude (lon degrees shrink with cos).
-    private let minCellKm = 0.25 * 111.19 * 0.5
+    private let minCellKm = 0.05 * 111.19 * 0.5
     private var cells: [Cell: [Entry]] = [:]
     public private(set) var count = 0
 

@@ -96,14 +96,19 @@ extension Store {
                     && (($0["vintage_to"] as Int?) ?? Int.max) >= vintage }.map { $0["category"] as String }
                 coverage[key] = Set(covered)
             }
-            let sites = try Row.fetchAll(db, sql: """
-                SELECT s.source, st.kind AS source_kind, s.vintage, s.commune, c.category, c.kind, s.lat, s.lon, s.usable, s.active, s.opened, s.closed
+            // A cursor and positional columns: hundreds of thousands of rows, no per-row dictionary.
+            var sites: [SiteFact] = []
+            let siteRows = try Row.fetchCursor(db, sql: """
+                SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind, s.lat, s.lon, s.usable, s.active, s.opened, s.closed
                 FROM site s JOIN source_state st ON st.source = s.source
                     JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
                     AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from) AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
-                """).map {
-                SiteFact(source: $0["source"], sourceKind: $0["source_kind"], vintage: $0["vintage"], commune: $0["commune"], category: $0["category"],
-                         kind: $0["kind"], lat: $0["lat"], lon: $0["lon"], usable: $0["usable"], active: $0["active"], opened: $0["opened"], closed: $0["closed"])
+                -- BPE presence comes from its counts: its sites matter only where they can place a distance.
+                WHERE st.kind != 'bpe' OR (s.usable = 1 AND s.lat IS NOT NULL)
+                """)
+            while let r = try siteRows.next() {
+                sites.append(SiteFact(source: r[0], sourceKind: r[1], vintage: r[2], commune: r[3], category: r[4], kind: r[5], lat: r[6], lon: r[7],
+                                      usable: r[8], active: r[9], opened: r[10], closed: r[11]))
             }
             let sourceRules = Dictionary(grouping: rules) { $0["source_kind"] as String }.mapValues { Set($0.map { $0["category"] as String }) }
             for kind in ["sirene", "osm"] { coverage[kind] = sourceRules[kind] ?? [] }

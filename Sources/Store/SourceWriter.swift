@@ -7,7 +7,6 @@ public final class SourceWriter {
     let db: Database
     let source: String
     let vintage: Int
-    private var statements: [String: Statement] = [:]
 
     init(db: Database, source: String, vintage: Int) {
         self.db = db
@@ -15,11 +14,16 @@ public final class SourceWriter {
         self.vintage = vintage
     }
 
-    private func run(_ sql: String, _ arguments: StatementArguments) throws {
+    private var cache: [UInt: Statement] = [:]
+
+    /// Runs one insert; statements are prepared once per SQL literal (keyed by its address, so the
+    /// hot path never hashes the SQL text).
+    private func run(_ sql: StaticString, _ arguments: StatementArguments) throws {
+        let key = UInt(bitPattern: sql.utf8Start)
         let statement: Statement
-        if let s = statements[sql] { statement = s } else {
-            statement = try db.makeStatement(sql: sql)
-            statements[sql] = statement
+        if let s = cache[key] { statement = s } else {
+            statement = try db.makeStatement(sql: sql.description)
+            cache[key] = statement
         }
         statement.setUncheckedArguments(arguments)
         try statement.execute()
