@@ -193,7 +193,13 @@ public final class CSVReader {
 
     /// Whether every field of the current record is valid in the file's encoding.
     public var isWellEncoded: Bool {
-        encoding == .windows1252 || record.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
+        guard encoding == .utf8 else { return true }
+        return record.withUnsafeBufferPointer { bytes in
+            // Most records are plain ASCII: check that without decoding anything.
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            return high < 0x80 || TextEncoding.isValidUTF8(bytes)
+        }
     }
 
     private static func sniffSeparator(_ sample: ArraySlice<UInt8>) -> UInt8 {

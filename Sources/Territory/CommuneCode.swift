@@ -5,13 +5,17 @@ public struct CommuneCode: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Validates and normalises `text`; a 4-digit code whose leading zero a spreadsheet ate is restored.
     public init?(_ text: String) {
-        var t = text.uppercased()
-        if t.count == 4, t.allSatisfy(\.isNumber) { t = "0" + t }
-        guard t.count == 5 else { return nil }
-        let chars = Array(t)
-        let corsica = chars[0] == "2" && (chars[1] == "A" || chars[1] == "B")
-        guard chars.enumerated().allSatisfy({ $0.element.isASCII && ($0.element.isNumber || (corsica && $0.offset == 1)) }) else { return nil }
-        rawValue = t
+        // Checked on UTF-8 bytes: this runs for every row of every file.
+        let u = Array(text.utf8)
+        func digit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        if u.count == 4, u.allSatisfy(digit) {
+            rawValue = "0" + text
+            return
+        }
+        guard u.count == 5 else { return nil }
+        let corsica = u[0] == 0x32 && (u[1] | 0x20 == 0x61 || u[1] | 0x20 == 0x62) // 2A, 2B (either case)
+        guard digit(u[0]), digit(u[1]) || corsica, digit(u[2]), digit(u[3]), digit(u[4]) else { return nil }
+        rawValue = corsica && u[1] >= 0x61 ? text.uppercased() : text
     }
 
     public var description: String { rawValue }

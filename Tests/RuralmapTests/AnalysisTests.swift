@@ -103,8 +103,7 @@ import Testing
     @Test func realLossesMatchAnIndependentRecount() async throws {
         let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
         let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("mvt", "cog-mouvements", "file://\(ds)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
+            TestSupport.geographySources(ds)
             + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
             + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
             + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)

@@ -8,17 +8,8 @@ import Testing
 /// CSV and GeoJSON exports: content, safety, validity for GDAL, atomic replacement.
 @Suite(.serialized) struct ExportTests {
     private func ogrinfo(_ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ogrinfo", "-ro", "-so", "-al", path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw TestFailure("ogrinfo failed: \(text)") }
+        let (status, text) = try TestSupport.command(["ogrinfo", "-ro", "-so", "-al", path])
+        guard status == 0 else { throw TestFailure("ogrinfo failed: \(text)") }
         return text
     }
 
@@ -153,8 +144,7 @@ import Testing
     @Test func realCreuseWithContoursAndFranceWithPoints() async throws {
         let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
         let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("mvt", "cog-mouvements", "file://\(ds)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
+            TestSupport.geographySources(ds)
             + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
             + TestSupport.source("creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018, more: "geography = 2018"))
         let store = try Store(path: config.storePath)

@@ -28,12 +28,7 @@ import Testing
     }
 
     private func python(_ script: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestFailure("python helper failed") }
+        guard try TestSupport.command(["python3", "-c", script]).status == 0 else { throw TestFailure("python helper failed") }
     }
 
     @Test func badRowsAreRejectedOneByOne() async throws {

@@ -28,8 +28,7 @@ import Testing
     @Test func populationsCentroidsAndContours() async throws {
         let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
         let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("mvt", "cog-mouvements", "file://\(ds)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
+            TestSupport.geographySources(ds)
             + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
             + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
             + TestSupport.source("creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018))

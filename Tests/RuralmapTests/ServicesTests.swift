@@ -11,8 +11,7 @@ import Testing
     static let realStore: Task<(Store, [String: SourceReport], String), Error> = Task {
         let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
         let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("mvt", "cog-mouvements", "file://\(ds)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
+            TestSupport.geographySources(ds)
             + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
             + TestSupport.source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
         let store = try Store(path: config.storePath)

@@ -4,17 +4,7 @@ import Testing
 /// The units in systemd/ pass `systemd-analyze verify` and the daemon's exposure is 2.0 or lower.
 struct SystemdUnitTests {
     private func analyze(_ arguments: [String], in dir: String) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["systemd-analyze"] + arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try TestSupport.command(["systemd-analyze"] + arguments, in: dir)
     }
 
     @Test func unitsVerifyAndServiceIsHardened() throws {

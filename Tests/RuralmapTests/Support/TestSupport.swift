@@ -74,15 +74,28 @@ enum TestSupport {
 
     /// Reads a gzip file's lines with the system's gunzip (independent of the code under test).
     static func gunzipLines(_ path: String) throws -> [Substring] {
+        try command(["gzip", "-dc", path]).output.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+
+    /// Runs a system command (found on PATH) and returns its status and its stdout and stderr.
+    static func command(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "gzip -dc '\(path)'"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = arguments.first == "gzip" ? FileHandle.nullDevice : out
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `[[source]]` blocks for the real COG 2026 and its change table.
+    static func geographySources(_ datasets: String) -> String {
+        source("cog2026", "cog-communes", "file://\(datasets)/cog2026_communes.csv.gz", vintage: 2026)
+            + source("mvt", "cog-mouvements", "file://\(datasets)/cog2026_mouvements_communes.csv.gz", vintage: 2026)
     }
 }
 
