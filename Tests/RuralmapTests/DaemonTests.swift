@@ -119,6 +119,31 @@ import FoundationNetworking
         #expect(put.0 == 200)
         #expect(put.1.contains("mairie ok"))
 
+        // Hostile requests: malformed JSON, traversal, SQL metacharacters, then 1,000 concurrent connections.
+        #expect(try await Self.request("PUT", base + "/api/v1/candidates/99003", token: token, body: "{\"status\":").0 == 400)
+        #expect(try await Self.request("POST", base + "/api/v1/ingest", token: token, body: "[1,2").0 == 400)
+        #expect(try await Self.request("GET", base + "/api/v1/communes/..%2F..%2Fetc%2Fpasswd").0 == 404)
+        #expect(try await Self.request("GET", base + "/api/v1/communes/99002'%20OR%201=1--").0 == 404)
+        #expect(try await Self.request("GET", base + "/api/v1/candidates?dep=99'%20OR%20'1'='1").0 == 400)
+        #expect(try await Self.request("GET", base + "/api/v1/runs?source=x'%3B%20DROP%20TABLE%20candidate--").1 == "[]")
+        #expect(try await Self.request("PUT", base + "/api/v1/candidates/99003", body: "{\"note\":\"x\"}").0 == 401)
+        let storm = try TestSupport.command(["python3", "-c", """
+            import asyncio
+            async def one():
+                r, w = await asyncio.open_connection('127.0.0.1', \(port))
+                w.write(b'GET /api/v1/candidates?limit=5 HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n')
+                await w.drain()
+                data = await r.read()
+                w.close()
+                return data.split(b' ')[1] if data else b'none'
+            async def main():
+                results = await asyncio.gather(*[one() for _ in range(1000)], return_exceptions=True)
+                print(sum(1 for x in results if x == b'200'))
+            asyncio.run(main())
+            """])
+        #expect(storm.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1000", "\(storm.output)")
+        #expect(try await Self.request("GET", base + "/healthz").0 == 200)
+
         // An ingestion over the API, against the loopback file server.
         let accepted = try await Self.request("POST", base + "/api/v1/ingest", token: token, body: "{\"source\":\"remote\"}")
         #expect(accepted.0 == 202)
@@ -131,7 +156,7 @@ import FoundationNetworking
         #expect(runs.contains("\"rows_loaded\":4000"))
         let metrics = try await Self.request("GET", base + "/metrics").1
         #expect(metrics.contains("ruralmapd_ingestion_runs_total{source=\"remote\",outcome=\"loaded\"} 1"))
-        #expect(metrics.contains("ruralmapd_http_requests_total{route=\"/api/v1/communes/{code}\",status=\"404\"} 1"))
+        #expect(metrics.contains("ruralmapd_http_requests_total{route=\"/api/v1/communes/{code}\",status=\"404\"} 3")) // 99999, traversal, SQL
 
         // SIGHUP with a broken config: refused, logged, still serving.
         let good = try String(contentsOfFile: config.path, encoding: .utf8)
