@@ -1,3 +1,4 @@
+import Foundation
 /// CSV cell encoding: RFC 4180 quoting and formula-injection neutralisation.
 public enum CSVCell {
     /// A text cell: prefixed with `'` when a spreadsheet would read it as a formula (`=`, `+`, `-`,
@@ -21,5 +22,3 @@ public enum CSVCell {
         return decimalComma ? s.replacingOccurrences(of: ".", with: ",") : s
     }
 }
-
-import Foundation

@@ -32,14 +32,14 @@ struct SourceLoad: Sendable {
         outcome.rowsLoaded = sink.loaded
         outcome.rowsRejected = sink.rejected
         outcome.rejects = sink.rejects
-        // An empty file (a header only, an empty Overpass answer) is a broken download, never "no data".
-        if read == 0 || sink.loaded == 0 && sink.rejected > 0 {
-            throw SourceError(source: spec.name, "the file holds no usable data rows; previous data kept")
-        }
         // A few bad rows are normal in official files; many mean the wrong file or a format change.
         if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
             let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
             throw SourceError(source: spec.name, "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept")
+        }
+        // An empty file (a header only, an empty Overpass answer) is a broken download, never "no data".
+        if read == 0 || sink.loaded == 0 && sink.rejected > 0 {
+            throw SourceError(source: spec.name, "the file holds no usable data rows; previous data kept")
         }
         return outcome
     }

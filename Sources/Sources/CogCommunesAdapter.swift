@@ -1,4 +1,5 @@
 import Formats
+import Territory
 
 /// INSEE COG commune list (`v_commune_YYYY.csv`): every type kept (COM, COMD, COMA, ARM) with its parent.
 public struct CogCommunesAdapter: SourceAdapter {
@@ -24,5 +25,3 @@ public struct CogCommunesAdapter: SourceAdapter {
         }
     }
 }
-
-import Territory

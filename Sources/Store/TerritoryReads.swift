@@ -1,3 +1,4 @@
+import Foundation
 import Geo
 import GRDB
 import Territory
@@ -120,5 +121,3 @@ extension Store {
         try await pool.read(body)
     }
 }
-
-import Foundation
