@@ -5,7 +5,7 @@ DESTDIR    ?=
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libproj-dev zlib1g-dev
 TEST_DEPS  := gdal-bin python3 systemd
 BIN        := .build/debug/ruralmapd
-DEMO       := $(BIN) --config Config/demo.toml
+DEMO_CONFIG := --config Config/demo.toml
 
 .PHONY: all deps test-deps build demo test release install clean bench bench-scaling fuzz
 
@@ -34,9 +34,9 @@ build: deps
 # The main job on the embedded fictional territory, in a fresh store under var/demo.
 demo: build
 	rm -rf var/demo
-	$(DEMO) run
-	@echo; echo "== Top candidates =="; $(DEMO) candidates --limit 5
-	@echo; echo "== One commune's card =="; $(DEMO) commune 99002
+	$(BIN) run $(DEMO_CONFIG)
+	@echo; echo "== Top candidates =="; $(BIN) candidates --limit 5 $(DEMO_CONFIG)
+	@echo; echo "== One commune's card =="; $(BIN) commune 99002 $(DEMO_CONFIG)
 
 test: test-deps
 	$(SWIFT) build --build-tests

@@ -59,7 +59,7 @@ let package = Package(
             "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export", "Service",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Support/test_server.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
