@@ -7,9 +7,10 @@ let package = Package(
     name: "RuralmapFuzz",
     dependencies: [.package(name: "ruralmap", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzCSV", dependencies: [.product(name: "RuralmapFormats", package: "ruralmap")]),
-        .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "RuralmapFormats", package: "ruralmap")]),
-        .executableTarget(name: "FuzzConfig", dependencies: [.product(name: "RuralmapFormats", package: "ruralmap")]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,6 @@
 import CCurl
 import Foundation
 import Logging
-import Synchronization
 
 /// Downloads URLs (http, https, file) with libcurl into a content-addressed archive.
 ///

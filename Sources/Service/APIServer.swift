@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import Pipeline
 import Store
-import Synchronization
 
 /// The HTTP API: health, readiness, metrics, candidates, communes, runs, and token-guarded writes.
 public struct APIServer: Sendable {

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import Pipeline
 import Store
-import Synchronization
 
 /// Runs ingestion jobs one at a time, whoever asks (the scheduler or the API), and re-runs the
 /// analysis and exports when anything changed.

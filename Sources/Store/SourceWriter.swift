@@ -92,15 +92,4 @@ extension Store {
             return outcome
         }
     }
-
-    /// Removes the data of sources no longer configured.
-    public func forgetSources(except keep: Set<String>) async throws {
-        try await pool.write { db in
-            let stale = try String.fetchAll(db, sql: "SELECT source FROM source_state").filter { !keep.contains($0) }
-            for source in stale {
-                for table in Self.sourceTables { try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source]) }
-                try db.execute(sql: "DELETE FROM source_state WHERE source = ?", arguments: [source])
-            }
-        }
-    }
 }

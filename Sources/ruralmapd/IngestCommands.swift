@@ -34,18 +34,3 @@ struct Run: AsyncParsableCommand {
         if result.failed { throw ExitCode(2) }
     }
 }
-
-extension GlobalOptions {
-    /// Loads the config, turning errors into a one-line message and exit status 1.
-    func loadOrFail() throws -> (Config, Logging.Logger) {
-        do {
-            var logger = Logging.Logger(label: "ruralmapd") { StderrLogHandler(label: $0) }
-            logger.logLevel = verbose ? .debug : .info
-            return (try Config.load(path: Config.resolvePath(config)), logger)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-    }
-}
-
-import Logging

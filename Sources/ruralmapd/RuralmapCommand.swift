@@ -26,6 +26,17 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Log debug details.")
     var verbose = false
+
+    /// Loads the config, turning errors into a one-line message and exit status 1.
+    func loadOrFail() throws -> (Config, Logger) {
+        var logger = Logger(label: "ruralmapd") { StderrLogHandler(label: $0) }
+        logger.logLevel = verbose ? .debug : .info
+        do {
+            return (try Config.load(path: Config.resolvePath(config)), logger)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
 }
 
 /// A one-line error on stderr and a non-zero status.

@@ -1,4 +1,5 @@
 import Formats
+import FuzzSupport
 
 /// libFuzzer entry point: any bytes through the CSV reader must end in records or a FormatError.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,14 +13,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzCSV_main`: hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzCSV_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzCSV(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzCSV(data, size) }
 }

@@ -1,4 +1,5 @@
 import Formats
+import FuzzSupport
 
 /// libFuzzer entry point: the streaming JSON reader, as contours and Overpass answers use it.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -10,14 +11,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzJSON_main`: hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzJSON_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzJSON(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzJSON(data, size) }
 }
