@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Cells are 0.05° square (about 5.5 × 3.5 km in France: a city's thousands of shops spread over
 /// many cells); a query walks rings of cells outward and stops once no unvisited cell can hold a
-/// closer point.
+/// closer point, or scans the occupied cells directly when they are fewer than a ring's.
 public struct SpatialIndex<Payload: Sendable>: Sendable {
     public struct Entry: Sendable {
         public let coordinate: Coordinate
@@ -42,15 +42,23 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         let center = cell(of: point)
         var best: (Entry, Double)?
         let maxRing = Int(maxKm / minCellKm) + 2
+        func consider(_ entries: [Entry]) {
+            for e in entries where filter(e.payload) {
+                let d = point.distanceKm(to: e.coordinate)
+                if d <= maxKm && (best == nil || d < best!.1) { best = (e, d) }
+            }
+        }
         var ring = 0
         while ring <= maxRing {
             if let b = best, Double(ring - 1) * minCellKm > b.1 { break }
-            forEachCell(inRing: ring, around: center) { entries in
-                for e in entries where filter(e.payload) {
-                    let d = point.distanceKm(to: e.coordinate)
-                    if d <= maxKm && (best == nil || d < best!.1) { best = (e, d) }
-                }
+            // Sparse index (one region's sites, say): once a ring has more cells than the index
+            // holds, scanning every remaining occupied cell once is cheaper than walking empty
+            // rings out to maxKm.
+            if 8 * ring > cells.count {
+                for (cell, entries) in cells where max(abs(cell.x - center.x), abs(cell.y - center.y)) >= Int32(ring) { consider(entries) }
+                break
             }
+            forEachCell(inRing: ring, around: center, consider)
             ring += 1
         }
         return best
