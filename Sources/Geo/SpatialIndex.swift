@@ -17,6 +17,8 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
     /// A lower bound of one cell's width in km below 60° of latitude (lon degrees shrink with cos).
     private let minCellKm = 0.05 * 111.19 * 0.5
     private var cells: [Cell: [Entry]] = [:]
+    /// The occupied cells' extent: rings are clipped to it, so sparse indexes stay cheap.
+    private var minX = Int32.max, maxX = Int32.min, minY = Int32.max, maxY = Int32.min
     public private(set) var count = 0
 
     public init() {}
@@ -27,7 +29,9 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
 
     public mutating func insert(_ coordinate: Coordinate, _ payload: Payload) {
         guard coordinate.isValid else { return }
-        cells[cell(of: coordinate), default: []].append(Entry(coordinate: coordinate, payload: payload))
+        let c = cell(of: coordinate)
+        cells[c, default: []].append(Entry(coordinate: coordinate, payload: payload))
+        minX = min(minX, c.x); maxX = max(maxX, c.x); minY = min(minY, c.y); maxY = max(maxY, c.y)
         count += 1
     }
 
@@ -48,8 +52,11 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
                 if d <= maxKm && (best == nil || d < best!.1) { best = (e, d) }
             }
         }
-        var ring = 0
-        while ring <= maxRing {
+        // Rings nearer than the occupied extent are empty; rings beyond it add nothing.
+        var ring = Int(max(0, minX - center.x, center.x - maxX, minY - center.y, center.y - maxY))
+        if Double(ring - 1) * minCellKm > maxKm { return nil }
+        let lastRing = min(maxRing, Int(max(abs(center.x - minX), abs(center.x - maxX), abs(center.y - minY), abs(center.y - maxY))))
+        while ring <= lastRing {
             if let b = best, Double(ring - 1) * minCellKm > b.1 { break }
             // Sparse index (one region's sites, say): once a ring has more cells than the index
             // holds, scanning every remaining occupied cell once is cheaper than walking empty
@@ -81,16 +88,23 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         return out
     }
 
+    /// Calls `body` with the entries of each occupied cell at Chebyshev distance `ring` from `c`,
+    /// walking only the part of the ring inside the occupied extent.
     private func forEachCell(inRing ring: Int, around c: Cell, _ body: ([Entry]) -> Void) {
+        guard count > 0 else { return }
         let r = Int32(ring)
         if ring == 0 { if let e = cells[c] { body(e) }; return }
-        for dx in -r...r {
-            if let e = cells[Cell(x: c.x + dx, y: c.y - r)] { body(e) }
-            if let e = cells[Cell(x: c.x + dx, y: c.y + r)] { body(e) }
+        let x0 = max(c.x - r, minX), x1 = min(c.x + r, maxX)
+        if x0 <= x1 {
+            for y in [c.y - r, c.y + r] where y >= minY && y <= maxY {
+                for x in x0...x1 { if let e = cells[Cell(x: x, y: y)] { body(e) } }
+            }
         }
-        for dy in (-r + 1)..<r {
-            if let e = cells[Cell(x: c.x - r, y: c.y + dy)] { body(e) }
-            if let e = cells[Cell(x: c.x + r, y: c.y + dy)] { body(e) }
+        let y0 = max(c.y - r + 1, minY), y1 = min(c.y + r - 1, maxY)
+        if y0 <= y1 {
+            for x in [c.x - r, c.x + r] where x >= minX && x <= maxX {
+                for y in y0...y1 { if let e = cells[Cell(x: x, y: y)] { body(e) } }
+            }
         }
     }
 }
