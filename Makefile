@@ -3,11 +3,14 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libproj-dev zlib1g-dev
-TEST_DEPS  := gdal-bin python3 systemd
+TEST_DEPS  := gdal-bin python3 python3-venv systemd chromium chromium-driver librsvg2-bin
+# Selenium for the browser tests, from PyPI into a virtualenv outside the repository.
+TEST_VENV  ?= $(HOME)/.cache/ruralmap-test/venv
+SELENIUM   := selenium==4.51.0
 BIN        := .build/debug/ruralmapd
 DEMO_CONFIG := --config Config/demo.toml
 
-.PHONY: all deps test-deps build demo test release install clean bench bench-scaling fuzz
+.PHONY: all deps test-deps test-venv build demo test release install clean bench bench-scaling fuzz
 
 all: build
 
@@ -38,9 +41,13 @@ demo: build
 	@echo; echo "== Top candidates =="; $(BIN) candidates --limit 5 $(DEMO_CONFIG)
 	@echo; echo "== One commune's card =="; $(BIN) commune 99002 $(DEMO_CONFIG)
 
-test: test-deps
+test: test-deps test-venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	RURALMAP_TEST_PYTHON=$(TEST_VENV)/bin/python $(SWIFT) test --skip-build
+
+test-venv:
+	@$(TEST_VENV)/bin/python -c 'import selenium' 2>/dev/null || \
+	  { python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(SELENIUM); }
 
 release: deps
 	$(SWIFT) build -c release

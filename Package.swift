@@ -40,26 +40,30 @@ let package = Package(
         ]),
         .target(name: "Analysis", dependencies: ["Store", "Geo", "Territory"]),
         .target(name: "Export", dependencies: ["Store", "Formats"]),
+        .target(name: "Cartography", dependencies: ["Store", "Geo", "Analysis"]),
         .target(name: "Pipeline", dependencies: [
             "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Service", dependencies: [
-            "Pipeline", "Store", "Export", "Sources",
+            "Pipeline", "Store", "Export", "Sources", "Cartography",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+        ], resources: [
+            // The map page, compiled into the binary: nothing to install, nothing fetched from elsewhere.
+            .embedInCode("Web"),
         ]),
         .executableTarget(name: "ruralmapd", dependencies: [
-            "Pipeline", "Service",
+            "Pipeline", "Service", "Cartography",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "RuralmapTests", dependencies: [
-            "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export", "Service",
+            "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export", "Service", "Cartography",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
-        ], exclude: ["Support/test_server.py"]),
+        ], exclude: ["Support/test_server.py", "Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,8 @@ public struct Analyzer: Sendable {
     public static let everyday = ["cafe_bar", "restaurant", "grocery", "bakery", "post", "pharmacy", "doctor"]
     /// Categories whose distance enters the score.
     public static let distanceCategories = ["cafe_bar", "grocery", "bakery", "post"]
-    static let meetingPlaces = ["cafe_bar", "restaurant"]
+    /// Categories that are meeting places: losing all of them is "lost its café".
+    public static let meetingPlaces = ["cafe_bar", "restaurant"]
     /// Post kinds, by level of service.
     static let kindLevel = ["office": 3, "agency": 2, "relay": 1]
 
@@ -249,32 +250,36 @@ public struct Analyzer: Sendable {
             let f = Dictionary((flags[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
             let a = Dictionary((accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
             var terms: [ScoreTerm] = []
-            func add(_ key: String, _ normalised: Double, _ detail: String) {
-                terms.append(ScoreTerm(term: key, value: ((w[key] * normalised) * 100).rounded() / 100, detail: detail))
+            func add(_ key: String, _ normalised: Double, _ detail: String, _ facts: [String]) {
+                terms.append(ScoreTerm(term: key, value: ((w[key] * normalised) * 100).rounded() / 100, detail: detail, facts: facts))
             }
             let everyday = Self.everyday.filter { f[$0] != nil }
             let missing = everyday.filter { ["lost", "never"].contains(f[$0]!.flag) }
             add("missing", everyday.isEmpty ? 0 : Double(missing.count) / Double(everyday.count),
-                missing.isEmpty ? "no everyday service missing" : "missing today: " + missing.joined(separator: ", "))
+                missing.isEmpty ? "no everyday service missing" : "missing today: " + missing.joined(separator: ", "), missing)
             let lost = everyday.filter { ["lost", "downgraded"].contains(f[$0]!.flag) }
             // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
             let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
             add("lost", everyday.isEmpty ? 0 : min(1, recency / Double(everyday.count) * 2),
-                lost.isEmpty ? "no loss" : "lost: " + lost.map { "\($0) (\(f[$0]!.from.map(String.init) ?? "?")→\(f[$0]!.to.map(String.init) ?? "?"))" }.joined(separator: ", "))
+                lost.isEmpty ? "no loss" : "lost: " + lost.map { "\($0) (\(f[$0]!.from.map(String.init) ?? "?")→\(f[$0]!.to.map(String.init) ?? "?"))" }.joined(separator: ", "),
+                lost.map { "\($0)|\(f[$0]!.from.map(String.init) ?? "?")|\(f[$0]!.to.map(String.init) ?? "?")" })
             let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { (c, $0) } }
             let meanDistance = distances.isEmpty ? 0 : distances.map { min($0.1, 20) / 20 }.reduce(0, +) / Double(distances.count)
             add("distance", meanDistance, distances.isEmpty ? "no distance known"
-                : distances.map { String(format: "%@ %.1f km", $0.0, $0.1) }.joined(separator: ", "))
+                : distances.map { String(format: "%@ %.1f km", $0.0, $0.1) }.joined(separator: ", "),
+                distances.map { String(format: "%@|%.1f", $0.0, $0.1) })
             let band: Double
             if population >= settings.bandLow && population <= settings.bandHigh { band = 1 }
             else if population < settings.bandLow { band = Double(population) / Double(max(settings.bandLow, 1)) }
             else { band = max(0, 1 - Double(population - settings.bandHigh) / Double(max(settings.maxPopulation - settings.bandHigh, 1))) }
-            add("band", band, "population \(population) (best \(settings.bandLow)–\(settings.bandHigh))")
+            add("band", band, "population \(population) (best \(settings.bandLow)–\(settings.bandHigh))",
+                [population, settings.bandLow, settings.bandHigh].map(String.init))
             let around = a["cafe_bar"]?.catchmentWithout ?? 0
             add("catchment", min(1, Double(around) / 5000),
-                "\(around) inhabitants within \(Int(settings.radiusKm)) km live in communes without a café")
+                "\(around) inhabitants within \(Int(settings.radiusKm)) km live in communes without a café",
+                [String(around), String(Int(settings.radiusKm))])
             let school = f["school"].map { ["kept", "gained", "downgraded"].contains($0.flag) } ?? false
-            add("school", school ? 1 : 0, school ? "a school is still open" : "no school open")
+            add("school", school ? 1 : 0, school ? "a school is still open" : "no school open", school ? ["1"] : [])
             let total = (terms.map(\.value).reduce(0, +) * 100).rounded() / 100
             scored.append(ScoredCommune(commune: commune.code, score: total, breakdown: terms))
         }

@@ -37,7 +37,7 @@ public struct CommuneReport: Sendable {
             "candidate": candidate.map { c -> Any in
                 ["score": c.score, "rank": c.rank.json, "status": c.status, "note": c.note.json, "first_seen": c.firstSeen,
                  "last_seen": c.lastSeen, "listed": c.listed,
-                 "breakdown": c.breakdown.map { ["term": $0.term, "value": $0.value, "detail": $0.detail] }] as [String: Any]
+                 "breakdown": c.breakdown.map { ["term": $0.term, "value": $0.value, "detail": $0.detail, "facts": $0.facts.json] }] as [String: Any]
             } ?? NSNull(),
         ]
     }

@@ -1,3 +1,4 @@
+import Cartography
 import Export
 import Foundation
 import Hummingbird
@@ -110,6 +111,7 @@ public struct APIServer: Sendable {
                 return Self.json(report?.json["candidate"] ?? NSNull())
             }
         }
+        addMapRoutes(to: router)
         return router
     }
 
@@ -161,9 +163,11 @@ public struct APIServer: Sendable {
         return diff == 0
     }
 
-    private func guarded(_ body: () async throws -> Response) async throws -> Response {
+    func guarded(_ body: () async throws -> Response) async throws -> Response {
         do { return try await body() } catch let error as APIError {
             return Self.json(["error": error.message], status: error.status)
+        } catch let error as MapError {
+            return Self.json(["error": error.message], status: error.code == .unknownDepartement ? .badRequest : .notFound)
         } catch let error as HTTPResponseError {
             // Hummingbird's own errors (a body over the cap answers 413).
             return Self.json(["error": "\(error.status.reasonPhrase)"], status: error.status)

@@ -36,9 +36,18 @@ public struct AccessRecord: Sendable, Equatable {
 public struct ScoreTerm: Sendable, Equatable, Codable {
     public var term: String
     public var value: Double
-    /// Why, in words a mayor can read.
+    /// Why, in words a mayor can read (English).
     public var detail: String
-    public init(term: String, value: Double, detail: String) { self.term = term; self.value = value; self.detail = detail }
+    /// The same reasons without words, for other languages: category codes, `category|from|to`
+    /// losses, `category|km` distances, or numbers, per term (see the map page's vocabulary).
+    /// Nil in breakdowns saved before facts existed.
+    public var facts: [String]?
+    public init(term: String, value: Double, detail: String, facts: [String]? = nil) {
+        self.term = term
+        self.value = value
+        self.detail = detail
+        self.facts = facts
+    }
 }
 
 /// A candidate commune as kept across analyses, with the field team's status and note.

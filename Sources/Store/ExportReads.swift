@@ -27,7 +27,7 @@ extension Store {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
             let depFilter = departements.isEmpty ? "" : "AND c.dep IN (SELECT value FROM json_each(?))"
-            let depJSON = "[" + departements.map { "\"\($0.filter { $0.isLetter || $0.isNumber })\"" }.joined(separator: ",") + "]"
+            let depJSON = Self.jsonArray(departements)
             let sql = """
                 SELECT c.code, c.name, c.dep, c.reg,
                     (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
@@ -76,7 +76,7 @@ extension Store {
     public func candidates(targetVintage: Int, departements: [String], limit: Int?) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            let depJSON = "[" + departements.map { "\"\($0.filter { $0.isLetter || $0.isNumber })\"" }.joined(separator: ",") + "]"
+            let depJSON = Self.jsonArray(departements)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT k.*, c.name, c.dep, c.reg,
                     (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population

@@ -1,0 +1,152 @@
+import Foundation
+
+/// A language of the map and the page: French first (readers are mayors and programme staff),
+/// English on request.
+public enum Language: String, Sendable, CaseIterable {
+    case fr, en
+}
+
+/// Every word the map and the page show, in one table, so that a category is named the same
+/// everywhere and a translator edits one file.
+///
+/// ```swift
+/// let words = Vocabulary(.fr)
+/// words["category.post"]       // "La Poste"
+/// words.number(1234.5, decimals: 1) // "1 234,5" (narrow no-break space)
+/// ```
+public struct Vocabulary: Sendable {
+    public let language: Language
+
+    public init(_ language: Language) { self.language = language }
+
+    /// The word for `key`; the key's last component when the table has none (a category added
+    /// to `categories.csv` but not yet translated still shows, under its code).
+    public subscript(key: String) -> String {
+        guard let entry = Self.table[key] else { return String(key.split(separator: ".").last ?? Substring(key)) }
+        return language == .fr ? entry.fr : entry.en
+    }
+
+    /// `value` with the language's separators: `1 234,5` in French (U+202F between thousands,
+    /// as typographers and `Intl.NumberFormat("fr-FR")` write it), `1,234.5` in English.
+    public func number(_ value: Double, decimals: Int = 0) -> String {
+        let text = String(format: "%.\(decimals)f", abs(value))
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let whole = Array(parts[0])
+        var grouped = ""
+        for (i, digit) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped += language == .fr ? "\u{202F}" : "," }
+            grouped.append(digit)
+        }
+        let sign = value < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "-" : ""
+        guard parts.count == 2 else { return sign + grouped }
+        return sign + grouped + (language == .fr ? "," : ".") + parts[1]
+    }
+
+    /// The whole table as `{"fr": {key: word}, "en": {…}}`, for the page's script.
+    public static var json: [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for language in Language.allCases {
+            let words = Vocabulary(language)
+            out[language.rawValue] = Dictionary(uniqueKeysWithValues: table.keys.map { ($0, words[$0]) })
+        }
+        return out
+    }
+
+    static let table: [String: (fr: String, en: String)] = [
+        // Service categories (the codes of data/categories.csv).
+        "category.cafe_bar": ("café, bar", "café, bar"),
+        "category.restaurant": ("restaurant", "restaurant"),
+        "category.grocery": ("commerce alimentaire", "grocery"),
+        "category.supermarket": ("supermarché", "supermarket"),
+        "category.bakery": ("boulangerie", "bakery"),
+        "category.butcher": ("boucherie", "butcher"),
+        "category.post": ("La Poste", "post office"),
+        "category.school": ("école", "school"),
+        "category.doctor": ("médecin généraliste", "general practitioner"),
+        "category.pharmacy": ("pharmacie", "pharmacy"),
+        "category.bank": ("banque", "bank"),
+        // Map statuses, in legend order.
+        "status.candidate": ("commune candidate", "candidate commune"),
+        "status.lost_meeting": ("café perdu", "lost its café"),
+        "status.lost_services": ("commerces ou services perdus", "lost shops or services"),
+        "status.no_loss": ("aucune perte", "no loss"),
+        "status.rank": ("candidate, rang %1", "candidate, rank %1"),
+        "status.ranks": ("candidate, rangs %1–%2", "candidate, ranks %1–%2"),
+        // Flags of a category between two vintages.
+        "flag.lost": ("perdu", "lost"),
+        "flag.kept": ("maintenu", "kept"),
+        "flag.gained": ("gagné", "gained"),
+        "flag.never": ("absent", "never present"),
+        "flag.downgraded": ("réduit", "downgraded"),
+        "flag.unknown": ("inconnu", "unknown"),
+        // The field team's status of a candidate.
+        "field.new": ("nouvelle", "new"),
+        "field.contacted": ("mairie contactée", "contacted"),
+        "field.feasibility": ("étude de faisabilité", "feasibility study"),
+        "field.opened": ("café ouvert", "café opened"),
+        "field.rejected": ("écartée", "rejected"),
+        // Score terms.
+        "term.missing": ("services absents", "missing services"),
+        "term.lost": ("pertes", "losses"),
+        "term.distance": ("éloignement", "distance"),
+        "term.band": ("taille de la commune", "population band"),
+        "term.catchment": ("population desservie", "catchment"),
+        "term.school": ("école ouverte", "open school"),
+        // Why a term scored what it did (the breakdown's facts fill %1, %2, %3).
+        "detail.missing": ("absents aujourd’hui : %1", "missing today: %1"),
+        "detail.missing.none": ("aucun service du quotidien ne manque", "no everyday service missing"),
+        "detail.lost": ("perdus : %1", "lost: %1"),
+        "detail.lost.none": ("aucune perte", "no loss"),
+        "detail.distance.none": ("aucune distance connue", "no distance known"),
+        "detail.band": ("population %1 (idéal : %2 à %3)", "population %1 (best %2–%3)"),
+        "detail.catchment": ("%1 habitants à moins de %2 km vivent dans une commune sans café",
+                             "%1 inhabitants within %2 km live in communes without a café"),
+        "detail.school": ("une école est encore ouverte", "a school is still open"),
+        "detail.school.none": ("aucune école ouverte", "no school open"),
+        // The map and the page.
+        "ui.title": ("Où rouvrir un café ?", "Where to re-open a café?"),
+        "ui.map_title": ("Communes : pertes et candidates", "Communes: losses and candidates"),
+        "ui.map_title_losses": ("Communes : pertes de commerces et services", "Communes: lost shops and services"),
+        "ui.legend": ("Légende", "Legend"),
+        "ui.scale": ("Échelle", "Scale"),
+        "ui.km": ("km", "km"),
+        "ui.inhabitants": ("habitants", "inhabitants"),
+        "ui.departement": ("Département", "Département"),
+        "ui.departements": ("Départements", "Départements"),
+        "ui.pick_departements": ("Choisissez un ou plusieurs départements", "Pick one or more départements"),
+        "ui.show_map": ("Afficher la carte", "Show the map"),
+        "ui.change_departements": ("Changer de départements", "Change départements"),
+        "ui.communes": ("communes", "communes"),
+        "ui.candidates": ("Communes candidates", "Candidate communes"),
+        "ui.rank": ("Rang", "Rank"),
+        "ui.commune": ("Commune", "Commune"),
+        "ui.dep": ("Dép.", "Dep."),
+        "ui.population": ("Population", "Population"),
+        "ui.score": ("Score", "Score"),
+        "ui.field_status": ("Suivi terrain", "Field status"),
+        "ui.note": ("Note", "Note"),
+        "ui.all": ("Tous", "All"),
+        "ui.filter_category": ("Service absent", "Missing service"),
+        "ui.download_csv": ("Télécharger la sélection (CSV)", "Download the selection (CSV)"),
+        "ui.download_geojson": ("Télécharger la sélection (GeoJSON)", "Download the selection (GeoJSON)"),
+        "ui.card_services": ("Services par catégorie et millésime", "Services by category and vintage"),
+        "ui.card_flags": ("Évolution", "Change"),
+        "ui.card_nearest": ("Le plus proche", "Nearest"),
+        "ui.card_breakdown": ("Détail du score", "Score breakdown"),
+        "ui.card_field": ("Suivi terrain", "Field follow-up"),
+        "ui.category": ("Catégorie", "Category"),
+        "ui.change": ("Évolution", "Change"),
+        "ui.term": ("Critère", "Term"),
+        "ui.value": ("Valeur", "Value"),
+        "ui.detail": ("Détail", "Detail"),
+        "ui.not_candidate": ("Pas candidate", "Not a candidate"),
+        "ui.token": ("Jeton d’accès (pour modifier)", "Access token (to edit)"),
+        "ui.save": ("Enregistrer", "Save"),
+        "ui.saved": ("Enregistré", "Saved"),
+        "ui.save_failed": ("Échec de l’enregistrement", "Saving failed"),
+        "ui.close": ("Fermer", "Close"),
+        "ui.switch_language": ("English", "Français"),
+        "ui.no_data": ("Aucune donnée : lancez d’abord « ruralmapd run ».", "No data: run “ruralmapd run” first."),
+        "ui.population_year": ("population municipale %1", "population municipale %1"),
+    ]
+}

@@ -1,0 +1,336 @@
+// The map page: draws the server's SVG map of the selected départements, the candidate table
+// beside it, and a card per commune. Every word comes from /api/v1/vocabulary (one table, French
+// first); every request goes to this server only.
+'use strict';
+
+(() => {
+  const params = new URLSearchParams(location.search);
+  const state = {
+    lang: params.get('lang') === 'en' ? 'en' : 'fr',
+    deps: params.getAll('dep').filter(Boolean),
+    words: null,
+    communes: [],
+    byCode: new Map(),
+    categories: [],
+    fieldStatuses: [],
+    sort: { key: 'rank', dir: 1 },
+    selected: null,
+    // Only the latest card request may fill the card (an earlier, slower one would overwrite it).
+    cardRequest: 0,
+  };
+  const $ = (selector) => document.querySelector(selector);
+
+  const t = (key) => state.words?.[state.lang]?.[key] ?? key.split('.').pop();
+  const num = (value, decimals = 0) => new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB',
+    { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  const el = (tag, attributes = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  };
+
+  async function getJSON(url) {
+    const response = await fetch(url);
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    return body;
+  }
+
+  function selectionQuery(extra = {}) {
+    const q = new URLSearchParams();
+    for (const dep of state.deps) q.append('dep', dep);
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return q.toString();
+  }
+
+  function say(text) { $('#message').textContent = text || ''; }
+
+  function applyWords() {
+    document.documentElement.lang = state.lang;
+    for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+    document.title = `${t('ui.title')} — ruralmap`;
+  }
+
+  // ----- Département picker -----
+
+  async function showPicker() {
+    const list = await getJSON('/api/v1/departements');
+    if (list.length === 0) { say(t('ui.no_data')); return; }
+    const fieldset = $('#picker-list');
+    fieldset.querySelectorAll('label').forEach((n) => n.remove());
+    for (const d of list) {
+      fieldset.append(el('label', {}, el('input', { type: 'checkbox', name: 'dep', value: d.code }),
+        ` ${d.code} — ${num(d.communes)} ${t('ui.communes')}, ${num(d.candidates)} ${t('status.candidate')}`));
+    }
+    $('#picker').hidden = false;
+  }
+
+  $('#picker-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const deps = [...document.querySelectorAll('#picker-list input:checked')].map((i) => i.value);
+    if (deps.length === 0) return;
+    const q = new URLSearchParams();
+    deps.forEach((d) => q.append('dep', d));
+    if (state.lang !== 'fr') q.set('lang', state.lang);
+    location.search = q.toString();
+  });
+
+  // ----- Map -----
+
+  async function loadMap() {
+    const response = await fetch(`/api/v1/map.svg?${selectionQuery({ lang: state.lang })}`);
+    const text = await response.text();
+    if (!response.ok) throw new Error(JSON.parse(text).error);
+    const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+    const map = $('#map');
+    map.replaceChildren(document.importNode(svg, true));
+    for (const shape of map.querySelectorAll('[data-code]')) {
+      shape.addEventListener('mouseenter', (e) => showTooltip(shape, e));
+      shape.addEventListener('mousemove', (e) => moveTooltip(e.clientX, e.clientY));
+      shape.addEventListener('mouseleave', hideTooltip);
+      shape.addEventListener('focus', () => { const r = shape.getBoundingClientRect(); showTooltip(shape); moveTooltip(r.right, r.top); });
+      shape.addEventListener('blur', hideTooltip);
+      shape.addEventListener('click', () => select(shape.dataset.code));
+      shape.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(shape.dataset.code); }
+      });
+    }
+    if (state.selected) highlight(state.selected);
+  }
+
+  function showTooltip(shape, event) {
+    const c = state.byCode.get(shape.dataset.code);
+    if (!c) return;
+    const tip = $('#tooltip');
+    tip.textContent = c.population == null ? c.name : `${c.name} — ${num(c.population)} ${t('ui.inhabitants')}`;
+    tip.hidden = false;
+    if (event) moveTooltip(event.clientX, event.clientY);
+  }
+  function moveTooltip(x, y) { const tip = $('#tooltip'); tip.style.left = `${x + 12}px`; tip.style.top = `${y + 12}px`; }
+  function hideTooltip() { $('#tooltip').hidden = true; }
+
+  function highlight(code) {
+    const svg = $('#map svg');
+    if (!svg) return;
+    svg.querySelectorAll('.highlight').forEach((n) => n.remove());
+    const shape = svg.querySelector(`[data-code="${CSS.escape(code)}"]`);
+    if (!shape) return;
+    // An outline drawn over every neighbour; not a commune shape itself (no data-code).
+    const outline = shape.cloneNode(false);
+    outline.removeAttribute('data-code');
+    outline.removeAttribute('tabindex');
+    outline.removeAttribute('role');
+    outline.removeAttribute('aria-label');
+    outline.setAttribute('aria-hidden', 'true');
+    outline.setAttribute('class', 'highlight');
+    svg.append(outline);
+  }
+
+  function select(code) {
+    state.selected = code;
+    highlight(code);
+    for (const row of document.querySelectorAll('#candidates tbody tr')) {
+      row.setAttribute('aria-selected', row.dataset.code === code ? 'true' : 'false');
+    }
+    openCard(code);
+  }
+
+  // ----- Candidate table -----
+
+  function fillFilters() {
+    const option = (value, label, selected) => el('option', { value, selected }, label);
+    const keep = (id) => $(id).value;
+    const dep = keep('#f-dep'), cat = keep('#f-cat'), status = keep('#f-status');
+    $('#f-dep').replaceChildren(option('', t('ui.all')), ...state.deps.map((d) => option(d, d, d === dep)));
+    $('#f-cat').replaceChildren(option('', t('ui.all')), ...state.categories.map((c) => option(c, t(`category.${c}`), c === cat)));
+    $('#f-status').replaceChildren(option('', t('ui.all')), ...state.fieldStatuses.map((s) => option(s, t(`field.${s}`), s === status)));
+  }
+
+  function renderTable() {
+    const dep = $('#f-dep').value, cat = $('#f-cat').value, status = $('#f-status').value;
+    const { key, dir } = state.sort;
+    const rows = state.communes
+      .filter((c) => c.rank != null)
+      .filter((c) => (!dep || c.dep === dep) && (!cat || c.missing.includes(cat)) && (!status || c.field_status === status))
+      .sort((a, b) => {
+        const x = a[key] ?? '', y = b[key] ?? '';
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), state.lang);
+        return (order || a.rank - b.rank) * dir;
+      });
+    const body = $('#candidates tbody');
+    body.replaceChildren(...rows.map((c) => {
+      const row = el('tr', { tabindex: '0', 'data-code': c.code, 'aria-selected': c.code === state.selected ? 'true' : 'false' },
+        el('td', { class: 'num' }, num(c.rank)),
+        el('th', { scope: 'row' }, c.name),
+        el('td', {}, c.dep ?? ''),
+        el('td', { class: 'num' }, c.population == null ? '' : num(c.population)),
+        el('td', { class: 'num' }, num(c.score, 2)),
+        el('td', {}, t(`field.${c.field_status}`)));
+      row.addEventListener('click', () => select(c.code));
+      row.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(c.code); } });
+      return row;
+    }));
+    for (const th of document.querySelectorAll('#candidates th[data-sort]')) {
+      if (th.dataset.sort === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+  }
+
+  for (const th of document.querySelectorAll('#candidates th[data-sort]')) {
+    th.querySelector('button').addEventListener('click', () => {
+      const key = th.dataset.sort;
+      state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : 1 };
+      renderTable();
+    });
+  }
+  for (const id of ['#f-dep', '#f-cat', '#f-status']) $(id).addEventListener('change', renderTable);
+
+  // ----- Commune card -----
+
+  function table(headers, rows, numeric = []) {
+    return el('table', {},
+      el('thead', {}, el('tr', {}, ...headers.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, h)))),
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((cell, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, cell))))));
+  }
+
+  async function openCard(code) {
+    const card = $('#card');
+    const request = ++state.cardRequest;
+    let c;
+    try { c = await getJSON(`/api/v1/communes/${encodeURIComponent(code)}`); } catch (error) { say(error.message); return; }
+    if (request !== state.cardRequest) return;
+    const parts = [
+      el('button', { type: 'button', class: 'close', 'aria-label': t('ui.close') }, '×'),
+      el('h2', { id: 'card-title' }, `${c.name} (${c.code})`),
+      el('p', {}, [
+        c.dep ? `${t('ui.departement')} ${c.dep}` : '',
+        c.population == null ? '' : `${num(c.population)} ${t('ui.inhabitants')} (${t('ui.population_year').replace('%1', c.population_year)})`,
+      ].filter(Boolean).join(' · ')),
+    ];
+
+    const columns = [...new Set(c.services.map((s) => `${s.vintage} ${s.source}`))].sort();
+    const categories = [...new Set(c.services.map((s) => s.category))];
+    if (categories.length) {
+      const counts = new Map(c.services.map((s) => [`${s.category}|${s.vintage} ${s.source}`, s.count]));
+      parts.push(el('h3', {}, t('ui.card_services')), table([t('ui.category'), ...columns],
+        categories.map((cat) => [t(`category.${cat}`), ...columns.map((col) => { const n = counts.get(`${cat}|${col}`); return n == null ? '' : num(n); })]),
+        columns.map((_, i) => i + 1)));
+    }
+    if (c.flags.length) {
+      const nearest = new Map(c.access.map((a) => [a.category, a.nearest_km]));
+      parts.push(el('h3', {}, `${t('ui.card_flags')} · ${t('ui.card_nearest')}`), table(
+        [t('ui.category'), t('ui.change'), `${t('ui.card_nearest')} (${t('ui.km')})`],
+        c.flags.map((f) => [t(`category.${f.category}`), `${t(`flag.${f.flag}`)}${f.from && f.to ? ` (${f.from}→${f.to})` : ''}`,
+          nearest.get(f.category) == null ? '' : num(nearest.get(f.category), 1)]), [2]));
+    }
+    const k = c.candidate;
+    if (k && k.listed) {
+      parts.push(el('h3', {}, `${t('ui.card_breakdown')} — ${t('ui.rank')} ${num(k.rank)}, ${t('ui.score')} ${num(k.score, 2)}`),
+        table([t('ui.term'), t('ui.value'), t('ui.detail')], k.breakdown.map((b) => [t(`term.${b.term}`), num(b.value, 2), detail(b)]), [1]));
+      parts.push(fieldForm(c.code, k));
+    } else {
+      parts.push(el('p', {}, t('ui.not_candidate')));
+    }
+    card.replaceChildren(...parts);
+    card.querySelector('.close').addEventListener('click', () => { card.hidden = true; });
+    card.hidden = false;
+    card.focus();
+  }
+
+  // A score term's reason in the page's language, from its language-neutral facts.
+  function detail(term) {
+    const f = term.facts;
+    if (!f) return term.detail;
+    const fill = (key, ...values) => values.reduce((text, v, i) => text.replace(`%${i + 1}`, v), t(key));
+    const category = (code) => t(`category.${code}`);
+    const parts = (x) => x.split('|');
+    switch (term.term) {
+      case 'missing': return f.length ? fill('detail.missing', f.map(category).join(', ')) : t('detail.missing.none');
+      case 'lost': return f.length ? fill('detail.lost', f.map((x) => { const [c, a, b] = parts(x); return `${category(c)} (${a}→${b})`; }).join(', '))
+        : t('detail.lost.none');
+      case 'distance': return f.length ? f.map((x) => { const [c, km] = parts(x); return `${category(c)} ${num(Number(km), 1)} ${t('ui.km')}`; }).join(', ')
+        : t('detail.distance.none');
+      case 'band': return fill('detail.band', ...f.map((n) => num(Number(n))));
+      case 'catchment': return fill('detail.catchment', num(Number(f[0])), f[1]);
+      case 'school': return t(f.length ? 'detail.school' : 'detail.school.none');
+      default: return term.detail;
+    }
+  }
+
+  function fieldForm(code, candidate) {
+    const status = el('select', { name: 'status' }, ...state.fieldStatuses.map((s) =>
+      el('option', { value: s, selected: s === candidate.status }, t(`field.${s}`))));
+    const note = el('textarea', { name: 'note' });
+    note.value = candidate.note ?? '';
+    const token = el('input', { type: 'password', name: 'token', autocomplete: 'off' });
+    token.value = sessionStorage.getItem('ruralmap-token') ?? '';
+    const result = el('span', { role: 'status' });
+    const form = el('form', { class: 'field' },
+      el('h3', {}, t('ui.card_field')),
+      el('label', {}, `${t('ui.field_status')} `, status),
+      el('label', {}, `${t('ui.note')} `, note),
+      el('label', {}, `${t('ui.token')} `, token),
+      el('button', { type: 'submit' }, t('ui.save')), ' ', result);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      sessionStorage.setItem('ruralmap-token', token.value);
+      const response = await fetch(`/api/v1/candidates/${encodeURIComponent(code)}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.value}` },
+        body: JSON.stringify({ status: status.value, note: note.value }),
+      });
+      const body = await response.json();
+      if (!response.ok) { result.textContent = `${t('ui.save_failed')} : ${body.error}`; return; }
+      result.textContent = t('ui.saved');
+      const row = state.byCode.get(code);
+      if (row) { row.field_status = body.status; row.note = body.note; renderTable(); }
+    });
+    return form;
+  }
+
+  // ----- Start -----
+
+  async function showMap() {
+    const data = await getJSON(`/api/v1/map?${selectionQuery()}`);
+    state.communes = data.communes;
+    state.byCode = new Map(data.communes.map((c) => [c.code, c]));
+    state.categories = data.categories;
+    state.fieldStatuses = data.field_statuses;
+    $('#dl-csv').href = `/api/v1/candidates?${selectionQuery({ format: 'csv', limit: 100000 })}`;
+    $('#dl-geojson').href = `/api/v1/candidates?${selectionQuery({ format: 'geojson', limit: 100000 })}`;
+    $('#change-deps').hidden = false;
+    $('#mapview').hidden = false;
+    fillFilters();
+    renderTable();
+    await loadMap();
+  }
+
+  $('#change-deps').addEventListener('click', () => { location.search = state.lang === 'fr' ? '' : '?lang=en'; });
+  $('#lang').addEventListener('click', async () => {
+    state.lang = state.lang === 'fr' ? 'en' : 'fr';
+    const q = new URLSearchParams(location.search);
+    if (state.lang === 'fr') q.delete('lang'); else q.set('lang', state.lang);
+    history.replaceState(null, '', `?${q}`);
+    applyWords();
+    if (state.deps.length === 0) { await showPicker(); return; }
+    fillFilters();
+    renderTable();
+    await loadMap();
+    if (state.selected && !$('#card').hidden) await openCard(state.selected);
+  });
+
+  (async () => {
+    try {
+      state.words = await getJSON('/api/v1/vocabulary');
+      applyWords();
+      if (state.deps.length === 0) await showPicker(); else await showMap();
+      document.body.dataset.ready = 'true';
+    } catch (error) {
+      say(error.message);
+      document.body.dataset.ready = 'error';
+    }
+  })();
+})();

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Cartography
+import Export
+import Foundation
+import Store
+
+struct MapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map", abstract: "Draw the communes as a standalone SVG (or PNG) map of losses and candidates.",
+        discussion: """
+            One shape per commune (its contour, or a dot at its centroid when no contour is loaded), coloured by status: \
+            candidates by rank class, lost café, lost shops or services, no loss; with a legend and a scale bar. \
+            The daemon's page (GET /) shows the same map, interactive. PNG needs rsvg-convert (Debian librsvg2-bin).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("dep"), help: "Département code (repeatable); all communes when absent.") var departements: [String] = []
+    @Option(help: "candidates (default) or losses.") var what = "candidates"
+    @Option(help: "fr (default) or en.") var lang = "fr"
+    @Option(help: "svg (default) or png.") var format = "svg"
+    @Option(help: "Output file.") var output: String
+
+    func run() async throws {
+        let (config, _) = try global.loadOrFail()
+        guard let layer = MapLayer(rawValue: what) else { throw CommandFailure("--what must be candidates or losses") }
+        guard let language = Language(rawValue: lang) else { throw CommandFailure("--lang must be fr or en") }
+        guard format == "svg" || format == "png" else { throw CommandFailure("--format must be svg or png") }
+        let rasterizer = SVGRasterizer()
+        if format == "png" && rasterizer.executable == nil {
+            throw CommandFailure("--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; --format svg works without it")
+        }
+        let store = try Store(path: config.storePath)
+        do {
+            let svg = try await MapRenderer(store: store, targetVintage: config.targetVintage)
+                .svg(MapSettings(departements: departements, layer: layer, language: language))
+            if format == "svg" {
+                let file = try AtomicFile(path: output)
+                try file.write(svg)
+                try file.commit()
+            } else {
+                let temp = NSTemporaryDirectory() + "/ruralmapd-map-\(getpid()).svg"
+                defer { unlink(temp) }
+                try svg.write(toFile: temp, atomically: false, encoding: .utf8)
+                let partial = output + ".partial"
+                defer { unlink(partial) }
+                try rasterizer.convert(svg: temp, png: partial)
+                guard rename(partial, output) == 0 else { throw CommandFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
+            }
+        } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
+    }
+}
