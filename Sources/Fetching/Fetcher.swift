@@ -28,7 +28,12 @@ public struct Fetcher: Sendable {
 
     /// Downloads `url`, sending `validators` as a conditional GET.
     /// - Throws: ``FetchError`` once retries are exhausted or on a non-retryable failure.
+    ///
+    /// A `file://` URL answers `.notModified` without being read when its ``LocalFileFingerprint``
+    /// equals `validators.etag`; once read, its fingerprint is returned as its ETag.
     public func fetch(_ url: String, validators: Validators?, label: String? = nil) async throws -> FetchResult {
+        let fingerprint = LocalFileFingerprint(url: url)
+        if let fingerprint, validators?.etag == fingerprint.validator { return .notModified(httpStatus: 0) }
         try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         let temp = "\(cacheDirectory)/.partial-\(UUID().uuidString)"
         defer { unlink(temp) }
@@ -45,7 +50,8 @@ public struct Fetcher: Sendable {
                 let stored = try archive.store(temp, sha256: outcome.sha256)
                 return .downloaded(DownloadedFile(path: stored, sha256: outcome.sha256, bytes: outcome.bytes,
                                                   httpStatus: outcome.httpStatus,
-                                                  validators: Validators(etag: outcome.etag, lastModified: outcome.lastModified),
+                                                  validators: Validators(etag: fingerprint?.validator ?? outcome.etag,
+                                                                         lastModified: outcome.lastModified),
                                                   attempts: attempt))
             }
             guard failure.retryable, attempt <= options.retries else { throw failure.error }

@@ -95,6 +95,14 @@ extension Store {
                 bytes = ?, rows_read = ?, rows_loaded = ?, rows_rejected = ?, error = ? WHERE id = ?
             """, arguments: [Store.now(), o.outcome.rawValue, o.httpStatus, o.etag, o.lastModified, o.sha256, o.bytes,
                              o.rowsRead, o.rowsLoaded, o.rowsRejected, o.error, id])
+        if o.outcome == .unchanged, let sha256 = o.sha256 {
+            // The same content under new validators (a touched local file, a re-issued ETag):
+            // remember them, so that the next run can skip reading it.
+            try db.execute(sql: """
+                UPDATE source_state SET etag = ?, last_modified = ?
+                WHERE source = (SELECT source FROM ingestion_run WHERE id = ?) AND sha256 = ?
+                """, arguments: [o.etag, o.lastModified, id, sha256])
+        }
         let insert = try db.makeStatement(sql: "INSERT INTO rejected_row (run_id, line, reason) VALUES (?, ?, ?)")
         for r in o.rejects { try insert.execute(arguments: [id, r.line, r.reason]) }
         let unmapped = try db.makeStatement(sql: "INSERT INTO unmapped_code (run_id, code, reason, rows, amount) VALUES (?, ?, ?, ?, ?)")

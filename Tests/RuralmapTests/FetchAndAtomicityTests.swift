@@ -49,6 +49,35 @@ import Testing
         #expect(runs[0].sha256?.count == 64)
     }
 
+    @Test func unchangedLocalFileIsNotRead() async throws {
+        let (dir, _, lines) = try servedCOG(rows: 100)
+        let path = dir + "/communes.csv"
+        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(path)", vintage: 2026))
+        let store = try Store(path: config.storePath)
+        // Files changed within the last 2 s are always read (timestamps move by clock ticks).
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .loaded)
+        func lastRun() async throws -> RunRecord { try await store.runs(source: "cog", limit: 1)[0] }
+        // Same device, inode, size, mtime and ctime: not even opened.
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
+        #expect(try await lastRun().bytes == nil)
+        // Rewritten with the same bytes: read, hashed, unchanged; then skipped again.
+        let text = lines.joined(separator: "\n") + "\n"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
+        #expect(try await lastRun().bytes == Int64(text.utf8.count))
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
+        #expect(try await lastRun().bytes == nil)
+        // One byte changed in place, same size (mtime could even be set back with touch; ctime cannot).
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: UInt64(text.utf8.count - 3))
+        try handle.write(contentsOf: Data("Z".utf8))
+        try handle.close()
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .loaded)
+    }
+
     @Test func serverErrorIsRetriedThenLoads() async throws {
         let (dir, server, _) = try servedCOG(rows: 500)
         let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("flaky/1/communes.csv"), vintage: 2026))
