@@ -21,44 +21,54 @@ public struct ExportRow: Sendable {
 
 extension Store {
     /// Calls `body` for each commune of the target geography in `departements` (all when empty),
-    /// only current candidates (by rank) when `candidatesOnly`. Rows stream from a cursor.
+    /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
+    /// communes and, in the same order, their flags, distances, candidacy and contours, merged
+    /// as they come (one query per table rather than four per commune).
     public func forEachExportRow(targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
                                  _ body: @escaping @Sendable (ExportRow) throws -> Void) async throws {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            let depFilter = departements.isEmpty ? "" : "AND c.dep IN (SELECT value FROM json_each(?))"
-            let depJSON = Self.jsonArray(departements)
-            let sql = """
-                SELECT c.code, c.name, c.dep, c.reg,
+            // The selection, numbered in output order; every query below joins it and sorts by `pos`.
+            let selection = """
+                WITH sel AS (
+                    SELECT c.code, ROW_NUMBER() OVER (ORDER BY \(candidatesOnly ? "k.rank," : "") c.code) AS pos
+                    FROM commune c LEFT JOIN candidate k ON k.commune = c.code
+                    WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
+                        \(candidatesOnly ? "AND k.listed = 1" : ""))
+                """
+            let arguments: StatementArguments = [targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements)]
+            func ordered<T>(_ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) -> T) throws -> OrderedRows<T> {
+                OrderedRows(try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra), value)
+            }
+            var flags = try ordered("SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code ORDER BY sel.pos") {
+                ($0[1] as String, $0[2] as String)
+            }
+            var access = try ordered("""
+                SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
+                WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
+                """) { ($0[1] as String, $0[2] as Double) }
+            var candidates = try ordered("SELECT sel.pos, k.* FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos", [], Self.candidate)
+            var contours = try ordered("""
+                SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code WHERE ? ORDER BY sel.pos, t.code
+                """, [withGeometry]) { $0[1] as String }
+            let rows = try Row.fetchCursor(db, sql: selection + """
+                SELECT sel.pos, c.code, c.name, c.dep, c.reg,
                     (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
                     (SELECT lat FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
                     (SELECT lon FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
-                    (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting,
-                    k.commune AS cand
-                FROM commune c LEFT JOIN candidate k ON k.commune = c.code
-                WHERE c.vintage = ? AND c.type = 'COM' \(depFilter) \(candidatesOnly ? "AND k.listed = 1" : "")
-                ORDER BY \(candidatesOnly ? "k.rank," : "") c.code
-                """
-            var arguments: StatementArguments = [popYear, targetVintage]
-            if !departements.isEmpty { arguments += [depJSON] }
-            let flagStatement = try db.makeStatement(sql: "SELECT category, flag FROM flag WHERE commune = ?")
-            let accessStatement = try db.makeStatement(sql: "SELECT category, nearest_km FROM access WHERE commune = ?")
-            let candidateStatement = try db.makeStatement(sql: "SELECT * FROM candidate WHERE commune = ?")
-            let contourStatement = try db.makeStatement(sql: "SELECT geometry FROM contour WHERE commune = ? ORDER BY code")
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                    (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting
+                FROM sel JOIN commune c ON c.code = sel.code AND c.vintage = ? AND c.type = 'COM'
+                ORDER BY sel.pos
+                """, arguments: arguments + [popYear, targetVintage])
             while let r = try rows.next() {
-                let code: String = r["code"]
-                var flags: [String: String] = [:]
-                for f in try Row.fetchAll(flagStatement, arguments: [code]) { flags[f["category"]] = f["flag"] }
-                var nearest: [String: Double] = [:]
-                for a in try Row.fetchAll(accessStatement, arguments: [code]) { if let km: Double = a["nearest_km"] { nearest[a["category"]] = km } }
+                let pos: Int = r["pos"]
                 let population: Int? = r["population"]
-                let candidate = (r["cand"] as String?) == nil ? nil : try Row.fetchOne(candidateStatement, arguments: [code]).map(Self.candidate)
-                let geometries = withGeometry ? try String.fetchAll(contourStatement, arguments: [code]) : []
-                try body(ExportRow(code: code, name: r["name"], dep: r["dep"], reg: r["reg"], population: population,
-                                   populationYear: population == nil ? nil : popYear, lat: r["lat"], lon: r["lon"], flags: flags,
-                                   nearestKm: nearest, lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, candidate: candidate,
-                                   geometries: geometries))
+                try body(ExportRow(code: r["code"], name: r["name"], dep: r["dep"], reg: r["reg"], population: population,
+                                   populationYear: population == nil ? nil : popYear, lat: r["lat"], lon: r["lon"],
+                                   flags: Dictionary(try flags.take(pos), uniquingKeysWith: { a, _ in a }),
+                                   nearestKm: Dictionary(try access.take(pos), uniquingKeysWith: { a, _ in a }),
+                                   lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, candidate: try candidates.take(pos).first,
+                                   geometries: try contours.take(pos)))
             }
         }
     }
@@ -88,6 +98,33 @@ extension Store {
                 (CommuneFacts(code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
                               populationYear: popYear, lat: nil, lon: nil), Self.candidate(r))
             }
+        }
+    }
+}
+
+/// Rows of a cursor sorted by their first column (`pos`), handed out one position at a time:
+/// the merge side of a merge join.
+private struct OrderedRows<T> {
+    private let cursor: RowCursor
+    private let value: (Row) -> T
+    private var pending: (pos: Int, value: T)?
+
+    init(_ cursor: RowCursor, _ value: @escaping (Row) -> T) {
+        self.cursor = cursor
+        self.value = value
+    }
+
+    /// The values at `pos`, skipping any before it.
+    mutating func take(_ pos: Int) throws -> [T] {
+        var out: [T] = []
+        while true {
+            if pending == nil {
+                guard let row = try cursor.next() else { return out }
+                pending = (row[0], value(row))
+            }
+            guard let (p, v) = pending, p <= pos else { return out }
+            if p == pos { out.append(v) }
+            pending = nil
         }
     }
 }
