@@ -116,8 +116,10 @@ public struct Analyzer: Sendable {
                                       covered: input.countCoverage[key] ?? [], presence: presence))
         }
         let countVintages = Set(input.countSources.values.map(\.vintage))
-        let siteSources = Dictionary(grouping: input.sites.filter { $0.sourceKind != "bpe" }) { $0.source }
-        for (source, sites) in siteSources {
+        // Positions, not copies: the sites are the analysis's largest input (≈ 1 M at national scale).
+        let siteSources = Dictionary(grouping: input.sites.indices.filter { input.sites[$0].sourceKind != "bpe" }) { input.sites[$0].source }
+        for (source, positions) in siteSources {
+            let sites = positions.lazy.map { input.sites[$0] }
             guard let kind = sites.first?.sourceKind, let own = sites.first?.vintage else { continue }
             // A site file covers the categories it holds at least one site of: an Overpass query for
             // cafés says nothing about schools.
@@ -204,7 +206,7 @@ public struct Analyzer: Sendable {
         for (code, position) in centroids {
             neighbours[code] = communeIndex.within(settings.radiusKm, of: position).map(\.0.payload)
         }
-        let sitesByCategory = Dictionary(grouping: input.sites, by: \.category)
+        let sitesByCategory = Dictionary(grouping: input.sites.indices) { input.sites[$0].category }
         var out: [AccessRecord] = []
         for category in input.categories {
             guard let current = nowSources[category], !current.isEmpty else {
@@ -213,7 +215,7 @@ public struct Analyzer: Sendable {
             }
             let today = presentToday[category] ?? [:]
             var index = SpatialIndex<Bool>()
-            for s in sitesByCategory[category] ?? [] where s.usable && (s.sourceKind == "bpe" || s.active)
+            for s in (sitesByCategory[category] ?? []).lazy.map({ input.sites[$0] }) where s.usable && (s.sourceKind == "bpe" || s.active)
                 && current.contains(SourceVintage(source: s.source, vintage: s.vintage)) {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }

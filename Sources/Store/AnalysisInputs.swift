@@ -97,15 +97,18 @@ extension Store {
                 coverage[key] = Set(covered)
             }
             // A cursor and positional columns: hundreds of thousands of rows, no per-row dictionary.
-            var sites: [SiteFact] = []
-            let siteRows = try Row.fetchCursor(db, sql: """
-                SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind, s.lat, s.lon, s.usable, s.active, s.opened, s.closed
+            let siteQuery = """
                 FROM site s JOIN source_state st ON st.source = s.source
                     JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
                     AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from) AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
                 -- BPE presence comes from its counts: its sites matter only where they can place a distance.
                 WHERE st.kind != 'bpe' OR (s.usable = 1 AND s.lat IS NOT NULL)
-                """)
+                """
+            var sites: [SiteFact] = []
+            // Sized once: growing by doubling would briefly hold two copies of the largest input.
+            sites.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) " + siteQuery) ?? 0)
+            let siteRows = try Row.fetchCursor(db, sql: "SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind, "
+                + "s.lat, s.lon, s.usable, s.active, s.opened, s.closed " + siteQuery)
             while let r = try siteRows.next() {
                 sites.append(SiteFact(source: r[0], sourceKind: r[1], vintage: r[2], commune: r[3], category: r[4], kind: r[5], lat: r[6], lon: r[7],
                                       usable: r[8], active: r[9], opened: r[10], closed: r[11]))
