@@ -268,8 +268,8 @@ public struct Analyzer: Sendable {
             let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { (c, $0) } }
             let meanDistance = distances.isEmpty ? 0 : distances.map { min($0.1, 20) / 20 }.reduce(0, +) / Double(distances.count)
             add("distance", meanDistance, distances.isEmpty ? "no distance known"
-                : distances.map { String(format: "%@ %.1f km", $0.0, $0.1) }.joined(separator: ", "),
-                distances.map { String(format: "%@|%.1f", $0.0, $0.1) })
+                : distances.map { "\($0.0) \(DecimalText.format($0.1, decimals: 1, trimmed: false)) km" }.joined(separator: ", "),
+                distances.map { "\($0.0)|\(DecimalText.format($0.1, decimals: 1, trimmed: false))" })
             let band: Double
             if population >= settings.bandLow && population <= settings.bandHigh { band = 1 }
             else if population < settings.bandLow { band = Double(population) / Double(max(settings.bandLow, 1)) }

@@ -89,7 +89,9 @@ public struct MapRenderer: Sendable {
             lang="\(settings.language.rawValue)" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">
             <title id="map-title">\(Self.escape(title))</title>\n
             """
-        if d.unplaced > 0 { out += "<desc>\(d.unplaced) communes without contour or centroid are not drawn.</desc>\n" }
+        if d.unplaced > 0 {
+            out += "<desc>\(Self.escape(words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))))</desc>\n"
+        }
         out += "<rect width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
         out += "<g id=\"communes\" stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\">\n" + d.shapes + "</g>\n"
         out += legend(palette: palette, counts: d.counts, words: words, top: frame.height)
@@ -167,12 +169,7 @@ public struct MapRenderer: Sendable {
     }
 
     /// A coordinate with at most one decimal, without trailing zeros.
-    static func number(_ v: Double) -> String {
-        let tenths = Int((v * 10).rounded())
-        let whole = tenths / 10, rest = abs(tenths % 10)
-        let sign = tenths < 0 && whole == 0 ? "-" : ""
-        return rest == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(rest)"
-    }
+    static func number(_ v: Double) -> String { DecimalText.format(v, decimals: 1) }
 
     static func escape(_ text: String) -> String {
         var out = ""

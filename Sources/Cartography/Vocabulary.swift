@@ -1,4 +1,4 @@
-import Foundation
+import Geo
 
 /// A language of the map and the page: French first (readers are mayors and programme staff),
 /// English on request.
@@ -29,7 +29,7 @@ public struct Vocabulary: Sendable {
     /// `value` with the language's separators: `1 234,5` in French (U+202F between thousands,
     /// as typographers and `Intl.NumberFormat("fr-FR")` write it), `1,234.5` in English.
     public func number(_ value: Double, decimals: Int = 0) -> String {
-        let text = String(format: "%.\(decimals)f", abs(value))
+        let text = DecimalText.format(abs(value), decimals: decimals, trimmed: false)
         let parts = text.split(separator: ".", maxSplits: 1)
         let whole = Array(parts[0])
         var grouped = ""
@@ -117,6 +117,8 @@ public struct Vocabulary: Sendable {
         "ui.show_map": ("Afficher la carte", "Show the map"),
         "ui.change_departements": ("Changer de départements", "Change départements"),
         "ui.communes": ("communes", "communes"),
+        "ui.candidates_count": ("candidates", "candidates"),
+        "ui.unplaced": ("%1 communes sans contour ni centroïde ne sont pas dessinées.", "%1 communes without contour or centroid are not drawn."),
         "ui.candidates": ("Communes candidates", "Candidate communes"),
         "ui.rank": ("Rang", "Rank"),
         "ui.commune": ("Commune", "Commune"),

@@ -1,4 +1,6 @@
 import Foundation
+import Geo
+
 /// CSV cell encoding: RFC 4180 quoting and formula-injection neutralisation.
 public enum CSVCell {
     /// A text cell: prefixed with `'` when a spreadsheet would read it as a formula (`=`, `+`, `-`,
@@ -14,11 +16,7 @@ public enum CSVCell {
 
     /// A number cell (never neutralised), with `,` as decimal separator for French spreadsheets.
     public static func number(_ value: Double, decimals: Int, decimalComma: Bool) -> String {
-        var s = String(format: "%.\(decimals)f", value)
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
+        let s = DecimalText.format(value, decimals: decimals)
         return decimalComma ? s.replacingOccurrences(of: ".", with: ",") : s
     }
 }

@@ -99,9 +99,7 @@ struct RowEncoder: Sendable {
     }
 
     private func breakdownJSON(_ terms: [ScoreTerm]) -> String {
-        let object = Dictionary(terms.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a })
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        jsonValue(Dictionary(terms.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 
     private func geojson(_ row: ExportRow) -> String {
@@ -145,9 +143,25 @@ struct RowEncoder: Sendable {
     private func round6(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
 }
 
+/// A JSON string literal (RFC 8259 escapes; `/` left as is), written by hand: JSONSerialization
+/// per value cost more than the rest of an export.
 func jsonString(_ s: String) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    var out = "\""
+    out.reserveCapacity(s.utf8.count + 2)
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20:
+            let hex = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
 }
 
 func jsonValue(_ v: Any) -> String {

@@ -24,12 +24,7 @@ public enum GeoJSONGeometry {
     }
 
     /// A coordinate rounded to 6 decimals, printed without exponent or trailing zeros.
-    public static func number(_ v: Double) -> String {
-        var s = String(format: "%.6f", v)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
-    }
+    public static func number(_ v: Double) -> String { DecimalText.format(v, decimals: 6) }
 }
 
 extension GeoJSONGeometry {

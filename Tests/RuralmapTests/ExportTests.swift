@@ -1,4 +1,4 @@
-import Export
+@testable import Export
 import Formats
 import Foundation
 import Pipeline
@@ -71,6 +71,14 @@ import Testing
         #expect(header.hasPrefix("code;name;dep;reg;population;population_year;lat;lon;"))
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("99002;") })
         #expect(line.contains(";46,06;2,08;")) // decimal commas in numbers
+    }
+
+    @Test func jsonStringsParseBack() throws {
+        for text in ["plain", "quote \" and backslash \\", "line\nbreak\r\ttab", "\u{1}\u{1F} controls", "é, 🇫🇷, </script>", ""] {
+            let parsed = try JSONSerialization.jsonObject(with: Data("[\(jsonString(text))]".utf8)) as? [String]
+            #expect(parsed == [text])
+        }
+        #expect(jsonString("a/b") == "\"a/b\"")
     }
 
     @Test func geojsonIsValidForGDAL() async throws {

@@ -1,27 +1,16 @@
+import Foundation
 import Geo
 import Testing
 
 /// The spatial index against brute force: the same nearest site whatever the density.
 struct GeoTests {
-    /// A deterministic generator (SplitMix64), so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [
         (sites: 5, spread: 0.3),      // one canton's sites: most queries are far from all of them
         (sites: 300, spread: 1.0),    // one département
         (sites: 20_000, spread: 8.0), // the country
     ])
     func nearestMatchesBruteForce(sites: Int, spread: Double) {
-        var random = SplitMix(state: UInt64(sites))
+        var random = SeededGenerator(seed: UInt64(sites))
         func point(around centre: Coordinate, _ span: Double) -> Coordinate {
             Coordinate(lat: centre.lat + Double.random(in: -span...span, using: &random),
                        lon: centre.lon + Double.random(in: -span...span, using: &random))
@@ -37,5 +26,22 @@ struct GeoTests {
             // Beyond maxKm: nothing.
             if expected > 50 { #expect(index.nearest(to: query, maxKm: 50) == nil) }
         }
+    }
+
+    @Test func decimalTextAgreesWithPrintf() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<20_000 {
+            // Values on a grid of 1/1024: exact in binary, ties included (printf breaks them to even).
+            let value = Double(Int.random(in: -50_000_000...50_000_000, using: &random)) / 1024
+            for decimals in [0, 1, 2, 6] {
+                var expected = String(format: "%.\(decimals)f", value)
+                if expected.hasPrefix("-"), expected.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { expected.removeFirst() }
+                #expect(DecimalText.format(value, decimals: decimals, trimmed: false) == expected, "\(value) \(decimals)")
+            }
+        }
+        #expect(DecimalText.format(2.5, decimals: 2) == "2.5")
+        #expect(DecimalText.format(-0.0001, decimals: 2) == "0")
+        #expect(DecimalText.format(46.1, decimals: 6) == "46.1")
+        #expect(DecimalText.format(-1.25, decimals: 1) == "-1.2") // ties to even, as printf
     }
 }

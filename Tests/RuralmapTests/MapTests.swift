@@ -193,7 +193,7 @@ import FoundationXML
         let centroidCodes = Set(try TestSupport.gunzipLines(ds + "/communes_centroides_2024.csv.gz").map { $0.prefix { $0 != "," } })
         let unplaced = cantal.keys.filter { !centroidCodes.contains(Substring($0)) }.count
         #expect(dots.count == cantal.count - unplaced)
-        #expect(unplaced == 0 || cantalSVG.contains("<desc>\(unplaced) communes without contour or centroid are not drawn.</desc>"))
+        #expect(unplaced == 0 || cantalSVG.contains("<desc>\(unplaced) communes sans contour ni centroïde ne sont pas dessinées.</desc>"))
 
         // The page, on the same store.
         let population = Self.populations(try TestSupport.gunzipLines(ds + "/pop_legales_2023_communes.csv.gz"))

@@ -63,7 +63,7 @@
     fieldset.querySelectorAll('label').forEach((n) => n.remove());
     for (const d of list) {
       fieldset.append(el('label', {}, el('input', { type: 'checkbox', name: 'dep', value: d.code }),
-        ` ${d.code} — ${num(d.communes)} ${t('ui.communes')}, ${num(d.candidates)} ${t('status.candidate')}`));
+        ` ${d.code} — ${num(d.communes)} ${t('ui.communes')}, ${num(d.candidates)} ${t('ui.candidates_count')}`));
     }
     $('#picker').hidden = false;
   }
