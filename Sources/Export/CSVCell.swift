@@ -8,7 +8,9 @@ public enum CSVCell {
     public static func text(_ value: String, separator: Character) -> String {
         var v = value
         if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
-        if v.contains(separator) || v.contains("\"") || v.contains("\n") || v.contains("\r") {
+        let separatorByte = separator.asciiValue ?? UInt8(ascii: ",")
+        // One pass over the bytes: Foundation's String.contains costs more than the rest of the row.
+        if v.utf8.contains(where: { $0 == separatorByte || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return v

@@ -99,7 +99,7 @@ struct RowEncoder: Sendable {
     }
 
     private func breakdownJSON(_ terms: [ScoreTerm]) -> String {
-        jsonValue(Dictionary(terms.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        jsonObject(Dictionary(terms.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 
     private func geojson(_ row: ExportRow) -> String {
@@ -164,14 +164,23 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
+func jsonNumber(_ d: Double) -> String {
+    d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null"
+}
+
+/// A flat object of numbers, keys sorted (the score breakdown).
+func jsonObject(_ o: [String: Double]) -> String {
+    "{" + o.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonNumber($0.value))" }.joined(separator: ",") + "}"
+}
+
 func jsonValue(_ v: Any) -> String {
     switch v {
     case is NSNull: return "null"
     case let b as Bool: return b ? "true" : "false"
     case let i as Int: return String(i)
-    case let d as Double: return d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null"
+    case let d as Double: return jsonNumber(d)
     case let s as String: return jsonString(s)
-    case let o as [String: Double]: return "{" + o.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }.joined(separator: ",") + "}"
+    case let o as [String: Double]: return jsonObject(o)
     default: return "null"
     }
 }
