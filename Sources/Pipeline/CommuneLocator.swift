@@ -1,6 +1,4 @@
-import Formats
 import Geo
-import Sources
 
 /// Finds the commune a point lies in: by point-in-polygon where contours are loaded, else the
 /// commune with the nearest centroid. Says which method it used.
@@ -11,16 +9,16 @@ struct CommuneLocator: Sendable {
 
     init(contours: [(commune: String, geometry: String)], centroids: [(commune: String, position: Coordinate)]) {
         var shapes: [(String, MultiPolygon, Coordinate, Coordinate)] = []
-        var grid = SpatialIndex<Int>()
+        var boxCentres: [(Coordinate, Int)] = []
         for c in contours {
-            guard let value = try? JSONStreamReader(source: MemoryByteSource(c.geometry)).readDocument(),
-                  let shape = try? ContoursAdapter.shape(value) else { continue }
+            // The store holds the geometry text its own encoder wrote.
+            guard let shape = GeoJSONGeometry.decode(c.geometry) else { continue }
             let b = shape.bounds
-            grid.insert(Coordinate(lat: (b.min.lat + b.max.lat) / 2, lon: (b.min.lon + b.max.lon) / 2), shapes.count)
+            boxCentres.append((Coordinate(lat: (b.min.lat + b.max.lat) / 2, lon: (b.min.lon + b.max.lon) / 2), shapes.count))
             shapes.append((c.commune, shape, b.min, b.max))
         }
         self.shapes = shapes
-        self.grid = grid
+        self.grid = SpatialIndex(boxCentres)
         self.centroids = SpatialIndex(centroids.map { ($0.position, $0.commune) })
     }
 

@@ -8,6 +8,7 @@ struct GeoTests {
         (sites: 5, spread: 0.3),      // one canton's sites: most queries are far from all of them
         (sites: 300, spread: 1.0),    // one département
         (sites: 20_000, spread: 8.0), // the country
+        (sites: 2_000, spread: 60.0), // a third of the globe, invalid latitudes dropped
     ])
     func nearestMatchesBruteForce(sites: Int, spread: Double) {
         var random = SeededGenerator(seed: UInt64(sites))
@@ -16,7 +17,7 @@ struct GeoTests {
                        lon: centre.lon + Double.random(in: -span...span, using: &random))
         }
         let creuse = Coordinate(lat: 46.1, lon: 2.0)
-        let points = (0..<sites).map { _ in point(around: creuse, spread) }
+        let points = (0..<sites).map { _ in point(around: creuse, spread) }.filter(\.isValid)
         let index = SpatialIndex(points.enumerated().map { ($0.element, $0.offset) })
         for _ in 0..<400 {
             let query = point(around: Coordinate(lat: 46.5, lon: 2.5), 5)
