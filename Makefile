@@ -40,6 +40,8 @@ demo: build
 	$(BIN) run $(DEMO_CONFIG)
 	@echo; echo "== Top candidates =="; $(BIN) candidates --limit 5 $(DEMO_CONFIG)
 	@echo; echo "== One commune's card =="; $(BIN) commune 99002 $(DEMO_CONFIG)
+	$(BIN) map $(DEMO_CONFIG) --output var/demo/map.svg
+	@echo; echo "Map: var/demo/map.svg — or run '$(BIN) serve $(DEMO_CONFIG)' and open http://127.0.0.1:8737/?dep=99"
 
 test: test-deps test-venv
 	$(SWIFT) build --build-tests
