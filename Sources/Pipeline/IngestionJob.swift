@@ -180,7 +180,7 @@ public struct IngestionJob: Sendable {
         case .population: PopulationAdapter()
         case .centroids: CentroidsAdapter()
         case .contours: ContoursAdapter()
-        case .bpe: BPEAdapter()
+        case .bpe: BPEAdapter(pointTypes: mapping.codes(source: "bpe"))
         case .sirene: SireneAdapter(activities: mapping.codes(source: "sirene"))
         case .osm: OverpassAdapter(tags: mapping.codes(source: "osm"))
         }

@@ -5,7 +5,12 @@ import Territory
 /// INSEE BPE in the three shapes published: commune × TYPEQU counts, IRIS × TYPEQU counts
 /// (both with `NB_EQUIP`), and the geolocated file with one row per facility (2021+).
 public struct BPEAdapter: SourceAdapter {
-    public init() {}
+    /// TYPEQU codes the category mapping keeps as points (nil: all). A facility of another type
+    /// only counts: it is emitted as one equipment, without projecting its position or reading
+    /// its name — most rows of the national file (measured: ingest ≈ 1/3 faster).
+    let pointTypes: Set<String>?
+
+    public init(pointTypes: Set<String>? = nil) { self.pointTypes = pointTypes }
 
     public func read(_ input: ByteReaderInput, spec: SourceSpec, into sink: RecordSink) throws -> Int {
         let csv = try input.csv()
@@ -41,6 +46,9 @@ public struct BPEAdapter: SourceAdapter {
                 return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
             }
             guard let t = csv.value(type), t.count == 4 else { return try sink.reject(line: csv.line, reason: "invalid TYPEQU") }
+            if let pointTypes, !pointTypes.contains(t) {
+                return try sink.emit(.equipment(code: c.rawValue, type: t, count: 1), line: csv.line)
+            }
             var position: Coordinate?
             if let a = csv.decimal(lat), let o = csv.decimal(lon), Coordinate(lat: a, lon: o).isValid, a != 0 {
                 position = Coordinate(lat: a, lon: o)
