@@ -262,14 +262,16 @@ public struct Analyzer: Sendable {
             let lost = everyday.filter { ["lost", "downgraded"].contains(f[$0]!.flag) }
             // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
             let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
+            // Each reason once as facts (codes and numbers, for any language), once in English words.
+            let lostFacts = lost.map { ($0, f[$0]!.from.map(String.init) ?? "?", f[$0]!.to.map(String.init) ?? "?") }
             add("lost", everyday.isEmpty ? 0 : min(1, recency / Double(everyday.count) * 2),
-                lost.isEmpty ? "no loss" : "lost: " + lost.map { "\($0) (\(f[$0]!.from.map(String.init) ?? "?")→\(f[$0]!.to.map(String.init) ?? "?"))" }.joined(separator: ", "),
-                lost.map { "\($0)|\(f[$0]!.from.map(String.init) ?? "?")|\(f[$0]!.to.map(String.init) ?? "?")" })
+                lost.isEmpty ? "no loss" : "lost: " + lostFacts.map { "\($0.0) (\($0.1)→\($0.2))" }.joined(separator: ", "),
+                lostFacts.map { "\($0.0)|\($0.1)|\($0.2)" })
             let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { (c, $0) } }
             let meanDistance = distances.isEmpty ? 0 : distances.map { min($0.1, 20) / 20 }.reduce(0, +) / Double(distances.count)
-            add("distance", meanDistance, distances.isEmpty ? "no distance known"
-                : distances.map { "\($0.0) \(DecimalText.format($0.1, decimals: 1, trimmed: false)) km" }.joined(separator: ", "),
-                distances.map { "\($0.0)|\(DecimalText.format($0.1, decimals: 1, trimmed: false))" })
+            let kmFacts = distances.map { ($0.0, DecimalText.format($0.1, decimals: 1, trimmed: false)) }
+            add("distance", meanDistance, distances.isEmpty ? "no distance known" : kmFacts.map { "\($0.0) \($0.1) km" }.joined(separator: ", "),
+                kmFacts.map { "\($0.0)|\($0.1)" })
             let band: Double
             if population >= settings.bandLow && population <= settings.bandHigh { band = 1 }
             else if population < settings.bandLow { band = Double(population) / Double(max(settings.bandLow, 1)) }

@@ -72,9 +72,10 @@ public struct MapRenderer: Sendable {
         try await store.forEachExportRow(targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
                                          withGeometry: true) { row in
             let commune = MapCommune(row, layer: settings.layer)
-            let shape = Self.shape(row, commune: commune, frame: frame, palette: palette, words: words)
+            let entry = palette.entry(for: commune)
+            let shape = Self.shape(row, commune: commune, colour: palette.entries[entry].colour, frame: frame, words: words)
             drawing.withLock { d in
-                if let shape { d.shapes += shape; d.counts[palette.entry(for: commune), default: 0] += 1 } else { d.unplaced += 1 }
+                if let shape { d.shapes += shape; d.counts[entry, default: 0] += 1 } else { d.unplaced += 1 }
             }
         }
         let d = drawing.withLock { $0 }
@@ -100,8 +101,7 @@ public struct MapRenderer: Sendable {
     }
 
     private func checkDepartements(_ settings: MapSettings) async throws {
-        let known = try await store.knownDepartements(targetVintage: targetVintage)
-        for dep in settings.departements where !known.contains(dep) {
+        if let dep = try await store.unknownDepartement(among: settings.departements, targetVintage: targetVintage) {
             throw MapError(code: .unknownDepartement, message: "unknown département \(dep) in COG \(targetVintage)")
         }
     }
@@ -114,7 +114,7 @@ public struct MapRenderer: Sendable {
     }
 
     /// One commune's element: a path of its contours, or a dot at its centroid; nil when it has neither.
-    private static func shape(_ row: ExportRow, commune: MapCommune, frame: MapFrame, palette: Palette, words: Vocabulary) -> String? {
+    private static func shape(_ row: ExportRow, commune: MapCommune, colour: String, frame: MapFrame, words: Vocabulary) -> String? {
         var path = ""
         for text in row.geometries {
             guard let shape = GeoJSONGeometry.decode(text) else { continue }
@@ -124,7 +124,7 @@ public struct MapRenderer: Sendable {
         let label = escape(commune.name + population)
         var attributes = "data-code=\"\(commune.code)\" data-status=\"\(commune.status.rawValue)\""
         if commune.status == .candidate, let rank = commune.candidate?.rank { attributes += " data-rank=\"\(rank)\"" }
-        attributes += " fill=\"\(palette.entries[palette.entry(for: commune)].colour)\" tabindex=\"0\" role=\"button\" aria-label=\"\(label)\""
+        attributes += " fill=\"\(colour)\" tabindex=\"0\" role=\"button\" aria-label=\"\(label)\""
         let title = "<title>\(label)</title>"
         if !path.isEmpty { return "<path \(attributes) fill-rule=\"evenodd\" d=\"\(path)\">\(title)</path>\n" }
         guard let lat = row.lat, let lon = row.lon else { return nil }

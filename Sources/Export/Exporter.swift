@@ -20,8 +20,7 @@ public struct Exporter: Sendable {
     /// - Throws: ``ExportError`` for an unknown département; I/O errors.
     @discardableResult
     public func write(_ settings: ExportSettings) async throws -> Int {
-        let known = try await store.knownDepartements(targetVintage: targetVintage)
-        for dep in settings.departements where !known.contains(dep) {
+        if let dep = try await store.unknownDepartement(among: settings.departements, targetVintage: targetVintage) {
             throw ExportError(message: "unknown département \(dep) in COG \(targetVintage)")
         }
         let categories = try await store.categories()

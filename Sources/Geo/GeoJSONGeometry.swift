@@ -68,17 +68,18 @@ extension GeoJSONGeometry {
         case list([NestedArray])
 
         static func parse(_ s: inout ArraySlice<UInt8>) -> NestedArray? {
-            s = s.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            func skipSpace() { s = s.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } }
+            skipSpace()
             guard let first = s.first else { return nil }
             if first == UInt8(ascii: "[") {
                 s = s.dropFirst()
                 var items: [NestedArray] = []
                 while true {
-                    s = s.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                    skipSpace()
                     if s.first == UInt8(ascii: "]") { s = s.dropFirst(); return .list(items) }
                     guard let item = parse(&s) else { return nil }
                     items.append(item)
-                    s = s.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                    skipSpace()
                     if s.first == UInt8(ascii: ",") { s = s.dropFirst() } else if s.first != UInt8(ascii: "]") { return nil }
                 }
             }

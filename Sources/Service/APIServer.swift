@@ -119,8 +119,9 @@ public struct APIServer: Sendable {
         let q = request.uri.queryParameters
         let config = configs.current
         let deps = q.getAll("dep").map { String($0) }.filter { !$0.isEmpty }
-        let known = try await store.knownDepartements(targetVintage: config.targetVintage)
-        for dep in deps where !known.contains(dep) { throw APIError(status: .badRequest, message: "unknown département \(dep)") }
+        if let dep = try await store.unknownDepartement(among: deps, targetVintage: config.targetVintage) {
+            throw APIError(status: .badRequest, message: "unknown département \(dep)")
+        }
         let limit = try Self.int(q["limit"].map(String.init), name: "limit", default: 100, range: 1...100_000)
         let offset = try Self.int(q["offset"].map(String.init), name: "offset", default: 0, range: 0...1_000_000)
         switch q["format"].map(String.init) ?? "json" {

@@ -152,9 +152,15 @@ extension Store {
         }
     }
 
-    /// Whether at least one département code exists in the target COG.
-    public func knownDepartements(targetVintage: Int) async throws -> Set<String> {
-        try await pool.read { Set(try String.fetchAll($0, sql: "SELECT DISTINCT dep FROM commune WHERE vintage = ? AND type = 'COM' AND dep IS NOT NULL", arguments: [targetVintage])) }
+    /// The first of `departements` with no commune in the target geography, or nil when all exist
+    /// (exports, maps and the API refuse an unknown one rather than answer with nothing).
+    public func unknownDepartement(among departements: [String], targetVintage: Int) async throws -> String? {
+        guard !departements.isEmpty else { return nil }
+        let known = try await pool.read {
+            Set(try String.fetchAll($0, sql: "SELECT DISTINCT dep FROM commune WHERE vintage = ? AND type = 'COM' AND dep IS NOT NULL",
+                                    arguments: [targetVintage]))
+        }
+        return departements.first { !known.contains($0) }
     }
 }
 
