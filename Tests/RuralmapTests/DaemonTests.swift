@@ -74,25 +74,11 @@ import FoundationNetworking
             + TestSupport.source("slow", "cog-communes", server.url("stall/communes.csv"), vintage: 2024)
         let extra = "[api]\nlisten = \"127.0.0.1:0\"\ntoken_file = \"\(dir)/token\"\n"
         let config = try TestSupport.config(in: dir, sources: sources, extra: extra, fetch: "retries = 0\nlow_speed_time = 30")
-        let notify = try NotifyListener()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: TestSupport.packageRoot + "/.build/debug/ruralmapd")
-        p.arguments = ["serve", "--config", config.path]
-        var env = ProcessInfo.processInfo.environment
-        env["NOTIFY_SOCKET"] = "@" + notify.name
-        env["WATCHDOG_USEC"] = "400000"
-        p.environment = env
-        FileManager.default.createFile(atPath: dir + "/stderr.log", contents: nil)
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr.log"))
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        func log() -> String { (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? "" }
+        let daemon = try ServedDaemon(config: config.path, logPath: dir + "/stderr.log", environment: ["WATCHDOG_USEC": "400000"])
+        let notify = daemon.notify, p = daemon.process, base = daemon.base, port = daemon.port
+        func log() -> String { daemon.log }
 
         #expect(notify.wait(for: "READY=1"), "no READY=1; log: \(log())")
-        let ready = try #require(notify.all.first { $0.contains("READY=1") })
-        let port = try #require(ready.split(separator: ":").last.flatMap { Int($0.filter(\.isNumber)) })
-        let base = "http://127.0.0.1:\(port)"
         // The scheduler fetches the scheduled sources at start.
         #expect(notify.wait(for: "STATUS=idle; last job"))
         // WATCHDOG_USEC = 400 ms: a ping every 200 ms.

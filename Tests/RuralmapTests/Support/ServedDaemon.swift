@@ -4,15 +4,20 @@ import Foundation
 /// a test NOTIFY_SOCKET), killed when the test ends.
 final class ServedDaemon {
     let process = Process()
+    let port: Int
     let base: String
     let logPath: String
+    /// Every sd_notify message the daemon sent.
+    let notify: DaemonTests.NotifyListener
 
-    init(config: String, logPath: String) throws {
+    init(config: String, logPath: String, environment: [String: String] = [:]) throws {
         let notify = try DaemonTests.NotifyListener()
+        self.notify = notify
         process.executableURL = URL(fileURLWithPath: TestSupport.packageRoot + "/.build/debug/ruralmapd")
         process.arguments = ["serve", "--config", config]
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = "@" + notify.name
+        env.merge(environment) { $1 }
         process.environment = env
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -24,8 +29,12 @@ final class ServedDaemon {
             kill(process.processIdentifier, SIGKILL)
             throw TestFailure("the daemon did not get ready; log: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
         }
+        self.port = port
         base = "http://127.0.0.1:\(port)"
     }
+
+    /// What the daemon wrote on stderr so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
