@@ -5,8 +5,9 @@ import Store
 /// Computes loss flags, access distances, catchments and candidate scores for every commune.
 ///
 /// Sources combine per category: BPE counts per vintage, Sirene establishments (present in year Y
-/// if opened before 1 January Y and not closed by then), OSM objects (today only). A commune absent
-/// from a count file for a vintage is `unknown` there, never `lost`.
+/// if opened before 1 January Y and not closed by then), OSM objects (today only). A count file
+/// describes a territory: a commune of it without a row has none of the file's facilities (the
+/// village that lost everything is `lost`); a commune outside it is `unknown` there, never `lost`.
 public struct Analyzer: Sendable {
     public let settings: AnalysisSettings
 
@@ -45,7 +46,7 @@ public struct Analyzer: Sendable {
         var source: String
         var vintage: Int
         var categories: Set<String>
-        /// nil: the source covers every commune (Sirene, OSM).
+        /// The communes the snapshot describes; nil: every commune (Sirene, OSM).
         var covered: Set<String>?
         /// commune → category → (count, best kind level)
         var presence: [String: [String: (count: Int, level: Int)]]

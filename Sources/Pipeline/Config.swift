@@ -4,6 +4,7 @@ import Export
 import Fetching
 import Foundation
 import Sources
+import Territory
 
 /// ruralmapd's configuration, read from TOML. Relative paths are relative to the config file.
 ///
@@ -120,6 +121,9 @@ public struct SourceConfig: Sendable {
     public var schedule: Schedule?
     public var entry: String?
     public var columns: [String: String] = [:]
+    /// The territory the file describes, when stated (`coverage = "national"` or a list of
+    /// départements); nil: inferred from the départements present in the file.
+    public var coverage: Coverage?
     public var line: Int
 
     public var spec: SourceSpec {
@@ -127,7 +131,8 @@ public struct SourceConfig: Sendable {
     }
 
     init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
-        var t = TableReader(table, name: "source", allowed: ["name", "kind", "url", "vintage", "geography", "schedule", "entry", "columns"])
+        var t = TableReader(table, name: "source", allowed: [
+            "name", "kind", "url", "vintage", "geography", "schedule", "entry", "columns", "coverage"])
         line = table.line
         name = try t.string("name")
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
@@ -157,7 +162,22 @@ public struct SourceConfig: Sendable {
         }
         entry = try t.optionalString("entry")
         columns = try t.stringTable("columns")
+        coverage = try Self.coverage(table, t)
         try t.finish()
+    }
+}
+
+extension SourceConfig {
+    /// `coverage = "national"` or `coverage = ["23", "87"]`.
+    private static func coverage(_ table: TOMLDocument.Table, _ t: TableReader) throws -> Coverage? {
+        guard let (value, line) = table["coverage"] else { return nil }
+        let expected = "coverage: expected \"national\" or an array of département codes such as [\"23\", \"2A\", \"971\"]"
+        if case .string("national") = value { return .national }
+        guard let list = try? t.stringArray("coverage"), !list.isEmpty else { throw ConfigError(line: line, expected) }
+        if let bad = list.first(where: { !Coverage.isDepartementCode($0) }) {
+            throw ConfigError(line: line, "coverage: \(bad) is not a département code (01…95, 2A, 2B, 971…976)")
+        }
+        return .departements(Set(list))
     }
 }
 

@@ -17,6 +17,10 @@ public struct SourceReport: Sendable {
     public var unmapped: [UnmappedCode]
     public var error: String?
     public var seconds: Double
+    /// The territory the loaded file describes, and the départements of the target geography it
+    /// lacks (their communes are unknown to it, never "lost").
+    public var coverage: Coverage?
+    public var lacking: [String] = []
 }
 
 /// Downloads and loads sources: fetch (conditional), parse, translate, swap in one transaction.
@@ -112,6 +116,11 @@ public struct IngestionJob: Sendable {
                 }
             }
             outcome = try await load(source, file: file, runID: runID!, mapping: mapping, base: outcome)
+            if let coverage = outcome.coverage {
+                let geography = try await store.departementCodes(targetVintage: config.targetVintage)
+                report.coverage = coverage.normalised(geography: geography)
+                report.lacking = coverage.lacking(in: geography)
+            }
         } catch {
             outcome.outcome = .failed
             outcome.error = "\(error)"
@@ -134,6 +143,7 @@ public struct IngestionJob: Sendable {
             "seconds": "\(String(format: "%.2f", report.seconds))",
         ]
         if !report.unmapped.isEmpty { metadata["unmapped_codes"] = "\(report.unmapped.count)" }
+        if let coverage = report.coverage { metadata["coverage"] = "\(Summary.coverage(coverage, lacking: report.lacking))" }
         if let error = report.error {
             metadata["error"] = "\(error)"
             logger.error("ingest end", metadata: metadata)
@@ -160,12 +170,13 @@ public struct IngestionJob: Sendable {
         let progress = ProgressReporter(label: "\(source.name) parse", logger: logger, unit: .rows)
         defer { progress.finish() }
         let cancellation = CancellationFlag()
-        let load = SourceLoad(spec: source.spec, path: file.path, base: base, translator: translator, locator: locator, mapping: mapping,
+        let load = SourceLoad(spec: source.spec, declaredCoverage: source.coverage, path: file.path, base: base, translator: translator, locator: locator, mapping: mapping,
                               maxExpandedBytes: max(config.fetch.maxBytes, 64 << 30), maxRejectRatio: config.maxRejectRatio,
                               maxRejectsKept: config.maxRejectsKept, cancellation: cancellation, progress: progress)
         let state = LoadedState(url: source.url, sha256: file.sha256, etag: file.validators.etag, lastModified: file.validators.lastModified, runID: runID)
         return try await withTaskCancellationHandler {
-            try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage, runID: runID, state: state) {
+            try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage,
+                                        geography: source.spec.geographyYear, runID: runID, state: state) {
                 try load.run(into: $0)
             }
         } onCancel: {

@@ -3,6 +3,7 @@ import Export
 import Foundation
 import Logging
 import Store
+import Territory
 
 /// The main job (`ruralmapd run`, the daemon's cycle): ingest what changed, analyse, export.
 public struct MainJob: Sendable {
@@ -82,9 +83,20 @@ public func analyze(config: Config, store: Store, logger: Logger) async throws -
 /// Text summaries for the terminal.
 public enum Summary {
     public static func ingestion(_ reports: [SourceReport]) -> String {
-        TextTable(["source", "kind", "outcome", "read", "loaded", "rejected", "unmapped", "seconds", "error"], reports.map {
-            [$0.name, $0.kind.rawValue, $0.outcome.rawValue, String($0.rowsRead), String($0.rowsLoaded), String($0.rowsRejected),
-             String($0.unmapped.count), String(format: "%.1f", $0.seconds), $0.error ?? ""]
+        TextTable(["source", "kind", "outcome", "read", "loaded", "rejected", "unmapped", "coverage", "seconds", "error"], reports.map { r in
+            [r.name, r.kind.rawValue, r.outcome.rawValue, String(r.rowsRead), String(r.rowsLoaded), String(r.rowsRejected),
+             String(r.unmapped.count), r.coverage.map { coverage($0, lacking: r.lacking) } ?? "",
+             String(format: "%.1f", r.seconds), r.error ?? ""]
         }).render()
+    }
+
+    /// `national`, or how many départements a file covers (which, when few) and which it lacks.
+    public static func coverage(_ coverage: Coverage, lacking: [String]) -> String {
+        guard case .departements(let covered) = coverage else { return "national" }
+        func list(_ codes: [String]) -> String {
+            codes.count <= 8 ? codes.joined(separator: " ") : codes.prefix(8).joined(separator: " ") + " …"
+        }
+        let which = covered.count <= 8 ? " (\(list(covered.sorted())))" : ""
+        return "\(covered.count) dép.\(which)" + (lacking.isEmpty ? "" : ", lacks \(lacking.count): \(list(lacking))")
     }
 }

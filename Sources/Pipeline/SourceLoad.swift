@@ -8,6 +8,8 @@ import Territory
 /// source's data: throwing anywhere here rolls everything back.
 struct SourceLoad: Sendable {
     let spec: SourceSpec
+    /// The territory stated in the config, if any.
+    let declaredCoverage: Coverage?
     let path: String
     let base: RunOutcome
     let translator: CodeTranslator?
@@ -32,6 +34,7 @@ struct SourceLoad: Sendable {
         outcome.rowsLoaded = sink.loaded
         outcome.rowsRejected = sink.rejected
         outcome.rejects = sink.rejects
+        outcome.coverage = coverage(present: sink.departements)
         // A few bad rows are normal in official files; many mean the wrong file or a format change.
         if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
             let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
@@ -42,5 +45,16 @@ struct SourceLoad: Sendable {
             throw SourceError(source: spec.name, "the file holds no usable data rows; previous data kept")
         }
         return outcome
+    }
+
+    /// What the file describes: as stated, else every commune for Sirene and OSM (national
+    /// registers of establishments and objects), else the départements it holds rows of.
+    private func coverage(present: Set<String>) -> Coverage? {
+        if let declaredCoverage { return declaredCoverage }
+        switch spec.kind {
+        case .cogCommunes, .cogMouvements: return nil
+        case .sirene, .osm: return .national
+        case .population, .centroids, .contours, .bpe: return .departements(present)
+        }
     }
 }

@@ -24,6 +24,9 @@ final class StoreSink: RecordSink {
     /// Equipment counts summed per (source code, type) before writing: IRIS rows and facility rows
     /// add up to commune counts.
     private var equipment: [String: [String: Int]] = [:]
+    /// Départements of the codes read, in the file's geography: the territory the file describes
+    /// unless its config states it.
+    private(set) var departements = Set<String>()
 
     init(writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping, locator: CommuneLocator?,
          maxRejectsKept: Int, cancellation: CancellationFlag) {
@@ -63,10 +66,13 @@ final class StoreSink: RecordSink {
             try writer.mouvement(mod: m.mod, date: m.date, typeBefore: m.typeBefore, codeBefore: m.codeBefore, nameBefore: m.nameBefore,
                                  typeAfter: m.typeAfter, codeAfter: m.codeAfter, nameAfter: m.nameAfter)
         case .population(let code, let pmun, let pcap, let ptot):
+            note(code)
             try writer.population(code: code, commune: target(code, amount: pmun), pmun: pmun, pcap: pcap, ptot: ptot)
         case .centroid(let code, let name, let p):
+            note(code)
             try writer.centroid(code: code, commune: target(code), name: name, lat: p.lat, lon: p.lon)
         case .contour(let code, let name, let shape):
+            note(code)
             let b = shape.bounds
             try writer.contour(code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
                                minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
@@ -76,6 +82,10 @@ final class StoreSink: RecordSink {
             try write(site)
         }
         loaded += 1
+    }
+
+    private func note(_ code: String?) {
+        if let d = code.flatMap(CommuneCode.init)?.departement { departements.insert(d) }
     }
 
     private func write(_ site: Site) throws {
@@ -105,6 +115,7 @@ final class StoreSink: RecordSink {
         for (code, types) in equipment.sorted(by: { $0.key < $1.key }) {
             let total = types.values.reduce(0, +)
             let commune = target(code, amount: total)
+            note(code)
             for (type, count) in types.sorted(by: { $0.key < $1.key }) {
                 try writer.equipment(code: code, commune: commune, type: type, count: count)
             }

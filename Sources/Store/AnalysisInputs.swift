@@ -45,7 +45,8 @@ public struct AnalysisInputs: Sendable {
     /// Categories each source kind can see in each vintage: `"bpe|2013"` → categories.
     public var coverage: [String: Set<String>]
     public var counts: [CountFact]
-    /// Communes present in each count source's vintage (`"source|vintage"`): absent ones are unknown.
+    /// Communes each count source's vintage (`"source|vintage"`) describes: those of the territory
+    /// it covers (a commune there without a row has none of its facilities); others are unknown.
     public var countCoverage: [String: Set<String>]
     public var sites: [SiteFact]
     /// Count sources per vintage: `"source|vintage"` → kind.
@@ -79,8 +80,8 @@ extension Store {
                 countSources["\(r["source"] as String)|\(r["vintage"] as Int)"] = (r["kind"], r["vintage"], r["source"])
             }
             var countCoverage: [String: Set<String>] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT DISTINCT source, vintage, commune FROM equipment WHERE commune IS NOT NULL") {
-                countCoverage["\(r["source"] as String)|\(r["vintage"] as Int)", default: []].insert(r["commune"])
+            for (key, source) in countSources {
+                countCoverage[key] = try Self.describedCommunes(db, source: source.2, communes: communes)
             }
             let counts = try Row.fetchAll(db, sql: """
                 SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n

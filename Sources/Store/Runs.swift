@@ -1,4 +1,5 @@
 import GRDB
+import Territory
 
 /// One ingestion run of a source, as recorded.
 public struct RunRecord: Sendable, Codable, Equatable {
@@ -20,6 +21,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var rowsLoaded: Int?
     public var rowsRejected: Int?
     public var error: String?
+    /// The territory the loaded file describes (`national` or départements, comma-separated).
+    public var coverage: String?
 
     init(row: Row) {
         id = row["id"]; source = row["source"]; kind = row["kind"]; url = row["url"]; vintage = row["vintage"]
@@ -27,6 +30,7 @@ public struct RunRecord: Sendable, Codable, Equatable {
         httpStatus = row["http_status"]; etag = row["etag"]; lastModified = row["last_modified"]; sha256 = row["sha256"]
         bytes = row["bytes"]; rowsRead = row["rows_read"]; rowsLoaded = row["rows_loaded"]; rowsRejected = row["rows_rejected"]
         error = row["error"]
+        coverage = row["coverage"]
     }
 }
 
@@ -46,6 +50,8 @@ public struct RunOutcome: Sendable {
     /// Rejected rows kept for the report (the first ones only; see `rowsRejected` for the total).
     public var rejects: [(line: Int, reason: String)] = []
     public var unmapped: [UnmappedCode] = []
+    /// The territory the loaded file describes; nil for the geography itself.
+    public var coverage: Coverage?
 
     public init(outcome: Outcome) { self.outcome = outcome }
 }
@@ -92,9 +98,9 @@ extension Store {
     static func finish(_ db: Database, _ id: Int64, _ o: RunOutcome) throws {
         try db.execute(sql: """
             UPDATE ingestion_run SET finished_at = ?, outcome = ?, http_status = ?, etag = ?, last_modified = ?, sha256 = ?,
-                bytes = ?, rows_read = ?, rows_loaded = ?, rows_rejected = ?, error = ? WHERE id = ?
+                bytes = ?, rows_read = ?, rows_loaded = ?, rows_rejected = ?, error = ?, coverage = ? WHERE id = ?
             """, arguments: [Store.now(), o.outcome.rawValue, o.httpStatus, o.etag, o.lastModified, o.sha256, o.bytes,
-                             o.rowsRead, o.rowsLoaded, o.rowsRejected, o.error, id])
+                             o.rowsRead, o.rowsLoaded, o.rowsRejected, o.error, o.coverage?.description, id])
         if o.outcome == .unchanged, let sha256 = o.sha256 {
             // The same content under new validators (a touched local file, a re-issued ETag):
             // remember them, so that the next run can skip reading it.

@@ -101,6 +101,24 @@ enum Schema {
                 CREATE TABLE schedule (source TEXT PRIMARY KEY, next_run REAL NOT NULL, failures INTEGER NOT NULL DEFAULT 0);
                 """)
         }
+        m.registerMigration("v5 coverage") { db in
+            try db.execute(sql: """
+                -- The territory a file describes: `national`, or the départements it holds (comma-separated).
+                -- A commune of a covered département without a row has zero facilities; outside, unknown.
+                ALTER TABLE ingestion_run ADD COLUMN coverage TEXT;
+                ALTER TABLE source_state ADD COLUMN coverage TEXT;
+                -- The COG year of the file's codes: communes created or re-established later are not in it.
+                ALTER TABLE source_state ADD COLUMN geography INTEGER;
+                UPDATE source_state SET geography = vintage;
+                UPDATE source_state SET coverage = 'national' WHERE kind IN ('sirene', 'osm');
+                -- Files loaded before coverage existed describe the départements they hold.
+                UPDATE source_state SET coverage = (
+                    SELECT group_concat(d, ',') FROM (
+                        SELECT DISTINCT CASE WHEN e.code LIKE '97%' THEN substr(e.code, 1, 3) ELSE substr(e.code, 1, 2) END AS d
+                        FROM equipment e WHERE e.source = source_state.source ORDER BY d))
+                WHERE kind = 'bpe';
+                """)
+        }
         return m
     }
 }

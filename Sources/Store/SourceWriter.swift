@@ -77,7 +77,8 @@ extension Store {
     /// Replaces `source`'s data in one transaction: its old rows go, `body` writes the new ones,
     /// the run is recorded as loaded. If `body` throws, nothing changes (the old data stays) and
     /// the error propagates; the caller records the failure.
-    public func replaceData(source: String, kind: String, vintage: Int, runID: Int64, state: LoadedState,
+    /// `geography` is the COG year the file's codes are in.
+    public func replaceData(source: String, kind: String, vintage: Int, geography: Int, runID: Int64, state: LoadedState,
                             _ body: @escaping @Sendable (SourceWriter) throws -> RunOutcome) async throws -> RunOutcome {
         try await pool.write { db in
             for table in Self.sourceTables {
@@ -86,9 +87,11 @@ extension Store {
             let outcome = try body(SourceWriter(db: db, source: source, vintage: vintage))
             try Self.finish(db, runID, outcome)
             try db.execute(sql: """
-                INSERT OR REPLACE INTO source_state (source, kind, url, vintage, run_id, sha256, etag, last_modified, loaded_at)
-                VALUES (?,?,?,?,?,?,?,?,?)
-                """, arguments: [source, kind, state.url, vintage, runID, state.sha256, state.etag, state.lastModified, Store.now()])
+                INSERT OR REPLACE INTO source_state (source, kind, url, vintage, geography, coverage, run_id, sha256, etag,
+                    last_modified, loaded_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [source, kind, state.url, vintage, geography, outcome.coverage?.description, runID, state.sha256,
+                                 state.etag, state.lastModified, Store.now()])
             return outcome
         }
     }

@@ -14,6 +14,7 @@ struct Status: AsyncParsableCommand {
         let (config, _) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
         let last = try await store.lastRuns()
+        let coverages = try await store.coverages(targetVintage: config.targetVintage)
         if json {
             let sources: [[String: Any]] = config.sources.map { s in
                 let run = last[s.name].map { r -> Any in
@@ -22,13 +23,19 @@ struct Status: AsyncParsableCommand {
                      "rows_read": r.rowsRead ?? NSNull(), "rows_loaded": r.rowsLoaded ?? NSNull(),
                      "rows_rejected": r.rowsRejected ?? NSNull(), "error": r.error ?? NSNull()] as [String: Any]
                 } ?? NSNull()
-                return ["name": s.name, "kind": s.kind.rawValue, "url": s.url, "vintage": s.vintage, "last_run": run]
+                let coverage: Any = coverages[s.name].map { c -> Any in
+                    if case .departements(let list) = c { return list.sorted() }
+                    return "national"
+                } ?? NSNull()
+                return ["name": s.name, "kind": s.kind.rawValue, "url": s.url, "vintage": s.vintage, "coverage": coverage, "last_run": run]
             }
             print(jsonText(["sources": sources]))
         } else {
-            print(TextTable(["source", "kind", "vintage", "last run", "outcome", "rows", "rejected", "error"], config.sources.map { s in
+            let geography = try await store.departementCodes(targetVintage: config.targetVintage)
+            print(TextTable(["source", "kind", "vintage", "coverage", "last run", "outcome", "rows", "rejected", "error"], config.sources.map { s in
                 let r = last[s.name]
-                return [s.name, s.kind.rawValue, String(s.vintage), r?.finishedAt ?? r?.startedAt ?? "never", r?.outcome ?? "",
+                let coverage = coverages[s.name].map { Summary.coverage($0, lacking: $0.lacking(in: geography)) } ?? ""
+                return [s.name, s.kind.rawValue, String(s.vintage), coverage, r?.finishedAt ?? r?.startedAt ?? "never", r?.outcome ?? "",
                         r?.rowsLoaded.map(String.init) ?? "", r?.rowsRejected.map(String.init) ?? "", r?.error ?? ""]
             }).render())
         }

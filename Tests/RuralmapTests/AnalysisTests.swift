@@ -3,6 +3,7 @@ import GRDB
 import Geo
 import Pipeline
 import Store
+import Territory
 import Testing
 
 /// Flags, distances, scores and kept candidates: on the demo territory (whose facts are set by
@@ -38,11 +39,19 @@ import Testing
         let rochebrune = try await flags("99005", store)
         #expect(rochebrune["cafe_bar"] == "gained") // opened 2017
         #expect(rochebrune["bakery"] == "lost")
-        // Bellefond is missing from BPE 2013: unknown there, never reported as lost.
+        // Bellefond was re-established in 2015: the 2013 file counted its land with Les Landes-Noires
+        // and knows nothing of it. Unknown there, never reported as lost.
         let bellefond = try await flags("99007", store)
         #expect(bellefond["grocery"] == "unknown")
         #expect(bellefond["bakery"] == "unknown")
         #expect(!bellefond.values.contains("lost"))
+        // Les Landes-Noires kept nothing: the 2024 file, which covers the whole département, has no
+        // row for it. A village that lost everything is lost, not unknown.
+        let landes = try await flags("99003", store)
+        #expect(landes["restaurant"] == "lost")
+        #expect(landes["grocery"] == "lost")
+        #expect(landes["bakery"] == "never")
+        #expect(!landes.values.contains("unknown"))
         // Val-d'Orvin (commune nouvelle of Orvin + Saint-Just-d'Orvin): the 2013 post office of Saint-Just counts.
         let orvin = try await flags("99008", store)
         #expect(orvin["post"] == "lost")
@@ -112,7 +121,8 @@ import Testing
         _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run()
 
         // Independent recount, straight from the raw files, on communes no event touched since 2013
-        // (their code means the same land in 2013, 2018 and 2026).
+        // (their code means the same land in 2013, 2018 and 2026). Both files are national: a
+        // commune with no row in one has no facility in it.
         let codes: [String: [String]] = [
             "restaurant": ["A504"], "grocery": ["B201", "B202"], "bakery": ["B203"], "post": ["A206", "A207", "A208"],
             "school": ["C101", "C102", "C104", "C105"], "doctor": ["D201"], "pharmacy": ["D301"],
@@ -137,17 +147,75 @@ import Testing
         }
         let y2013 = try presence("bpe2013_communes_typequ.csv.gz", code: 0, type: 2)
         let y2018 = try presence("bpe2018_ensemble_iris.csv.gz", code: 2, type: 5)
-        let subset = small.subtracting(touched).filter { y2013[$0] != nil && y2018[$0] != nil }
+        let subset = small.subtracting(touched)
         #expect(subset.count > 25_000)
+        #expect(subset.contains { y2018[$0] == nil }, "some village lost every facility between the files")
         for (category, types) in codes.sorted(by: { $0.key < $1.key }) {
-            let expected = subset.filter { !y2013[$0]!.isDisjoint(with: types) && y2018[$0]!.isDisjoint(with: types) }.count
+            let expected = subset.filter { !(y2013[$0] ?? []).isDisjoint(with: types) && (y2018[$0] ?? []).isDisjoint(with: types) }.count
             let got = try await store.read { db in
                 try String.fetchAll(db, sql: "SELECT commune FROM flag WHERE category = ? AND flag = 'lost'", arguments: [category])
             }.filter(subset.contains).count
             #expect(got == expected, "\(category): \(got) flagged lost, recount \(expected)")
             #expect(expected > 0)
         }
+        // 02773 (43 inhabitants) had a restaurant in 2013 and no facility at all in 2018: lost.
+        #expect(y2013["02773"]?.contains("A504") == true && y2018["02773"] == nil)
+        #expect(try await store.flags(commune: "02773").first { $0.category == "restaurant" }?.flag == "lost")
         // A commune with its own bakery in 2018 is at distance 0; Guéret (23096) has several.
         #expect(try await store.access(commune: "23096").first { $0.category == "bakery" }?.nearestKm == 0)
+    }
+
+    /// A count file covers a territory: its départements (inferred, or stated in the config), not
+    /// the communes it happens to hold rows for.
+    @Test func aFileCoversItsDepartementsNotItsRows() async throws {
+        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        // Extracts of the real files, made here: the departements' lines only (code column first or third).
+        func extract(_ file: String, codeColumn: Int, departements: Set<String>, to name: String) throws -> String {
+            let lines = try TestSupport.gunzipLines(ds + "/" + file)
+            let kept = lines.dropFirst().filter { departements.contains(String($0.split(separator: ";")[codeColumn].prefix(2))) }
+            try ([lines[0]] + kept).joined(separator: "\n").appending("\n").write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+            return "file://\(dir)/\(name)"
+        }
+        let three: Set<String> = ["02", "23", "87"]
+        let y2013 = try extract("bpe2013_communes_typequ.csv.gz", codeColumn: 0, departements: three, to: "bpe2013.csv")
+        let y2018 = try extract("bpe2018_ensemble_iris.csv.gz", codeColumn: 2, departements: three, to: "bpe2018.csv")
+        let y2018WithoutCreuse = try extract("bpe2018_ensemble_iris.csv.gz", codeColumn: 2, departements: ["02", "87"], to: "bpe2018-no23.csv")
+        func flagCount(_ store: Store, _ condition: String) async throws -> Int {
+            try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM flag WHERE " + condition) ?? -1 }
+        }
+        func restaurant(_ store: Store, _ code: String) async throws -> String? {
+            try await store.flags(commune: code).first { $0.category == "restaurant" }?.flag
+        }
+
+        // Creuse removed from the 2018 file: its communes are unknown for every category, and the run
+        // report says the file lacks the département.
+        for sub in ["removed", "declared"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        let first = try TestSupport.config(in: dir + "/removed", sources: TestSupport.geographySources(ds)
+            + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013) + TestSupport.source("bpe2018", "bpe", y2018WithoutCreuse, vintage: 2018))
+        let removed = try Store(path: first.storePath)
+        let reports = try await TestSupport.ingest(first, store: removed)
+        _ = try await analyze(config: first, store: removed, logger: TestSupport.logger)
+        #expect(reports["bpe2013"]?.coverage == .departements(three))
+        #expect(reports["bpe2018"]?.coverage == .departements(["02", "87"]))
+        #expect(reports["bpe2018"]?.lacking.contains("23") == true)
+        #expect(reports["bpe2018"]?.lacking.count == 101 - 2) // COG 2026 has 101 départements
+        #expect(Summary.ingestion(Array(reports.values)).contains("lacks 99: 01 03 04"))
+        #expect(try await flagCount(removed, "commune LIKE '23%'") > 255 * 5)
+        #expect(try await flagCount(removed, "commune LIKE '23%' AND flag != 'unknown'") == 0)
+        #expect(try await restaurant(removed, "02773") == "lost") // a restaurant in 2013, no row in 2018
+        #expect(try await flagCount(removed, "commune LIKE '87%' AND flag = 'lost'") > 0)
+        #expect(try await flagCount(removed, "commune LIKE '01%' AND flag != 'unknown'") == 0) // in neither file
+
+        // The same 2013 extract declared to cover Creuse only: communes elsewhere are unknown.
+        let second = try TestSupport.config(in: dir + "/declared", sources: TestSupport.geographySources(ds)
+            + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013, more: "coverage = [\"23\"]")
+            + TestSupport.source("bpe2018", "bpe", y2018, vintage: 2018))
+        let declared = try Store(path: second.storePath)
+        _ = try await TestSupport.ingest(second, store: declared)
+        _ = try await analyze(config: second, store: declared, logger: TestSupport.logger)
+        #expect(try await declared.coverages(targetVintage: 2026)["bpe2013"] == .departements(["23"]))
+        #expect(try await restaurant(declared, "02773") == "unknown")
+        #expect(try await flagCount(declared, "commune NOT LIKE '23%' AND flag != 'unknown'") == 0)
+        #expect(try await flagCount(declared, "commune LIKE '23%' AND flag = 'lost'") > 0)
     }
 }

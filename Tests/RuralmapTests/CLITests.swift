@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Territory
 import Testing
 
 /// The `ruralmapd` binary as scripts and monitoring use it, and the config contract.
@@ -44,7 +45,10 @@ import Testing
         let sources = json["sources"] as! [[String: Any]]
         #expect(sources.count == 9)
         for s in sources {
-            #expect(Set(s.keys) == ["name", "kind", "url", "vintage", "last_run"])
+            #expect(Set(s.keys) == ["name", "kind", "url", "vintage", "coverage", "last_run"])
+            // The geography has no coverage; every other demo file covers the whole (one-département) territory.
+            let geography = ["cog-communes", "cog-mouvements"].contains(s["kind"] as! String)
+            #expect(geography ? s["coverage"] is NSNull : s["coverage"] as? String == "national", "\(s)")
             let last = s["last_run"] as! [String: Any]
             #expect(Set(last.keys) == ["outcome", "started_at", "finished_at", "http_status", "bytes", "sha256", "rows_read", "rows_loaded", "rows_rejected", "error"])
             #expect(["loaded", "unchanged", "failed"].contains(last["outcome"] as! String))
@@ -92,6 +96,14 @@ import Testing
         #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"x\"\nvintage = 2013\nschedule = \"sometimes\"\n").contains("line 8: schedule"))
         #expect(error(base + "[analysis]\nweights = { missing = 1, luck = 2 }\n").contains("weights.luck"))
         #expect(error(base + "[store\n").contains("line 3"))
+        let bpe = base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"x\"\nvintage = 2013\n"
+        #expect(error(bpe + "coverage = \"regional\"\n").contains("line 8: coverage: expected \"national\""))
+        #expect(error(bpe + "coverage = [\"23\", \"Creuse\"]\n").contains("line 8: coverage: Creuse is not a département code"))
+        #expect(error(bpe + "coverage = []\n").contains("line 8: coverage"))
+        #expect(error(bpe + "coverage = [\"23\", \"2A\", \"971\"]\n") == "")
+        #expect(try Config.load(path: dir + "/c.toml").sources[0].coverage == .departements(["23", "2A", "971"]))
+        #expect(error(bpe + "coverage = \"national\"\n") == "")
+        #expect(try Config.load(path: dir + "/c.toml").sources[0].coverage == .national)
         let ok = error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"data/x.csv\"\nvintage = 2013\nschedule = \"every 6h\"\ncolumns = { code = \"CODGEO\" }\n")
         #expect(ok == "")
         let config = try Config.load(path: dir + "/c.toml")

@@ -49,6 +49,11 @@ for code, name in FORMER:
     up = name.upper().replace("-", " ")
     mv.append(f"32,2019-01-01,COM,{code},0,{up},{name},{name},COMD,{code},0,{up},{name},{name}")
     mv.append(f"32,2019-01-01,COM,{code},0,{up},{name},{name},COM,99008,0,VAL D'ORVIN,Val-d'Orvin,Val-d'Orvin")
+# Bellefond-la-Côte was re-established on 2015-01-01 out of Les Landes-Noires: files in an earlier
+# geography counted its facilities with Les Landes-Noires and know nothing of it.
+for before, after in [("99003", "99003"), ("99003", "99007")]:
+    mv.append(f"21,2015-01-01,COM,{before},3,LANDES NOIRES,Landes-Noires,Les Landes-Noires,COM,{after},"
+              + ("3,LANDES NOIRES,Landes-Noires,Les Landes-Noires" if after == before else "0,BELLEFOND LA COTE,Bellefond-la-Côte,Bellefond-la-Côte"))
 write("v_mvt_commune_2026.csv", "\n".join(mv) + "\n")
 
 # Populations légales 2023 (';', CRLF)
@@ -71,7 +76,7 @@ for code, name, pmun, lat, lon in COMMUNES:
     feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {"code": code, "nom": name}})
 write("contours.geojson", json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False) + "\n")
 
-# BPE 2013, commune x TYPEQU counts, in the 2013 geography (Orvin and Saint-Just separate; Bellefond absent)
+# BPE 2013, commune x TYPEQU counts, in the 2013 geography (Orvin and Saint-Just separate; Bellefond not yet re-established)
 bpe13 = {
     "99001": {"A504": 3, "B201": 1, "B203": 2, "B204": 1, "A206": 1, "C101": 1, "C104": 1, "D201": 3, "D301": 1, "A203": 2, "B102": 1},
     "99002": {"A504": 1, "B202": 1, "B203": 1, "A206": 1, "C104": 1},
@@ -90,7 +95,7 @@ HEADER = ("AN;NOMRS;CNOMRS;NUMVOIE;INDREP;TYPVOIE;LIBVOIE;CADR;CODPOS;DEPCOM;DEP
 bpe24 = {
     "99001": ["A504", "A504", "B201", "B207", "B207", "B204", "A206", "C101", "C104", "D201", "D201", "D307", "A203", "B102"],
     "99002": ["B207", "A208", "C104"],
-    "99003": ["F101"],
+    # Les Landes-Noires kept nothing at all: the national file has no row for it.
     "99004": ["A504", "A207", "C104"],
     "99005": ["F101"],
     "99006": ["A504", "A504", "B201", "B207", "A206", "C101", "C104", "D201", "D201", "D307"],
