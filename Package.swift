@@ -35,11 +35,11 @@ let package = Package(
         .target(name: "Territory"),
         .target(name: "Sources", dependencies: ["Formats", "Geo", "Territory"], resources: []),
         .target(name: "Store", dependencies: [
-            "Territory", "Geo",
+            "Territory", "Geo", "Analysis",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "Analysis", dependencies: ["Store", "Geo", "Territory"]),
-        .target(name: "Export", dependencies: ["Store", "Formats"]),
+        .target(name: "Analysis", dependencies: ["Geo", "Territory"]),
+        .target(name: "Export", dependencies: ["Store", "Analysis", "Formats"]),
         .target(name: "Cartography", dependencies: ["Store", "Geo", "Analysis"]),
         .target(name: "Pipeline", dependencies: [
             "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",

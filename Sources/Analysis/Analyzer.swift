@@ -1,6 +1,5 @@
 import Foundation
 import Geo
-import Store
 
 /// Computes loss flags, access distances, catchments and candidate scores for every commune.
 ///

@@ -1,3 +1,4 @@
+import Analysis
 import Cartography
 import Export
 import Foundation

@@ -1,3 +1,4 @@
+import Analysis
 import Cartography
 import Foundation
 import Hummingbird

@@ -1,75 +1,32 @@
+import Analysis
 import GRDB
-
-/// Facts about one commune of the target geography.
-public struct CommuneFacts: Sendable {
-    public var code: String
-    public var name: String
-    public var dep: String?
-    public var reg: String?
-    public var population: Int?
-    public var populationYear: Int?
-    public var lat: Double?
-    public var lon: Double?
-}
-
-/// Category counts of one commune by one count source (BPE) for one vintage.
-public struct CountFact: Sendable {
-    public var source: String
-    public var vintage: Int
-    public var commune: String
-    public var category: String
-    public var kind: String?
-    public var count: Int
-}
-
-/// One mapped site (facility, establishment, OSM object).
-public struct SiteFact: Sendable {
-    public var source: String
-    public var sourceKind: String
-    public var vintage: Int
-    public var commune: String?
-    public var category: String
-    public var kind: String?
-    public var lat: Double?
-    public var lon: Double?
-    public var usable: Bool
-    public var active: Bool
-    public var opened: String?
-    public var closed: String?
-}
-
-/// Everything the analysis reads, in one consistent snapshot of the store.
-public struct AnalysisInputs: Sendable {
-    public var communes: [CommuneFacts]
-    public var categories: [String]
-    /// Categories each source kind can see in each vintage: `"bpe|2013"` → categories.
-    public var coverage: [String: Set<String>]
-    public var counts: [CountFact]
-    /// Communes each count source's vintage (`"source|vintage"`) describes: those of the territory
-    /// it covers (a commune there without a row has none of its facilities); others are unknown.
-    public var countCoverage: [String: Set<String>]
-    public var sites: [SiteFact]
-    /// Count sources per vintage: `"source|vintage"` → kind.
-    public var countSources: [String: (kind: String, vintage: Int, source: String)]
-}
 
 extension Store {
     /// Reads the analysis inputs for `targetVintage` in one read transaction.
     public func analysisInputs(targetVintage: Int) async throws -> AnalysisInputs {
         try await pool.read { db in
-            let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            var population: [String: Int] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT commune, SUM(pmun) AS p FROM population WHERE year = ? AND commune IS NOT NULL GROUP BY commune", arguments: [popYear]) {
-                population[r["commune"]] = r["p"]
+            // The two latest population years: the latest for the gates, both for the trend.
+            let years = try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM population ORDER BY year DESC LIMIT 2")
+            var population: [Int: [String: Int]] = [:]
+            for year in years {
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT commune, SUM(pmun) AS p FROM population WHERE year = ? AND commune IS NOT NULL GROUP BY commune
+                    """, arguments: [year]) {
+                    population[year, default: [:]][r["commune"]] = r["p"]
+                }
             }
+            let popYear = years.first, previousYear = years.dropFirst().first
             var centroid: [String: (Double, Double)] = [:]
             for r in try Row.fetchAll(db, sql: """
                 SELECT commune, lat, lon, code = commune AS exact FROM centroid WHERE commune IS NOT NULL ORDER BY exact
                 """) { centroid[r["commune"]] = (r["lat"], r["lon"]) } // exact matches come last and win
             let communes = try Row.fetchAll(db, sql: "SELECT code, name, dep, reg FROM commune WHERE vintage = ? AND type = 'COM' ORDER BY code", arguments: [targetVintage]).map { r -> CommuneFacts in
                 let code: String = r["code"]
-                return CommuneFacts(code: code, name: r["name"], dep: r["dep"], reg: r["reg"], population: population[code],
-                                    populationYear: population[code] == nil ? nil : popYear, lat: centroid[code]?.0, lon: centroid[code]?.1)
+                let latest = popYear.flatMap { population[$0]?[code] }
+                let previous = previousYear.flatMap { population[$0]?[code] }
+                return CommuneFacts(code: code, name: r["name"], dep: r["dep"], reg: r["reg"], population: latest,
+                                    populationYear: latest == nil ? nil : popYear, previousPopulation: previous,
+                                    previousPopulationYear: previous == nil ? nil : previousYear, lat: centroid[code]?.0, lon: centroid[code]?.1)
             }
             let rules = try Row.fetchAll(db, sql: "SELECT * FROM category_code")
             var categories: [String] = []

@@ -1,3 +1,4 @@
+import Analysis
 import GRDB
 
 /// One commune as exported: reference facts, flags, distances, candidate fields, shape.
