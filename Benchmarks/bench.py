@@ -67,6 +67,7 @@ what = "communes"
 output = "{work}/communes.csv"
 """ + s("cog2026", "cog-communes", f"file://{SHARED}/cog2026_communes.csv.gz", 2026) \
     + s("mvt", "cog-mouvements", f"file://{SHARED}/cog2026_mouvements_communes.csv.gz", 2026) \
+    + s("pop2021", "population", f"file://{SHARED}/pop_legales_2021_communes.csv.gz", 2021, "geography = 2023") \
     + s("pop2023", "population", f"file://{SHARED}/pop_legales_2023_communes.csv.gz", 2023, "geography = 2025") \
     + s("centroids", "centroids", f"file://{SHARED}/communes_centroides_2024.csv.gz", 2024) \
     + s("bpe2018", "bpe", f"file://{SHARED}/bpe2018_ensemble_iris.csv.gz", 2018) \
@@ -85,6 +86,12 @@ def rows_read(cfg, source):
         if s["name"] == source and s["last_run"]:
             return s["last_run"]["rows_read"] or 0
     return 0
+
+
+def rows_of(cfg):
+    """The gated communes a calibration ranks."""
+    out = subprocess.run([BIN, "candidates", "--json", "--config", cfg], capture_output=True, text=True).stdout
+    return len(json.loads(out))
 
 
 def duckdb_python(venv):
@@ -111,13 +118,17 @@ def main():
         print(f"  {name:28s} {seconds:8.2f} s {n:>10,} rows  {rss:7.1f} MB", flush=True)
     c = ["--config", cfg]
     print(f"ruralmapd benchmark, scale {SCALE:g}", flush=True)
-    phase("ingest reference (cog, mvt, pop, centroids)", [BIN, "ingest", "--source", "cog2026", "--source", "mvt", "--source", "pop2023", "--source", "centroids"] + c,
-          lambda: sum(rows_read(cfg, s) for s in ("cog2026", "mvt", "pop2023", "centroids")))
+    reference = ("cog2026", "mvt", "pop2021", "pop2023", "centroids")
+    phase("ingest reference (cog, mvt, pop, centroids)", [BIN, "ingest"] + [a for r in reference for a in ("--source", r)] + c,
+          lambda: sum(rows_read(cfg, s) for s in reference))
     phase("ingest bpe2018 (real, iris counts)", [BIN, "ingest", "--source", "bpe2018"] + c, lambda: rows_read(cfg, "bpe2018"))
     phase("ingest bpe2024 (zip)", [BIN, "ingest", "--source", "bpe2024"] + c, lambda: rows_read(cfg, "bpe2024"))
     phase("ingest sirene (zip)", [BIN, "ingest", "--source", "sirene"] + c, lambda: rows_read(cfg, "sirene"))
     phase("ingest osm", [BIN, "ingest", "--source", "osm"] + c, lambda: rows_read(cfg, "osm"))
     phase("analyze", [BIN, "analyze"] + c, 34_875)
+    chosen = os.path.join(os.path.dirname(SHARED), "calibration", "mille_cafes_2020-01.csv")
+    phase("calibrate (24 chosen, 6 folds)", [BIN, "calibrate", "--chosen", chosen, "--seed", "1"] + c,
+          lambda: rows_of(cfg))
     phase("export csv (all communes)", [BIN, "export", "--format", "csv", "--what", "communes", "--output", f"{work}/all.csv"] + c, 34_875)
     phase("export geojson (all communes)", [BIN, "export", "--format", "geojson", "--what", "communes", "--output", f"{work}/all.geojson"] + c, 34_875)
     timed([BIN, "run"] + c)  # loads what no phase loaded yet (the unzipped copy), so that the next run has nothing to do

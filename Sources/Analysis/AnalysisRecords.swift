@@ -29,24 +29,6 @@ public struct AccessRecord: Sendable, Equatable {
     }
 }
 
-/// One term of a candidate's score.
-public struct ScoreTerm: Sendable, Equatable, Codable {
-    public var term: String
-    public var value: Double
-    /// Why, in words a mayor can read (English).
-    public var detail: String
-    /// The same reasons without words, for other languages: category codes, `category|from|to`
-    /// losses, `category|km` distances, or numbers, per term (see the map page's vocabulary).
-    /// Nil in breakdowns saved before facts existed.
-    public var facts: [String]?
-    public init(term: String, value: Double, detail: String, facts: [String]? = nil) {
-        self.term = term
-        self.value = value
-        self.detail = detail
-        self.facts = facts
-    }
-}
-
 /// A candidate commune as kept across analyses, with the field team's status and note.
 public struct CandidateRecord: Sendable, Equatable {
     public static let statuses = ["new", "contacted", "feasibility", "opened", "rejected"]
@@ -61,8 +43,11 @@ public struct CandidateRecord: Sendable, Equatable {
     public var lastSeen: String
     /// False once the commune left the list (kept, never deleted).
     public var listed: Bool
+    /// Whether a café source covers the commune: if not, passing the "no café" gate means only
+    /// that no café is known.
+    public var cafeKnown: Bool
 
-    public init(commune: String, score: Double, rank: Int?, breakdown: [ScoreTerm], status: String, note: String?, firstSeen: String, lastSeen: String, listed: Bool) {
+    public init(commune: String, score: Double, rank: Int?, breakdown: [ScoreTerm], status: String, note: String?, firstSeen: String, lastSeen: String, listed: Bool, cafeKnown: Bool) {
         self.commune = commune
         self.score = score
         self.rank = rank
@@ -72,6 +57,7 @@ public struct CandidateRecord: Sendable, Equatable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.listed = listed
+        self.cafeKnown = cafeKnown
     }
 }
 
@@ -80,5 +66,10 @@ public struct ScoredCommune: Sendable {
     public var commune: String
     public var score: Double
     public var breakdown: [ScoreTerm]
-    public init(commune: String, score: Double, breakdown: [ScoreTerm]) { self.commune = commune; self.score = score; self.breakdown = breakdown }
+
+    public init(commune: String, score: Double, breakdown: [ScoreTerm]) {
+        self.commune = commune
+        self.score = score
+        self.breakdown = breakdown
+    }
 }

@@ -1,4 +1,4 @@
-/// The `[analysis]` settings: which vintages to compare, the candidate gates and the score weights.
+/// The `[analysis]` settings: which vintages to compare, the candidate gates and the score.
 public struct AnalysisSettings: Sendable, Equatable {
     /// Earlier vintage compared (default: the oldest loaded).
     public var vintageFrom: Int?
@@ -6,36 +6,23 @@ public struct AnalysisSettings: Sendable, Equatable {
     public var vintageTo: Int?
     /// Gate: population municipale strictly below this.
     public var maxPopulation = 3500
-    /// Gate: at most this many active cafés/bars.
+    /// Gate: at most this many active cafés/bars (where a café source says so).
     public var maxCafes = 0
     /// Catchment radius, km.
     public var radiusKm = 10.0
-    /// Population band that scores highest for viability.
-    public var bandLow = 200
-    public var bandHigh = 1500
-    public var weights = ScoreWeights()
-
-    public init() {}
-}
-
-/// Weights of the score terms; each term is normalised to 0…1 before weighting.
-public struct ScoreWeights: Sendable, Equatable {
-    /// The terms, in the order the breakdown lists them.
-    public static let keys = ["missing", "lost", "distance", "band", "catchment", "school"]
-
-    public var values: [String: Double] = [
-        "missing": 2.0,   // everyday categories absent today
-        "lost": 3.0,      // losses, the more recent the heavier
-        "distance": 2.0,  // km to the nearest café, grocery, bakery, post office
-        "band": 2.0,      // population in the 200–1,500 band
-        "catchment": 1.0, // people within R km without a café
-        "school": 1.0,    // a school still open
-    ]
+    /// The population a café lives on (viability).
+    public var band = AnalysisSettings.calibratedBand
+    public var weights = AnalysisSettings.calibratedWeights
 
     public init() {}
 
-    public subscript(key: String) -> Double {
-        get { values[key] ?? 0 }
-        set { values[key] = newValue }
-    }
+    /// Fitted by `ruralmapd calibrate --chosen ../shared/calibration/mille_cafes_2020-01.csv` on
+    /// the shared real data (README, "Scoring").
+    public static let calibratedBand = PopulationBand(low: 500, high: 1000, falloff: 8)
+    public static let calibratedWeights = ScoreWeights([
+        .population: 0.82, .vitality: 2.35, .trend: 1.74, .lost: 0.77, .distance: 4.31, .catchment: 0,
+    ])
+
+    /// The scorer these settings describe.
+    public var scorer: Scorer { Scorer(weights: weights, band: band) }
 }

@@ -10,8 +10,8 @@ import Geo
 public struct Analyzer: Sendable {
     public let settings: AnalysisSettings
 
-    /// Categories whose absence counts as a missing everyday service in the score.
-    public static let everyday = ["cafe_bar", "restaurant", "grocery", "bakery", "post", "pharmacy", "doctor"]
+    /// Meeting places and everyday services whose loss the score counts.
+    public static let everyday = ["cafe_bar", "restaurant", "grocery", "bakery", "post", "school", "pharmacy", "doctor"]
     /// Categories whose distance enters the score.
     public static let distanceCategories = ["cafe_bar", "grocery", "bakery", "post"]
     /// Categories that are meeting places: losing all of them is "lost its café".
@@ -29,6 +29,8 @@ public struct Analyzer: Sendable {
         public var vintageFrom: Int?
         public var vintageTo: Int?
         public var lostMeetingPlace: Set<String>
+        /// Communes a café source covers: elsewhere "no café" is not known.
+        public var cafeKnown: Set<String>
     }
 
     /// A snapshot's identity.
@@ -96,8 +98,14 @@ public struct Analyzer: Sendable {
             if hadOne && noneNow { lostMeeting.insert(commune) }
         }
         let access = accessFor(input, presentToday: presentToday, nowSources: nowSources, countOnlySites: countOnlySites)
-        let candidates = score(input, flags: flagIndex, access: access, snapshots: snapshots, latest: latestVintage)
-        return Result(flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to, lostMeetingPlace: lostMeeting)
+        // Café evidence: the latest snapshot of each series that can see cafés (Sirene, OSM).
+        var cafeLatest: [String: Int] = [:]
+        for s in snapshots where s.categories.contains("cafe_bar") { cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage) }
+        let cafeSnapshots = snapshots.filter { $0.categories.contains("cafe_bar") && $0.vintage == cafeLatest[$0.series] }
+        let cafeKnown = Set(input.communes.lazy.map(\.code).filter { code in cafeSnapshots.contains { $0.covered?.contains(code) ?? true } })
+        let candidates = score(input, flags: flagIndex, access: access, cafeSnapshots: cafeSnapshots, cafeKnown: cafeKnown, latest: latestVintage)
+        return Result(flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to, lostMeetingPlace: lostMeeting,
+                      cafeKnown: cafeKnown)
     }
 
     // MARK: - Snapshots
@@ -236,57 +244,85 @@ public struct Analyzer: Sendable {
 
     // MARK: - Score
 
-    private func score(_ input: AnalysisInputs, flags: [String: [FlagRecord]], access: [AccessRecord], snapshots: [Snapshot],
-                       latest: [String: Int]) -> [ScoredCommune] {
+    /// Gates the communes, describes each remaining one by its term values, and scores them.
+    private func score(_ input: AnalysisInputs, flags: [String: [FlagRecord]], access: [AccessRecord], cafeSnapshots: [Snapshot],
+                       cafeKnown known: Set<String>, latest: [String: Int]) -> [ScoredCommune] {
         let accessIndex = Dictionary(grouping: access) { $0.commune }
         let newest = latest.values.max() ?? 0
+        let scorer = settings.scorer
         var scored: [ScoredCommune] = []
-        let w = settings.weights
-        var cafeLatest: [String: Int] = [:]
-        for s in snapshots where s.categories.contains("cafe_bar") { cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage) }
-        let cafeSnapshots = snapshots.filter { $0.categories.contains("cafe_bar") && $0.vintage == cafeLatest[$0.series] }
         for commune in input.communes {
             guard let population = commune.population, population < settings.maxPopulation else { continue }
-            let activeCafes = cafeSnapshots.map { $0.presence[commune.code]?["cafe_bar"]?.count ?? 0 }.max() ?? 0
-            guard activeCafes <= settings.maxCafes else { continue }
+            // Without a café source covering the commune, "no café" is not known: it stays in the
+            // list, marked unknown, rather than being claimed café-less.
+            let cafeKnown = known.contains(commune.code)
+            if cafeKnown {
+                let activeCafes = cafeSnapshots.filter { $0.covered?.contains(commune.code) ?? true }.map { $0.presence[commune.code]?["cafe_bar"]?.count ?? 0 }.max() ?? 0
+                guard activeCafes <= settings.maxCafes else { continue }
+            }
             let f = Dictionary((flags[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
             let a = Dictionary((accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
-            var terms: [ScoreTerm] = []
-            func add(_ key: String, _ normalised: Double, _ detail: String, _ facts: [String]) {
-                terms.append(ScoreTerm(term: key, value: ((w[key] * normalised) * 100).rounded() / 100, detail: detail, facts: facts))
-            }
-            let everyday = Self.everyday.filter { f[$0] != nil }
-            let missing = everyday.filter { ["lost", "never"].contains(f[$0]!.flag) }
-            add("missing", everyday.isEmpty ? 0 : Double(missing.count) / Double(everyday.count),
-                missing.isEmpty ? "no everyday service missing" : "missing today: " + missing.joined(separator: ", "), missing)
-            let lost = everyday.filter { ["lost", "downgraded"].contains(f[$0]!.flag) }
-            // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
-            let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
-            // Each reason once as facts (codes and numbers, for any language), once in English words.
-            let lostFacts = lost.map { ($0, f[$0]!.from.map(String.init) ?? "?", f[$0]!.to.map(String.init) ?? "?") }
-            add("lost", everyday.isEmpty ? 0 : min(1, recency / Double(everyday.count) * 2),
-                lost.isEmpty ? "no loss" : "lost: " + lostFacts.map { "\($0.0) (\($0.1)→\($0.2))" }.joined(separator: ", "),
-                lostFacts.map { "\($0.0)|\($0.1)|\($0.2)" })
-            let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { (c, $0) } }
-            let meanDistance = distances.isEmpty ? 0 : distances.map { min($0.1, 20) / 20 }.reduce(0, +) / Double(distances.count)
-            let kmFacts = distances.map { ($0.0, DecimalText.format($0.1, decimals: 1, trimmed: false)) }
-            add("distance", meanDistance, distances.isEmpty ? "no distance known" : kmFacts.map { "\($0.0) \($0.1) km" }.joined(separator: ", "),
-                kmFacts.map { "\($0.0)|\($0.1)" })
-            let band: Double
-            if population >= settings.bandLow && population <= settings.bandHigh { band = 1 }
-            else if population < settings.bandLow { band = Double(population) / Double(max(settings.bandLow, 1)) }
-            else { band = max(0, 1 - Double(population - settings.bandHigh) / Double(max(settings.maxPopulation - settings.bandHigh, 1))) }
-            add("band", band, "population \(population) (best \(settings.bandLow)–\(settings.bandHigh))",
-                [population, settings.bandLow, settings.bandHigh].map(String.init))
-            let around = a["cafe_bar"]?.catchmentWithout ?? 0
-            add("catchment", min(1, Double(around) / 5000),
-                "\(around) inhabitants within \(Int(settings.radiusKm)) km live in communes without a café",
-                [String(around), String(Int(settings.radiusKm))])
-            let school = f["school"].map { ["kept", "gained", "downgraded"].contains($0.flag) } ?? false
-            add("school", school ? 1 : 0, school ? "a school is still open" : "no school open", school ? ["1"] : [])
-            let total = (terms.map(\.value).reduce(0, +) * 100).rounded() / 100
-            scored.append(ScoredCommune(commune: commune.code, score: total, breakdown: terms))
+            let features = features(commune, population: population, cafeKnown: cafeKnown, flags: f, access: a, newest: newest)
+            let (score, terms) = scorer.breakdown(features)
+            scored.append(ScoredCommune(commune: commune.code, score: score, breakdown: terms))
         }
         return scored.sorted { ($0.score, $1.commune) > ($1.score, $0.commune) }
     }
+
+    /// Each term's normalised value (0…1) and the facts behind it.
+    private func features(_ commune: CommuneFacts, population: Int, cafeKnown: Bool, flags f: [String: FlagRecord],
+                          access a: [String: AccessRecord], newest: Int) -> CandidateFeatures {
+        var values: [ScoreTerm.Kind: Double] = [:]
+        var facts: [ScoreTerm.Kind: ScoreFacts] = [:]
+        func known(_ categories: [String]) -> [String] { categories.filter { f[$0] != nil && f[$0]!.flag != "unknown" } }
+        func open(_ category: String) -> Bool { ["kept", "gained", "downgraded"].contains(f[category]?.flag ?? "") }
+
+        let services = known(Self.vitalServices)
+        let present = services.filter(open)
+        values[.vitality] = services.isEmpty ? 0 : Double(present.count) / Double(services.count)
+        facts[.vitality] = with(ScoreFacts()) { $0.present = present; $0.known = services.count }
+
+        var trend = ScoreFacts()
+        values[.trend] = 0.5 // stable, or unknown with one population year
+        if let previous = commune.previousPopulation, previous > 0, let from = commune.previousPopulationYear, let to = commune.populationYear {
+            let change = Double(population - previous) / Double(previous)
+            values[.trend] = min(1, max(0, 0.5 + change / (2 * Self.trendSaturation)))
+            trend.fromYear = from
+            trend.toYear = to
+            trend.previousPopulation = previous
+            trend.changePercent = (change * 1000).rounded() / 10
+        }
+        facts[.trend] = trend
+
+        let watched = known(Self.everyday)
+        let lost = watched.filter { ["lost", "downgraded"].contains(f[$0]!.flag) }
+        // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
+        let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
+        values[.lost] = watched.isEmpty ? 0 : min(1, recency / Double(watched.count) * 2)
+        facts[.lost] = with(ScoreFacts()) { $0.losses = lost.map { ScoreFacts.Loss(category: $0, from: f[$0]!.from, to: f[$0]!.to) } }
+
+        let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { ScoreFacts.Distance(category: c, km: $0) } }
+        values[.distance] = distances.isEmpty ? 0 : distances.map { min($0.km, 20) / 20 }.reduce(0, +) / Double(distances.count)
+        facts[.distance] = with(ScoreFacts()) { $0.distances = distances }
+
+        let around = cafeKnown ? a["cafe_bar"]?.catchmentWithout ?? 0 : 0
+        values[.catchment] = min(1, Double(around) / 5000)
+        facts[.catchment] = with(ScoreFacts()) {
+            $0.cafeKnown = cafeKnown
+            if cafeKnown { $0.people = around; $0.radiusKm = settings.radiusKm }
+        }
+        return CandidateFeatures(commune: commune.code, population: population, cafeKnown: cafeKnown, values: values, facts: facts)
+    }
+
+    /// Everyday services whose presence makes a village lively (cafés aside: the gate is about them).
+    static let vitalServices = ["restaurant", "grocery", "bakery", "post", "school", "doctor", "pharmacy"]
+    /// Population change (either way) at which the trend term saturates.
+    static let trendSaturation = 0.05
+}
+
+/// `value` changed by `change`: builds a value in one expression.
+private func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
+    var copy = value
+    change(&copy)
+    return copy
 }

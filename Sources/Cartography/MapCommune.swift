@@ -24,6 +24,8 @@ public struct MapCommune: Sendable {
     public var lost: [String]
     /// Categories absent today (lost or never present).
     public var missing: [String]
+    /// Whether a café source covers the commune.
+    public var cafeKnown: Bool
 
     /// Classifies an export row; candidates are only shown as such on a candidates map.
     public init(_ row: ExportRow, layer: MapLayer) {
@@ -32,6 +34,7 @@ public struct MapCommune: Sendable {
         dep = row.dep
         population = row.population
         candidate = row.candidate
+        cafeKnown = row.cafeKnown
         lost = row.flags.filter { $0.value == "lost" }.map(\.key).sorted()
         missing = row.flags.filter { $0.value == "lost" || $0.value == "never" }.map(\.key).sorted()
         if layer == .candidates, let c = row.candidate, c.listed, c.rank != nil {
@@ -47,7 +50,8 @@ public struct MapCommune: Sendable {
 
     /// The JSON object the page's table and filters read.
     public var json: [String: Any] {
-        var o: [String: Any] = ["code": code, "name": name, "status": status.rawValue, "lost": lost, "missing": missing]
+        var o: [String: Any] = ["code": code, "name": name, "status": status.rawValue, "lost": lost, "missing": missing,
+                                "cafe_known": cafeKnown]
         o["dep"] = dep
         o["population"] = population
         if let c = candidate, c.listed {

@@ -67,15 +67,21 @@ public struct MapRenderer: Sendable {
         let frame = MapFrame(bounds: bounds)
         let palette = Palette(layer: settings.layer, candidateRanks: selection.candidateRanks)
         let words = Vocabulary(settings.language)
-        let legendHeight = 34 + 20 * Double(palette.entries.count)
+        let legendHeight = 34 + 20 * Double(palette.entries.count + 1)
         let drawing = Mutex(Drawing())
         try await store.forEachExportRow(targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
                                          withGeometry: true) { row in
             let commune = MapCommune(row, layer: settings.layer)
             let entry = palette.entry(for: commune)
-            let shape = Self.shape(row, commune: commune, colour: palette.entries[entry].colour, frame: frame, words: words)
+            // A candidate nobody knows to be café-less is hatched: its rank says where to look first, if no café is there.
+            let unknown = commune.status == .candidate && !commune.cafeKnown
+            let fill = unknown ? "url(#cafe-unknown-\(entry))" : palette.entries[entry].colour
+            let shape = Self.shape(row, commune: commune, fill: fill, frame: frame, words: words)
             drawing.withLock { d in
-                if let shape { d.shapes += shape; d.counts[entry, default: 0] += 1 } else { d.unplaced += 1 }
+                guard let shape else { d.unplaced += 1; return }
+                d.shapes += shape
+                d.counts[entry, default: 0] += 1
+                if unknown { d.cafeUnknown += 1 }
             }
         }
         let d = drawing.withLock { $0 }
@@ -93,9 +99,10 @@ public struct MapRenderer: Sendable {
         if d.unplaced > 0 {
             out += "<desc>\(Self.escape(words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))))</desc>\n"
         }
+        out += hatches(palette)
         out += "<rect width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
         out += "<g id=\"communes\" stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\">\n" + d.shapes + "</g>\n"
-        out += legend(palette: palette, counts: d.counts, words: words, top: frame.height)
+        out += legend(palette: palette, counts: d.counts, cafeUnknown: d.cafeUnknown, words: words, top: frame.height)
         out += scaleBar(frame: frame, words: words, top: frame.height, legendHeight: legendHeight)
         return out + "</svg>\n"
     }
@@ -111,10 +118,23 @@ public struct MapRenderer: Sendable {
         var shapes = ""
         var counts: [Int: Int] = [:]
         var unplaced = 0
+        /// Candidates whose café status is unknown (hatched).
+        var cafeUnknown = 0
+    }
+
+    /// One hatch per legend colour: the colour striped with white.
+    private func hatches(_ palette: Palette) -> String {
+        var out = "<defs>\n"
+        for (i, entry) in palette.entries.enumerated() {
+            out += "<pattern id=\"cafe-unknown-\(i)\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" "
+                + "patternTransform=\"rotate(45)\"><rect width=\"5\" height=\"5\" fill=\"\(entry.colour)\"/>"
+                + "<rect width=\"2\" height=\"5\" fill=\"#ffffff\" fill-opacity=\"0.7\"/></pattern>\n"
+        }
+        return out + "</defs>\n"
     }
 
     /// One commune's element: a path of its contours, or a dot at its centroid; nil when it has neither.
-    private static func shape(_ row: ExportRow, commune: MapCommune, colour: String, frame: MapFrame, words: Vocabulary) -> String? {
+    private static func shape(_ row: ExportRow, commune: MapCommune, fill: String, frame: MapFrame, words: Vocabulary) -> String? {
         var path = ""
         for text in row.geometries {
             guard let shape = GeoJSONGeometry.decode(text) else { continue }
@@ -124,7 +144,8 @@ public struct MapRenderer: Sendable {
         let label = escape(commune.name + population)
         var attributes = "data-code=\"\(commune.code)\" data-status=\"\(commune.status.rawValue)\""
         if commune.status == .candidate, let rank = commune.candidate?.rank { attributes += " data-rank=\"\(rank)\"" }
-        attributes += " fill=\"\(colour)\" tabindex=\"0\" role=\"button\" aria-label=\"\(label)\""
+        if !commune.cafeKnown { attributes += " data-cafe=\"unknown\"" }
+        attributes += " fill=\"\(fill)\" tabindex=\"0\" role=\"button\" aria-label=\"\(label)\""
         let title = "<title>\(label)</title>"
         if !path.isEmpty { return "<path \(attributes) fill-rule=\"evenodd\" d=\"\(path)\">\(title)</path>\n" }
         guard let lat = row.lat, let lon = row.lon else { return nil }
@@ -146,13 +167,18 @@ public struct MapRenderer: Sendable {
         return kept >= 3 ? out + "Z" : ""
     }
 
-    private func legend(palette: Palette, counts: [Int: Int], words: Vocabulary, top: Double) -> String {
+    private func legend(palette: Palette, counts: [Int: Int], cafeUnknown: Int, words: Vocabulary, top: Double) -> String {
         var out = "<g id=\"legend\" data-role=\"legend\" transform=\"translate(12 \(Self.number(top + 6)))\">\n"
         out += "<text x=\"0\" y=\"14\" font-weight=\"bold\">\(Self.escape(words["ui.legend"]))</text>\n"
         for (i, entry) in palette.entries.enumerated() {
             let y = 24 + 20 * Double(i)
             out += "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
             out += "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) (\(words.number(Double(counts[i] ?? 0))))</text>\n"
+        }
+        if cafeUnknown > 0 {
+            let y = 24 + 20 * Double(palette.entries.count)
+            out += "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
+            out += "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) (\(words.number(Double(cafeUnknown))))</text>\n"
         }
         return out + "</g>\n"
     }

@@ -67,7 +67,7 @@ public struct Vocabulary: Sendable {
         "category.bank": ("banque", "bank"),
         // Map statuses, in legend order.
         "status.candidate": ("commune candidate", "candidate commune"),
-        "status.lost_meeting": ("café perdu", "lost its café"),
+        "status.lost_meeting": ("café ou restaurant perdu", "lost its café or restaurant"),
         "status.lost_services": ("commerces ou services perdus", "lost shops or services"),
         "status.no_loss": ("aucune perte", "no loss"),
         "status.rank": ("candidate, rang %1", "candidate, rank %1"),
@@ -86,23 +86,34 @@ public struct Vocabulary: Sendable {
         "field.opened": ("café ouvert", "café opened"),
         "field.rejected": ("écartée", "rejected"),
         // Score terms.
-        "term.missing": ("services absents", "missing services"),
+        "term.population": ("population", "population"),
+        "term.vitality": ("vitalité", "vitality"),
+        "term.trend": ("évolution de la population", "population trend"),
         "term.lost": ("pertes", "losses"),
         "term.distance": ("éloignement", "distance"),
-        "term.band": ("taille de la commune", "population band"),
         "term.catchment": ("population desservie", "catchment"),
-        "term.school": ("école ouverte", "open school"),
-        // Why a term scored what it did (the breakdown's facts fill %1, %2, %3).
-        "detail.missing": ("absents aujourd’hui : %1", "missing today: %1"),
-        "detail.missing.none": ("aucun service du quotidien ne manque", "no everyday service missing"),
+        // Why a term scored what it did (the breakdown's facts fill %1, %2, %3, %4).
+        "detail.population": ("%1 habitants : viabilité %2 (pleine de %3 à %4 habitants)",
+                              "%1 inhabitants: viability %2 (full from %3 to %4 inhabitants)"),
+        "detail.vitality": ("encore là : %1 (%2 sur %3)", "still has: %1 (%2 of %3)"),
+        "detail.vitality.none": ("plus aucun service du quotidien", "no everyday service left"),
+        "detail.trend": ("population %1 % de %2 à %3", "population %1 % from %2 to %3"),
+        "detail.trend.none": ("une seule année de population chargée : pas de tendance", "one population year loaded: no trend"),
         "detail.lost": ("perdus : %1", "lost: %1"),
         "detail.lost.none": ("aucune perte", "no loss"),
         "detail.distance.none": ("aucune distance connue", "no distance known"),
-        "detail.band": ("population %1 (idéal : %2 à %3)", "population %1 (best %2–%3)"),
         "detail.catchment": ("%1 habitants à moins de %2 km vivent dans une commune sans café",
                              "%1 inhabitants within %2 km live in communes without a café"),
-        "detail.school": ("une école est encore ouverte", "a school is still open"),
-        "detail.school.none": ("aucune école ouverte", "no school open"),
+        "detail.catchment.unknown": ("statut du café inconnu (aucune source de cafés ne couvre la zone) : population desservie inconnue",
+                                     "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown"),
+        // Whether a café source (Sirene, OpenStreetMap) covers a commune.
+        "cafe.known": ("aucun café ouvert", "no café open"),
+        "cafe.unknown": ("café : inconnu", "café: unknown"),
+        "cafe.unknown_note": ("Statut du café inconnu : aucune source Sirene ou OpenStreetMap ne couvre cette commune ; "
+                              + "candidate, elle ne passe le filtre des cafés que faute de savoir.",
+                              "Café status unknown: no Sirene or OpenStreetMap source covers this commune; "
+                              + "as a candidate, it passes the café gate only for want of knowing."),
+        "status.cafe_unknown": ("hachures : café inconnu", "hatched: café unknown"),
         // The map and the page.
         "ui.title": ("Où rouvrir un café ?", "Where to re-open a café?"),
         "ui.map_title": ("Communes : pertes et candidates", "Communes: losses and candidates"),
@@ -150,5 +161,8 @@ public struct Vocabulary: Sendable {
         "ui.switch_language": ("English", "Français"),
         "ui.no_data": ("Aucune donnée : lancez d’abord « ruralmapd run ».", "No data: run “ruralmapd run” first."),
         "ui.population_year": ("population municipale %1", "population municipale %1"),
+        "ui.cafe": ("Café", "Café"),
+        "ui.per_dep": ("Par département", "Per département"),
+        "ui.per_dep_best": ("les %1 meilleures", "the best %1"),
     ]
 }

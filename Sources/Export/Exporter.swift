@@ -6,7 +6,7 @@ import Store
 /// Writes the candidate or commune selection as CSV or GeoJSON, streaming rows from the store.
 ///
 /// The fields are the same in both formats: reference facts, one `flag_` and one `nearest_km_`
-/// column per category, `lost_meeting_place`, then the candidate fields (empty where the commune
+/// column per category, `lost_meeting_place`, `cafe_known`, then the candidate fields (empty where the commune
 /// is not a candidate). The score breakdown is a JSON text column in CSV, an object in GeoJSON.
 public struct Exporter: Sendable {
     public let store: Store
@@ -69,7 +69,7 @@ struct RowEncoder: Sendable {
     var header: [String] {
         ["code", "name", "dep", "reg", "population", "population_year", "lat", "lon"]
             + categories.flatMap { ["flag_\($0)", "nearest_km_\($0)"] }
-            + ["lost_meeting_place", "score", "rank", "status", "note", "first_seen", "last_seen", "breakdown"]
+            + ["lost_meeting_place", "cafe_known", "score", "rank", "status", "note", "first_seen", "last_seen", "breakdown"]
     }
 
     var prologue: String {
@@ -93,13 +93,13 @@ struct RowEncoder: Sendable {
         let c = row.candidate
         var cells = [t(row.code), t(row.name), t(row.dep), t(row.reg), i(row.population), i(row.populationYear), n(row.lat, 6), n(row.lon, 6)]
         for category in categories { cells += [t(row.flags[category]), n(row.nearestKm[category], 2)] }
-        cells += [row.lostMeetingPlace ? "true" : "false", n(c?.score, 2), i(c?.rank), t(c?.status), t(c?.note), t(c?.firstSeen), t(c?.lastSeen),
+        cells += [row.lostMeetingPlace ? "true" : "false", row.cafeKnown ? "true" : "false", n(c?.score, 2), i(c?.rank), t(c?.status), t(c?.note), t(c?.firstSeen), t(c?.lastSeen),
                   c.map { t(breakdownJSON($0.breakdown)) } ?? ""]
         return cells.joined(separator: String(separator)) + "\n"
     }
 
     private func breakdownJSON(_ terms: [ScoreTerm]) -> String {
-        jsonObject(Dictionary(terms.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        jsonObject(Dictionary(terms.map { ($0.term.rawValue, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 
     private func geojson(_ row: ExportRow) -> String {
@@ -113,10 +113,10 @@ struct RowEncoder: Sendable {
             properties.append(("nearest_km_\(category)", row.nearestKm[category] ?? NSNull()))
         }
         let c = row.candidate
-        properties += [("lost_meeting_place", row.lostMeetingPlace), ("score", c?.score ?? NSNull()), ("rank", c?.rank ?? NSNull()),
+        properties += [("lost_meeting_place", row.lostMeetingPlace), ("cafe_known", row.cafeKnown), ("score", c?.score ?? NSNull()), ("rank", c?.rank ?? NSNull()),
                        ("status", c?.status ?? NSNull()), ("note", c?.note ?? NSNull()), ("first_seen", c?.firstSeen ?? NSNull()),
                        ("last_seen", c?.lastSeen ?? NSNull()),
-                       ("breakdown", c.map { Dictionary($0.breakdown.map { ($0.term, $0.value) }, uniquingKeysWith: { a, _ in a }) } ?? NSNull())]
+                       ("breakdown", c.map { Dictionary($0.breakdown.map { ($0.term.rawValue, $0.value) }, uniquingKeysWith: { a, _ in a }) } ?? NSNull())]
         let props = properties.map { "\(jsonString($0.0)):\(jsonValue($0.1))" }.joined(separator: ",")
         let geometry: String
         if !row.geometries.isEmpty {

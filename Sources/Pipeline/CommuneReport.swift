@@ -10,6 +10,8 @@ public struct CommuneReport: Sendable {
     public var flags: [FlagRecord]
     public var access: [AccessRecord]
     public var candidate: CandidateRecord?
+    /// Whether a café source (Sirene, OpenStreetMap) covers the commune.
+    public var cafeKnown: Bool
 
     /// Loads the report, or nil when `code` is not a commune of the target geography.
     public static func load(_ code: String, store: Store, targetVintage: Int) async throws -> CommuneReport? {
@@ -17,7 +19,8 @@ public struct CommuneReport: Sendable {
         return CommuneReport(info: info, services: try await store.services(commune: info.code),
                              formerCommunes: try await store.formerCommunes(of: info.code, targetVintage: targetVintage),
                              flags: try await store.flags(commune: info.code), access: try await store.access(commune: info.code),
-                             candidate: try await store.candidate(commune: info.code))
+                             candidate: try await store.candidate(commune: info.code),
+                             cafeKnown: try await store.isCafeKnown(commune: info.code))
     }
 
     /// The JSON object (keys are part of the CLI contract).
@@ -25,7 +28,7 @@ public struct CommuneReport: Sendable {
         [
             "code": info.code, "name": info.name, "type": info.type, "dep": info.dep.json, "reg": info.reg.json,
             "parent": info.parent.json, "population": info.population.json, "population_year": info.populationYear.json,
-            "lat": info.lat.json, "lon": info.lon.json,
+            "lat": info.lat.json, "lon": info.lon.json, "cafe_known": cafeKnown,
             "services": services.map { s -> [String: Any] in
                 var o: [String: Any] = ["category": s.category, "vintage": s.vintage, "source": s.source, "count": s.count]
                 if let kind = s.kind { o["kind"] = kind }
@@ -38,7 +41,7 @@ public struct CommuneReport: Sendable {
             "candidate": candidate.map { c -> Any in
                 ["score": c.score, "rank": c.rank.json, "status": c.status, "note": c.note.json, "first_seen": c.firstSeen,
                  "last_seen": c.lastSeen, "listed": c.listed,
-                 "breakdown": c.breakdown.map { ["term": $0.term, "value": $0.value, "detail": $0.detail, "facts": $0.facts.json] }] as [String: Any]
+                 "breakdown": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c.breakdown))) ?? []] as [String: Any]
             } ?? NSNull(),
         ]
     }
@@ -49,6 +52,8 @@ public struct CommuneReport: Sendable {
         lines.append("\(info.name) (\(info.code)) — \(info.type), département \(info.dep ?? "?"), région \(info.reg ?? "?")")
         if let p = info.population { lines.append("Population municipale \(p) (\(info.populationYear.map(String.init) ?? "?"))") }
         if let lat = info.lat, let lon = info.lon { lines.append(String(format: "Centroid %.5f, %.5f", lat, lon)) }
+        lines.append(cafeKnown ? "Café status known: a café source (Sirene, OpenStreetMap) covers the commune"
+                     : "Café: unknown (no Sirene or OpenStreetMap source covers the commune; a candidate passes the café gate for want of knowing)")
         if !formerCommunes.isEmpty { lines.append("Former communes: " + formerCommunes.map { "\($0.name) (\($0.code), \($0.type))" }.joined(separator: ", ")) }
         if !services.isEmpty {
             lines.append("")
@@ -68,7 +73,7 @@ public struct CommuneReport: Sendable {
             lines.append(String(format: "Candidate: rank %@, score %.2f, status %@%@", c.rank.map(String.init) ?? "-", c.score, c.status,
                                 c.note.map { ", note: \($0)" } ?? ""))
             for term in c.breakdown {
-                lines.append("  " + term.term.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%6.2f  ", term.value) + term.detail)
+                lines.append("  " + term.term.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%6.2f  ", term.value) + term.detail)
             }
         }
         return lines.joined(separator: "\n")
@@ -98,6 +103,13 @@ public struct TextTable {
         }
         return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
     }
+}
+
+/// JSON text of a `Codable` contract, as the CLI prints it.
+public func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 /// JSON text for CLI and API output.

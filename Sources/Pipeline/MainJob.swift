@@ -70,7 +70,7 @@ public func analyze(config: Config, store: Store, logger: Logger) async throws -
     let input = try await store.analysisInputs(targetVintage: config.targetVintage)
     let result = Analyzer(settings: config.analysis).analyze(input)
     try await store.saveAnalysis(flags: result.flags, access: result.access, candidates: result.candidates,
-                                 lostMeetingPlace: result.lostMeetingPlace, vintageFrom: result.vintageFrom, vintageTo: result.vintageTo,
+                                 lostMeetingPlace: result.lostMeetingPlace, cafeKnown: result.cafeKnown, vintageFrom: result.vintageFrom, vintageTo: result.vintageTo,
                                  communes: input.communes.count)
     let summary = AnalysisSummary(communes: input.communes.count, candidates: result.candidates.count,
                                   lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,

@@ -7,20 +7,22 @@ extension AnalysisSettings {
     init(_ table: TOMLDocument.Table?) throws {
         self.init()
         var t = TableReader(table, name: "analysis", allowed: [
-            "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high", "weights"])
+            "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high", "band_falloff", "weights"])
         vintageFrom = try t.optionalInt("vintage_from", range: 1900...2100)
         vintageTo = try t.optionalInt("vintage_to", range: 1900...2100)
         maxPopulation = try t.int("max_population", default: maxPopulation, range: 1...10_000_000)
         maxCafes = try t.int("max_cafes", default: maxCafes, range: 0...100)
         radiusKm = try t.double("radius_km", default: radiusKm, range: 0.1...200)
-        bandLow = try t.int("band_low", default: bandLow, range: 0...1_000_000)
-        bandHigh = try t.int("band_high", default: bandHigh, range: 0...1_000_000)
-        let w = try t.numberTable("weights")
-        for (key, value) in w {
-            guard ScoreWeights.keys.contains(key) else {
-                throw ConfigError(line: table?["weights"]?.line, "weights.\(key): unknown term (known: \(ScoreWeights.keys.joined(separator: ", ")))")
+        band.low = try t.int("band_low", default: band.low, range: 1...1_000_000)
+        band.high = try t.int("band_high", default: band.high, range: band.low...1_000_000)
+        band.falloff = try t.double("band_falloff", default: band.falloff, range: 1.01...1000)
+        let kinds = ScoreTerm.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        for (key, value) in try t.numberTable("weights") {
+            guard let kind = ScoreTerm.Kind(rawValue: key) else {
+                throw ConfigError(line: table?["weights"]?.line, "weights.\(key): unknown term (known: \(kinds))")
             }
-            weights[key] = value
+            guard value >= 0 else { throw ConfigError(line: table?["weights"]?.line, "weights.\(key): expected a weight ≥ 0") }
+            weights[kind] = value
         }
         try t.finish()
     }

@@ -125,13 +125,18 @@ public struct APIServer: Sendable {
         }
         let limit = try Self.int(q["limit"].map(String.init), name: "limit", default: 100, range: 1...100_000)
         let offset = try Self.int(q["offset"].map(String.init), name: "offset", default: 0, range: 0...1_000_000)
+        let perDep = try q["per_dep"].map { try Self.int(String($0), name: "per_dep", default: 0, range: 1...100_000) }
+        let cafeKnown: Bool?
+        switch q["cafe_known"].map(String.init) {
+        case nil: cafeKnown = nil
+        case "true": cafeKnown = true
+        case "false": cafeKnown = false
+        default: throw APIError(status: .badRequest, message: "cafe_known must be true or false")
+        }
         switch q["format"].map(String.init) ?? "json" {
         case "json":
-            let list = try await store.candidates(targetVintage: config.targetVintage, departements: deps, limit: limit + offset).dropFirst(offset)
-            return Self.json(list.map { c -> [String: Any] in
-                ["code": c.info.code, "name": c.info.name, "dep": c.info.dep ?? NSNull(), "population": c.info.population ?? NSNull(),
-                 "score": c.candidate.score, "rank": c.candidate.rank ?? NSNull(), "status": c.candidate.status, "note": c.candidate.note ?? NSNull()]
-            })
+            let query = CandidateQuery(departements: deps, perDepartement: perDep, cafeKnown: cafeKnown, limit: limit, offset: offset)
+            return try Self.encoded(try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init))
         case let f where ExportFormat(rawValue: f) != nil:
             let format = ExportFormat(rawValue: f)!
             let temp = config.cacheDirectory + "/.api-export-\(UUID().uuidString).\(f)"
@@ -185,6 +190,10 @@ public struct APIServer: Sendable {
             throw APIError(status: .badRequest, message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return n
+    }
+
+    static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: try jsonText(value))))
     }
 
     static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -6,12 +6,14 @@ extension Store {
     /// Replaces flags and access, and merges candidates: scores and ranks are rewritten, status and
     /// note are never touched, communes that left the list are marked `listed = 0`.
     public func saveAnalysis(flags: [FlagRecord], access: [AccessRecord], candidates: [ScoredCommune], lostMeetingPlace: Set<String>,
-                             vintageFrom: Int?, vintageTo: Int?, communes: Int) async throws {
+                             cafeKnown: Set<String>, vintageFrom: Int?, vintageTo: Int?, communes: Int) async throws {
         try await pool.write { db in
             let now = Store.now()
-            try db.execute(sql: "DELETE FROM meeting_loss")
-            let m = try db.makeStatement(sql: "INSERT INTO meeting_loss (commune) VALUES (?)")
-            for code in lostMeetingPlace.sorted() { try m.execute(arguments: [code]) }
+            for (table, codes) in [("meeting_loss", lostMeetingPlace), ("cafe_known", cafeKnown)] {
+                try db.execute(sql: "DELETE FROM \(table)")
+                let m = try db.makeStatement(sql: "INSERT INTO \(table) (commune) VALUES (?)")
+                for code in codes.sorted() { try m.execute(arguments: [code]) }
+            }
             try db.execute(sql: "DELETE FROM flag")
             try db.execute(sql: "DELETE FROM access")
             let f = try db.makeStatement(sql: "INSERT INTO flag (commune, category, flag, vintage_from, vintage_to, sources, disagreement) VALUES (?,?,?,?,?,?,?)")
@@ -55,14 +57,25 @@ extension Store {
 
     public func candidate(commune: String) async throws -> CandidateRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM candidate WHERE commune = ?", arguments: [commune]).map(Self.candidate)
+            try Row.fetchOne(db, sql: "SELECT \(Self.candidateColumns) FROM candidate k WHERE commune = ?", arguments: [commune])
+                .map(Self.candidate)
         }
     }
 
+    /// The columns ``candidate(_:)`` reads, from `candidate k`.
+    static let candidateColumns = "k.*, EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) AS cafe_known"
+
     static func candidate(_ r: Row) -> CandidateRecord {
+        // A breakdown saved by an earlier version of the score reads as none until the next analysis.
         let breakdown = (r["breakdown"] as String?).flatMap { try? JSONDecoder().decode([ScoreTerm].self, from: Data($0.utf8)) } ?? []
         return CandidateRecord(commune: r["commune"], score: r["score"] ?? 0, rank: r["rank"], breakdown: breakdown, status: r["status"],
-                               note: r["note"], firstSeen: r["first_seen"], lastSeen: r["last_seen"], listed: r["listed"])
+                               note: r["note"], firstSeen: r["first_seen"], lastSeen: r["last_seen"], listed: r["listed"],
+                               cafeKnown: r["cafe_known"])
+    }
+
+    /// Whether a café source covered `commune` in the last analysis.
+    public func isCafeKnown(commune: String) async throws -> Bool {
+        try await pool.read { try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM cafe_known WHERE commune = ?)", arguments: [commune]) ?? false }
     }
 
     /// Sets the field team's status and/or note. The commune need not be listed: a note on any

@@ -14,6 +14,8 @@ public struct ExportRow: Sendable {
     public var flags: [String: String]
     public var nearestKm: [String: Double]
     public var lostMeetingPlace: Bool
+    /// Whether a café source covers the commune (else its café status is unknown).
+    public var cafeKnown: Bool
     public var candidate: CandidateRecord?
     /// Contour geometries (GeoJSON text) of the commune; several for a commune nouvelle drawn
     /// from older contours.
@@ -48,7 +50,7 @@ extension Store {
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
                 WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
                 """) { ($0[1] as String, $0[2] as Double) }
-            var candidates = try ordered("SELECT sel.pos, k.* FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos", [], Self.candidate)
+            var candidates = try ordered("SELECT sel.pos, \(Self.candidateColumns) FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos", [], Self.candidate)
             var contours = try ordered("""
                 SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code WHERE ? ORDER BY sel.pos, t.code
                 """, [withGeometry]) { $0[1] as String }
@@ -57,7 +59,8 @@ extension Store {
                     (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
                     (SELECT lat FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
                     (SELECT lon FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
-                    (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting
+                    (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting,
+                    (SELECT 1 FROM cafe_known ck WHERE ck.commune = c.code) AS cafe_known
                 FROM sel JOIN commune c ON c.code = sel.code AND c.vintage = ? AND c.type = 'COM'
                 ORDER BY sel.pos
                 """, arguments: arguments + [popYear, targetVintage])
@@ -68,7 +71,7 @@ extension Store {
                                    populationYear: population == nil ? nil : popYear, lat: r["lat"], lon: r["lon"],
                                    flags: Dictionary(try flags.take(pos), uniquingKeysWith: { a, _ in a }),
                                    nearestKm: Dictionary(try access.take(pos), uniquingKeysWith: { a, _ in a }),
-                                   lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, candidate: try candidates.take(pos).first,
+                                   lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, cafeKnown: (r["cafe_known"] as Int?) == 1, candidate: try candidates.take(pos).first,
                                    geometries: try contours.take(pos)))
             }
         }
@@ -83,23 +86,48 @@ extension Store {
         }
     }
 
-    /// Listed candidates by rank, optionally in some départements.
-    public func candidates(targetVintage: Int, departements: [String], limit: Int?) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
+    /// Listed candidates by rank, as the query selects them.
+    public func candidates(targetVintage: Int, _ query: CandidateQuery) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            let depJSON = Self.jsonArray(departements)
+            // Filters first, then the N best of each département, then the page.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT k.*, c.name, c.dep, c.reg,
-                    (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population
-                FROM candidate k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
-                WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
-                ORDER BY k.rank LIMIT ?
-                """, arguments: [popYear, targetVintage, departements.isEmpty ? 0 : 1, depJSON, limit ?? -1])
+                WITH selected AS (
+                    SELECT \(Self.candidateColumns), c.name, c.dep, c.reg,
+                        ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
+                    FROM candidate k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
+                    WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
+                        AND (? IS NULL OR EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) = ?))
+                SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
+                FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
+                ORDER BY s.rank LIMIT ? OFFSET ?
+                """, arguments: [targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
+                                 query.cafeKnown, query.cafeKnown, popYear, query.perDepartement, query.perDepartement,
+                                 query.limit ?? -1, query.offset])
             return rows.map { r in
                 (CommuneFacts(code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
                               populationYear: popYear, lat: nil, lon: nil), Self.candidate(r))
             }
         }
+    }
+}
+
+/// Which candidates to list: by département, the N best of each, café status known or not, a page.
+public struct CandidateQuery: Sendable, Equatable {
+    public var departements: [String]
+    /// The N best of each département.
+    public var perDepartement: Int?
+    /// Only those whose café status is known (true) or unknown (false).
+    public var cafeKnown: Bool?
+    public var limit: Int?
+    public var offset: Int
+
+    public init(departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil, offset: Int = 0) {
+        self.departements = departements
+        self.perDepartement = perDepartement
+        self.cafeKnown = cafeKnown
+        self.limit = limit
+        self.offset = offset
     }
 }
 

@@ -119,6 +119,13 @@ enum Schema {
                 WHERE kind = 'bpe';
                 """)
         }
+        m.registerMigration("v6 café known") { db in
+            try db.execute(sql: """
+                -- Communes a café source (Sirene, OSM) covers: elsewhere "no café" is not known.
+                CREATE TABLE cafe_known (commune TEXT PRIMARY KEY);
+                CREATE INDEX candidate_rank ON candidate(listed, rank);
+                """)
+        }
         return m
     }
 }

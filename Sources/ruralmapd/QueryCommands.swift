@@ -76,22 +76,28 @@ struct Candidates: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("dep"), help: "Département code (repeatable).") var departements: [String] = []
+    @Option(name: .customLong("per-dep"), help: "The N best of each département.") var perDepartement: Int?
+    @Flag(inversion: .prefixedNo, help: "Only candidates whose café status is known (a Sirene or OSM source covers them), or unknown.")
+    var cafeKnown: Bool?
     @Option(help: "At most N candidates.") var limit: Int?
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let perDepartement, perDepartement < 1 { throw ValidationError("--per-dep must be 1 or more") }
+    }
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let list = try await store.candidates(targetVintage: config.targetVintage, departements: departements, limit: limit)
+        let query = CandidateQuery(departements: departements, perDepartement: perDepartement, cafeKnown: cafeKnown, limit: limit)
+        let list = try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init)
         if json {
-            print(jsonText(list.map { c -> [String: Any] in
-                ["code": c.info.code, "name": c.info.name, "dep": c.info.dep ?? NSNull(), "population": c.info.population ?? NSNull(),
-                 "score": c.candidate.score, "rank": c.candidate.rank ?? NSNull(), "status": c.candidate.status, "note": c.candidate.note ?? NSNull()]
-            }))
+            print(try jsonText(list))
         } else {
-            print(TextTable(["rank", "code", "name", "dep", "population", "score", "status", "note"], list.map {
-                [$0.candidate.rank.map(String.init) ?? "", $0.info.code, $0.info.name, $0.info.dep ?? "", $0.info.population.map(String.init) ?? "",
-                 String(format: "%.2f", $0.candidate.score), $0.candidate.status, $0.candidate.note ?? ""]
+            // "no café" only where a café source says so.
+            print(TextTable(["rank", "code", "name", "dep", "population", "score", "café", "status", "note"], list.map {
+                [$0.rank.map(String.init) ?? "", $0.code, $0.name, $0.dep ?? "", $0.population.map(String.init) ?? "",
+                 String(format: "%.2f", $0.score), $0.cafeKnown ? "none open" : "unknown", $0.status, $0.note ?? ""]
             }).render())
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Analysis
 import GRDB
 import Geo
 import Pipeline
@@ -85,14 +86,15 @@ import Testing
 
     @Test func candidatesAreGatedAndExplained() async throws {
         let (config, store) = try await Self.demo.value
-        let list = try await store.candidates(targetVintage: config.targetVintage, departements: [], limit: nil)
+        let list = try await store.candidates(targetVintage: config.targetVintage, CandidateQuery())
         // Communes with an open café (99001, 99005, 99006) are gated out.
         #expect(Set(list.map(\.info.code)) == ["99002", "99003", "99004", "99007", "99008"])
         #expect(list.map { $0.candidate.rank } == Array(1...5).map { Optional($0) })
         for c in list {
             let sum = c.candidate.breakdown.map(\.value).reduce(0, +)
             #expect(abs(sum - c.candidate.score) < 0.011)
-            #expect(c.candidate.breakdown.map(\.term) == ["missing", "lost", "distance", "band", "catchment", "school"])
+            #expect(c.candidate.breakdown.map(\.term) == [.population, .vitality, .trend, .lost, .distance, .catchment])
+            #expect(c.candidate.cafeKnown) // the demo's Sirene and OSM files cover the whole territory
         }
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.candidate.score >= $1.candidate.score })
     }
@@ -110,15 +112,8 @@ import Testing
     }
 
     @Test func realLossesMatchAnIndependentRecount() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.geographySources(ds)
-            + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
-            + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
-            + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
-            + TestSupport.source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
-        let store = try Store(path: config.storePath)
-        _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run()
+        let ds = try TestSupport.datasets()
+        let (_, store) = try await TestSupport.national.value
 
         // Independent recount, straight from the raw files, on communes no event touched since 2013
         // (their code means the same land in 2013, 2018 and 2026). Both files are national: a

@@ -43,7 +43,7 @@ import Testing
         #expect(status.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
         let sources = json["sources"] as! [[String: Any]]
-        #expect(sources.count == 9)
+        #expect(sources.count == 10)
         for s in sources {
             #expect(Set(s.keys) == ["name", "kind", "url", "vintage", "coverage", "last_run"])
             // The geography has no coverage; every other demo file covers the whole (one-département) territory.
@@ -71,7 +71,7 @@ import Testing
         let candidates = try Self.ruralmapd(["candidates", "--json", "--limit", "2", "--config", config])
         let list = try JSONSerialization.jsonObject(with: Data(candidates.stdout.utf8)) as! [[String: Any]]
         #expect(list.count == 2)
-        #expect(Set(list[0].keys) == ["code", "name", "dep", "population", "score", "rank", "status", "note"])
+        #expect(Set(list[0].keys) == ["code", "name", "dep", "population", "score", "rank", "status", "note", "cafe_known"])
         let annotate = try Self.ruralmapd(["annotate", "99003", "--status", "contacted", "--note", "RDV mairie", "--config", config])
         #expect(annotate.status == 0)
         let export = try Self.ruralmapd(["export", "--format", "csv", "--output", "-", "--config", config])
@@ -79,6 +79,26 @@ import Testing
         let badDep = try Self.ruralmapd(["export", "--format", "csv", "--dep", "77", "--config", config])
         #expect(badDep.status != 0)
         #expect(badDep.stderr.contains("unknown département 77"))
+    }
+
+    @Test func annotationsSurviveARecalibrationAndReanalysis() throws {
+        let config = try Self.demoConfig(), dir = (config as NSString).deletingLastPathComponent
+        #expect(try Self.ruralmapd(["run", "--config", config]).status == 0)
+        #expect(try Self.ruralmapd(["annotate", "99003", "--status", "feasibility", "--note", "salle communale libre", "--config", config]).status == 0)
+        try "code,nom\n99002,Saint-Amand-des-Brumes\n99004,Marcillac-sur-Vive\n".write(toFile: dir + "/chosen.csv", atomically: true, encoding: .utf8)
+        let calibrate = try Self.ruralmapd(["calibrate", "--chosen", dir + "/chosen.csv", "--folds", "2", "--write", "--config", config])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        #expect(calibrate.stderr.contains("wrote [analysis]"))
+        #expect(try Self.ruralmapd(["analyze", "--config", config]).status == 0)
+        let card = try Self.ruralmapd(["commune", "99003", "--json", "--config", config])
+        let candidate = (try JSONSerialization.jsonObject(with: Data(card.stdout.utf8)) as? [String: Any])?["candidate"] as? [String: Any]
+        #expect(candidate?["status"] as? String == "feasibility")
+        #expect(candidate?["note"] as? String == "salle communale libre")
+        #expect(candidate?["listed"] as? Bool == true)
+        // A choice file without a code column is a clear error.
+        try "nom\nSaint-Amand\n".write(toFile: dir + "/names.csv", atomically: true, encoding: .utf8)
+        let bad = try Self.ruralmapd(["validate", "--chosen", dir + "/names.csv", "--config", config])
+        #expect(bad.status == 1 && bad.stderr.contains("no column of commune codes"))
     }
 
     @Test func configErrorsNameTheKeyAndLine() throws {
@@ -94,7 +114,7 @@ import Testing
         #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"ftp://x\"\nvintage = 2013\n").contains("line 6: url: scheme ftp is not allowed"))
         #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"csv\"\nurl = \"x\"\nvintage = 2013\n").contains("line 5: kind: unknown kind csv"))
         #expect(error(base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"x\"\nvintage = 2013\nschedule = \"sometimes\"\n").contains("line 8: schedule"))
-        #expect(error(base + "[analysis]\nweights = { missing = 1, luck = 2 }\n").contains("weights.luck"))
+        #expect(error(base + "[analysis]\nweights = { vitality = 1, luck = 2 }\n").contains("weights.luck"))
         #expect(error(base + "[store\n").contains("line 3"))
         let bpe = base + "[[source]]\nname = \"a\"\nkind = \"bpe\"\nurl = \"x\"\nvintage = 2013\n"
         #expect(error(bpe + "coverage = \"regional\"\n").contains("line 8: coverage: expected \"national\""))

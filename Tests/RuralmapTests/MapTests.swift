@@ -62,7 +62,7 @@ import FoundationXML
         #expect(en.number(1234.5, decimals: 1) == "1,234.5")
         // Category names come from the one table, French first.
         #expect(fr["category.post"] == "La Poste")
-        #expect(fr["status.lost_meeting"] == "café perdu")
+        #expect(fr["status.lost_meeting"] == "café ou restaurant perdu") // a meeting place: café, bar or restaurant
         #expect(en["category.post"] == "post office")
         // A category added to categories.csv without a translation shows under its code.
         #expect(fr["category.laundrette"] == "laundrette")
@@ -214,6 +214,11 @@ import FoundationXML
         #expect(seen["card_title"] as? String == "\(creuse["23096"]!) (23096)") // Guéret
         #expect(seen["tooltip"] as? String == "\(creuse["23096"]!) — \(Self.frenchThousands(population["23096"]!)) habitants")
         #expect(seen["table_default"] as? [String] == ranked)
+        // No café source here: the page says the café status is unknown, never "no café".
+        #expect(seen["table_cafe"] as? [String] == ["café : inconnu"])
+        #expect((seen["card_text"] as? String)?.contains("Statut du café inconnu") == true)
+        #expect((seen["legend"] as? String)?.contains("hachures : café inconnu") == true)
+        #expect(seen["table_per_dep_1"] as? [String] == Array(ranked.prefix(1)))
         #expect(Self.sorted(try #require(seen["table_population_ascending"] as? [String]), by: population, ascending: true))
         #expect(Self.sorted(try #require(seen["table_population_descending"] as? [String]), by: population, ascending: false))
         #expect(seen["foreign_requests"] as? [String] == [])
@@ -272,6 +277,17 @@ import FoundationXML
         let daemon = try ServedDaemon(config: config, logPath: dir + "/serve.log")
         let (_, listed) = try await DaemonTests.request("GET", daemon.base + "/api/v1/candidates?dep=99&limit=1000")
         let ranked = (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as! [[String: Any]]).map { $0["code"] as! String }
+        // The API's list: the N best of each département, café status known or not.
+        func codes(_ query: String) async throws -> [String]? {
+            let (status, body) = try await DaemonTests.request("GET", daemon.base + "/api/v1/candidates?" + query)
+            guard status == 200 else { return nil }
+            return (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])?.compactMap { $0["code"] as? String }
+        }
+        #expect(try await codes("dep=99&per_dep=2") == Array(ranked.prefix(2)))
+        #expect(try await codes("cafe_known=true") == ranked) // the demo's Sirene and OSM cover every commune
+        #expect(try await codes("cafe_known=false") == [])
+        #expect(try await codes("cafe_known=maybe") == nil)
+        #expect(try await codes("per_dep=0") == nil)
 
         // The page's own endpoints.
         let page = try await DaemonTests.request("GET", daemon.base + "/")
@@ -291,7 +307,7 @@ import FoundationXML
         #expect(seen["shapes"] as? Int == communes.count)
         #expect(seen["shape_codes"] as? [String] == communes.keys.sorted())
         #expect(seen["focusable_shapes"] as? Int == communes.count)
-        #expect((seen["legend"] as? String)?.contains("café perdu") == true)
+        #expect((seen["legend"] as? String)?.contains("café ou restaurant perdu") == true)
         #expect(seen["scale_bar"] as? Bool == true)
         #expect(seen["tooltip"] as? String == "\(communes["99002"]!) — \(population["99002"]!) habitants")
         #expect(seen["card_title"] as? String == "\(communes["99002"]!) (99002)")
@@ -303,6 +319,10 @@ import FoundationXML
         #expect(!cardText.contains("missing today"))
         #expect(seen["highlighted"] as? Int == 1)
         #expect(seen["table_default"] as? [String] == ranked)
+        // The demo's Sirene and OSM files cover it: the café status is known.
+        #expect(seen["table_cafe"] as? [String] == ["aucun café ouvert"])
+        #expect(!cardText.contains("Statut du café inconnu"))
+        #expect(seen["table_per_dep_1"] as? [String] == Array(ranked.prefix(1)))
         let ascending = try #require(seen["table_population_ascending"] as? [String])
         let descending = try #require(seen["table_population_descending"] as? [String])
         #expect(Set(ascending) == Set(ranked))

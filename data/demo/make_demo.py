@@ -62,6 +62,14 @@ for code, name, pmun, *_ in COMMUNES:
     pop.append(f"99;Région fictive;99;1;01;{code[2:]};{code};{name};{pmun};{pmun // 50};{pmun + pmun // 50}")
 write("donnees_communes_2023.csv", "\n".join(pop) + "\n", crlf=True)
 
+# Populations légales 2021 (geography 2023, before nothing changed here): the trend of the score
+POP2021 = {"99001": 2160, "99002": 610, "99003": 196, "99004": 884, "99005": 331, "99006": 1420, "99007": 97, "99008": 781}
+pop = ["REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT"]
+for code, name, *_ in COMMUNES:
+    pmun = POP2021[code]
+    pop.append(f"99;Région fictive;99;1;01;{code[2:]};{code};{name};{pmun};{pmun // 50};{pmun + pmun // 50}")
+write("donnees_communes_2021.csv", "\n".join(pop) + "\n", crlf=True)
+
 # Centroids (communes_centroides layout)
 cen = ["insee_com,commune_type,insee_dep,insee_reg,nom,lat,lng,superficie_km2,population_2021,population_2015"]
 for code, name, pmun, lat, lon in COMMUNES:

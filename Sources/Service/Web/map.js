@@ -143,18 +143,24 @@
   function fillFilters() {
     const option = (value, label, selected) => el('option', { value, selected }, label);
     const keep = (id) => $(id).value;
-    const dep = keep('#f-dep'), cat = keep('#f-cat'), status = keep('#f-status');
+    const dep = keep('#f-dep'), cat = keep('#f-cat'), status = keep('#f-status'), perDep = keep('#f-perdep');
     $('#f-dep').replaceChildren(option('', t('ui.all')), ...state.deps.map((d) => option(d, d, d === dep)));
     $('#f-cat').replaceChildren(option('', t('ui.all')), ...state.categories.map((c) => option(c, t(`category.${c}`), c === cat)));
     $('#f-status').replaceChildren(option('', t('ui.all')), ...state.fieldStatuses.map((s) => option(s, t(`field.${s}`), s === status)));
+    $('#f-perdep').replaceChildren(option('', t('ui.all')),
+      ...[1, 3, 5, 10, 20].map((n) => option(String(n), t('ui.per_dep_best').replace('%1', num(n)), String(n) === perDep)));
   }
 
   function renderTable() {
-    const dep = $('#f-dep').value, cat = $('#f-cat').value, status = $('#f-status').value;
+    const dep = $('#f-dep').value, cat = $('#f-cat').value, status = $('#f-status').value, perDep = Number($('#f-perdep').value);
     const { key, dir } = state.sort;
+    // The N best of each département, among the candidates the other filters keep.
+    const seen = new Map();
     const rows = state.communes
       .filter((c) => c.rank != null)
       .filter((c) => (!dep || c.dep === dep) && (!cat || c.missing.includes(cat)) && (!status || c.field_status === status))
+      .sort((a, b) => a.rank - b.rank)
+      .filter((c) => { const n = (seen.get(c.dep) ?? 0) + 1; seen.set(c.dep, n); return !perDep || n <= perDep; })
       .sort((a, b) => {
         const x = a[key] ?? '', y = b[key] ?? '';
         const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), state.lang);
@@ -168,6 +174,7 @@
         el('td', {}, c.dep ?? ''),
         el('td', { class: 'num' }, c.population == null ? '' : num(c.population)),
         el('td', { class: 'num' }, num(c.score, 2)),
+        el('td', {}, t(c.cafe_known ? 'cafe.known' : 'cafe.unknown')),
         el('td', {}, t(`field.${c.field_status}`)));
       row.addEventListener('click', () => select(c.code));
       row.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(c.code); } });
@@ -186,7 +193,7 @@
       renderTable();
     });
   }
-  for (const id of ['#f-dep', '#f-cat', '#f-status']) $(id).addEventListener('change', renderTable);
+  for (const id of ['#f-dep', '#f-cat', '#f-status', '#f-perdep']) $(id).addEventListener('change', renderTable);
 
   // ----- Commune card -----
 
@@ -227,6 +234,7 @@
           nearest.get(f.category) == null ? '' : num(nearest.get(f.category), 1)]), [2]));
     }
     const k = c.candidate;
+    if (!c.cafe_known) parts.push(el('p', { class: 'cafe-unknown' }, t('cafe.unknown_note')));
     if (k && k.listed) {
       parts.push(el('h3', {}, `${t('ui.card_breakdown')} — ${t('ui.rank')} ${num(k.rank)}, ${t('ui.score')} ${num(k.score, 2)}`),
         table([t('ui.term'), t('ui.value'), t('ui.detail')], k.breakdown.map((b) => [t(`term.${b.term}`), num(b.value, 2), detail(b)]), [1]));
@@ -246,16 +254,17 @@
     if (!f) return term.detail;
     const fill = (key, ...values) => values.reduce((text, v, i) => text.replace(`%${i + 1}`, v), t(key));
     const category = (code) => t(`category.${code}`);
-    const parts = (x) => x.split('|');
     switch (term.term) {
-      case 'missing': return f.length ? fill('detail.missing', f.map(category).join(', ')) : t('detail.missing.none');
-      case 'lost': return f.length ? fill('detail.lost', f.map((x) => { const [c, a, b] = parts(x); return `${category(c)} (${a}→${b})`; }).join(', '))
+      case 'population': return fill('detail.population', num(f.population), num(f.viability, 2), num(f.band_low), num(f.band_high));
+      case 'vitality': return f.present?.length ? fill('detail.vitality', f.present.map(category).join(', '), num(f.present.length), num(f.known))
+        : t('detail.vitality.none');
+      case 'trend': return f.change_percent == null ? t('detail.trend.none')
+        : fill('detail.trend', `${f.change_percent >= 0 ? '+' : '−'}${num(Math.abs(f.change_percent), 1)}`, f.from_year, f.to_year);
+      case 'lost': return f.losses?.length ? fill('detail.lost', f.losses.map((l) => `${category(l.category)} (${l.from ?? '?'}→${l.to ?? '?'})`).join(', '))
         : t('detail.lost.none');
-      case 'distance': return f.length ? f.map((x) => { const [c, km] = parts(x); return `${category(c)} ${num(Number(km), 1)} ${t('ui.km')}`; }).join(', ')
+      case 'distance': return f.distances?.length ? f.distances.map((d) => `${category(d.category)} ${num(d.km, 1)} ${t('ui.km')}`).join(', ')
         : t('detail.distance.none');
-      case 'band': return fill('detail.band', ...f.map((n) => num(Number(n))));
-      case 'catchment': return fill('detail.catchment', num(Number(f[0])), f[1]);
-      case 'school': return t(f.length ? 'detail.school' : 'detail.school.none');
+      case 'catchment': return f.cafe_known ? fill('detail.catchment', num(f.people), num(f.radius_km)) : t('detail.catchment.unknown');
       default: return term.detail;
     }
   }

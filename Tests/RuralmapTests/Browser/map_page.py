@@ -120,6 +120,14 @@ def main():
         population.click()
         seen["table_population_descending"] = table_codes(driver)
 
+        # The café column, and the N best of each département.
+        seen["table_cafe"] = sorted({row.find_elements(By.TAG_NAME, "td")[-2].text
+                                     for row in driver.find_elements(By.CSS_SELECTOR, "#candidates tbody tr")})
+        per_dep = driver.find_element(By.ID, "f-perdep")
+        per_dep.find_element(By.CSS_SELECTOR, "option[value='1']").click()
+        seen["table_per_dep_1"] = table_codes(driver)
+        per_dep.find_element(By.CSS_SELECTOR, "option[value='']").click()
+
         # Keyboard: focus the last row, Enter opens its card.
         rows = driver.find_elements(By.CSS_SELECTOR, "#candidates tbody tr")
         code = None

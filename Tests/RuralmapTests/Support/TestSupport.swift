@@ -92,6 +92,23 @@ enum TestSupport {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// A store of the real national data (COG 2026 and its changes, populations 2021 and 2023,
+    /// centroids 2024, BPE 2013 and 2018), ingested and analysed once for every suite that reads
+    /// it. No café source: every café status is unknown.
+    static let national: Task<(config: Config, store: Store), Error> = Task {
+        let ds = try datasets(), dir = try temporaryDirectory()
+        let config = try TestSupport.config(in: dir, sources: geographySources(ds)
+            + source("pop2021", "population", "file://\(ds)/pop_legales_2021_communes.csv.gz", vintage: 2021, more: "geography = 2023")
+            + source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
+            + source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+            + source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
+            + source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
+        let store = try Store(path: config.storePath)
+        let result = try await MainJob(config: config, store: store, logger: logger).run()
+        guard !result.failed else { throw TestFailure("national ingestion failed: \(result.summary)") }
+        return (config, store)
+    }
+
     /// `[[source]]` blocks for the real COG 2026 and its change table.
     static func geographySources(_ datasets: String) -> String {
         source("cog2026", "cog-communes", "file://\(datasets)/cog2026_communes.csv.gz", vintage: 2026)
