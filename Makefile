@@ -10,7 +10,7 @@ SELENIUM   := selenium==4.51.0
 BIN        := .build/debug/ruralmapd
 DEMO_CONFIG := --config Config/demo.toml
 
-.PHONY: all deps test-deps test-venv build demo test release install clean bench bench-scaling fuzz
+.PHONY: all deps test-deps test-venv build demo test lint release install clean bench bench-scaling fuzz
 
 all: build
 
@@ -46,6 +46,10 @@ demo: build
 test: test-deps test-venv
 	$(SWIFT) build --build-tests
 	RURALMAP_TEST_PYTHON=$(TEST_VENV)/bin/python $(SWIFT) test --skip-build
+
+# swift-format ships with the toolchain; the rules are in .swift-format (4 spaces, 120 columns).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 test-venv:
 	@$(TEST_VENV)/bin/python -c 'import selenium' 2>/dev/null || \

@@ -26,44 +26,58 @@ let package = Package(
         .target(name: "CurlShim", dependencies: ["CCurl"]),
 
         .target(name: "Formats", dependencies: ["CZlib"]),
-        .target(name: "Fetching", dependencies: [
-            "CurlShim", "CCurl",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Fetching",
+            dependencies: [
+                "CurlShim", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "Geo", dependencies: ["CProj"]),
         .target(name: "Territory"),
         .target(name: "Sources", dependencies: ["Formats", "Geo", "Territory"], resources: []),
-        .target(name: "Store", dependencies: [
-            "Territory", "Geo", "Analysis",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Territory", "Geo", "Analysis",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "Analysis", dependencies: ["Geo", "Territory"]),
         .target(name: "Export", dependencies: ["Store", "Analysis", "Formats"]),
         .target(name: "Cartography", dependencies: ["Store", "Geo", "Analysis"]),
-        .target(name: "Pipeline", dependencies: [
-            "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Service", dependencies: [
-            "Pipeline", "Store", "Export", "Sources", "Cartography",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-        ], resources: [
-            // The map page, compiled into the binary: nothing to install, nothing fetched from elsewhere.
-            .embedInCode("Web"),
-        ]),
-        .executableTarget(name: "ruralmapd", dependencies: [
-            "Pipeline", "Service", "Cartography",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "RuralmapTests", dependencies: [
-            "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export", "Service", "Cartography",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
-        ], exclude: ["Support/test_server.py", "Browser"]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Service",
+            dependencies: [
+                "Pipeline", "Store", "Export", "Sources", "Cartography",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                // The map page, compiled into the binary: nothing to install, nothing fetched from elsewhere.
+                .embedInCode("Web")
+            ]),
+        .executableTarget(
+            name: "ruralmapd",
+            dependencies: [
+                "Pipeline", "Service", "Cartography",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RuralmapTests",
+            dependencies: [
+                "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+                "Service", "Cartography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ], exclude: ["Support/test_server.py", "Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

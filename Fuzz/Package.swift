@@ -8,9 +8,12 @@ let package = Package(
     dependencies: [.package(name: "ruralmap", path: "..")],
     targets: [
         .target(name: "FuzzSupport"),
-        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
-        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
-        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
+        .executableTarget(
+            name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
+        .executableTarget(
+            name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "RuralmapFormats", package: "ruralmap")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,7 +12,10 @@ public struct CommuneFacts: Sendable {
     public var lat: Double?
     public var lon: Double?
 
-    public init(code: String, name: String, dep: String?, reg: String?, population: Int?, populationYear: Int?, previousPopulation: Int? = nil, previousPopulationYear: Int? = nil, lat: Double?, lon: Double?) {
+    public init(
+        code: String, name: String, dep: String?, reg: String?, population: Int?, populationYear: Int?,
+        previousPopulation: Int? = nil, previousPopulationYear: Int? = nil, lat: Double?, lon: Double?
+    ) {
         self.code = code
         self.name = name
         self.dep = dep
@@ -60,7 +63,10 @@ public struct SiteFact: Sendable {
     public var opened: String?
     public var closed: String?
 
-    public init(source: String, sourceKind: String, vintage: Int, commune: String?, category: String, kind: String?, lat: Double?, lon: Double?, usable: Bool, active: Bool, opened: String?, closed: String?) {
+    public init(
+        source: String, sourceKind: String, vintage: Int, commune: String?, category: String, kind: String?,
+        lat: Double?, lon: Double?, usable: Bool, active: Bool, opened: String?, closed: String?
+    ) {
         self.source = source
         self.sourceKind = sourceKind
         self.vintage = vintage
@@ -90,7 +96,11 @@ public struct AnalysisInputs: Sendable {
     /// Count sources per vintage: `"source|vintage"` → kind.
     public var countSources: [String: (kind: String, vintage: Int, source: String)]
 
-    public init(communes: [CommuneFacts], categories: [String], coverage: [String: Set<String>], counts: [CountFact], countCoverage: [String: Set<String>], sites: [SiteFact], countSources: [String: (kind: String, vintage: Int, source: String)]) {
+    public init(
+        communes: [CommuneFacts], categories: [String], coverage: [String: Set<String>], counts: [CountFact],
+        countCoverage: [String: Set<String>], sites: [SiteFact],
+        countSources: [String: (kind: String, vintage: Int, source: String)]
+    ) {
         self.communes = communes
         self.categories = categories
         self.coverage = coverage

@@ -11,9 +11,16 @@ public struct FlagRecord: Sendable, Equatable {
     /// When sources disagree on today's presence, what each said (`sirene=1 osm=0`).
     public var disagreement: String?
 
-    public init(commune: String, category: String, flag: String, from: Int?, to: Int?, sources: String?, disagreement: String?) {
-        self.commune = commune; self.category = category; self.flag = flag; self.from = from; self.to = to
-        self.sources = sources; self.disagreement = disagreement
+    public init(
+        commune: String, category: String, flag: String, from: Int?, to: Int?, sources: String?, disagreement: String?
+    ) {
+        self.commune = commune
+        self.category = category
+        self.flag = flag
+        self.from = from
+        self.to = to
+        self.sources = sources
+        self.disagreement = disagreement
     }
 }
 
@@ -25,7 +32,10 @@ public struct AccessRecord: Sendable, Equatable {
     public var catchmentWithout: Int?
 
     public init(commune: String, category: String, nearestKm: Double?, catchmentWithout: Int?) {
-        self.commune = commune; self.category = category; self.nearestKm = nearestKm; self.catchmentWithout = catchmentWithout
+        self.commune = commune
+        self.category = category
+        self.nearestKm = nearestKm
+        self.catchmentWithout = catchmentWithout
     }
 }
 
@@ -47,7 +57,10 @@ public struct CandidateRecord: Sendable, Equatable {
     /// that no café is known.
     public var cafeKnown: Bool
 
-    public init(commune: String, score: Double, rank: Int?, breakdown: [ScoreTerm], status: String, note: String?, firstSeen: String, lastSeen: String, listed: Bool, cafeKnown: Bool) {
+    public init(
+        commune: String, score: Double, rank: Int?, breakdown: [ScoreTerm], status: String, note: String?,
+        firstSeen: String, lastSeen: String, listed: Bool, cafeKnown: Bool
+    ) {
         self.commune = commune
         self.score = score
         self.rank = rank

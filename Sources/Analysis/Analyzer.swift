@@ -11,7 +11,9 @@ public struct Analyzer: Sendable {
     public let settings: AnalysisSettings
 
     /// Meeting places and everyday services whose loss the score counts.
-    public static let everyday = ["cafe_bar", "restaurant", "grocery", "bakery", "post", "school", "pharmacy", "doctor"]
+    public static let everyday = [
+        "cafe_bar", "restaurant", "grocery", "bakery", "post", "school", "pharmacy", "doctor",
+    ]
     /// Categories whose distance enters the score.
     public static let distanceCategories = ["cafe_bar", "grocery", "bakery", "post"]
     /// Categories that are meeting places: losing all of them is "lost its café".
@@ -59,10 +61,10 @@ public struct Analyzer: Sendable {
         let from = settings.vintageFrom ?? allVintages.min()
         let to = settings.vintageTo ?? allVintages.max()
         var flags: [FlagRecord] = []
-        var presentToday: [String: [String: Bool]] = [:] // category → commune → present at latest (known only)
+        var presentToday: [String: [String: Bool]] = [:]  // category → commune → present at latest (known only)
         var latestVintage: [String: Int] = [:]
-        var nowSources: [String: Set<SourceVintage>] = [:] // category → the snapshots making up today
-        var countOnlySites: [String: Set<String>] = [:] // category → communes
+        var nowSources: [String: Set<SourceVintage>] = [:]  // category → the snapshots making up today
+        var countOnlySites: [String: Set<String>] = [:]  // category → communes
         let siteSources = Set(input.sites.map(\.source))
         for category in input.categories {
             let relevant = snapshots.filter { s in
@@ -78,9 +80,10 @@ public struct Analyzer: Sendable {
             let range = (relevant.map(\.vintage).min(), relevant.map(\.vintage).max())
             nowSources[category] = Set(now.map { SourceVintage(source: $0.source, vintage: $0.vintage) })
             // Sources with counts only (BPE by commune or IRIS): the commune's centroid stands for the site.
-            countOnlySites[category] = Set(now.filter { !siteSources.contains($0.source) }.flatMap { snapshot in
-                snapshot.presence.compactMap { ($0.value[category]?.count ?? 0) > 0 ? $0.key : nil }
-            })
+            countOnlySites[category] = Set(
+                now.filter { !siteSources.contains($0.source) }.flatMap { snapshot in
+                    snapshot.presence.compactMap { ($0.value[category]?.count ?? 0) > 0 ? $0.key : nil }
+                })
             var today: [String: Bool] = [:]
             for commune in input.communes {
                 let flag = flagFor(commune.code, category: category, now: now, before: beforeByVintage, range: range)
@@ -97,15 +100,27 @@ public struct Analyzer: Sendable {
             let noneNow = meeting.allSatisfy { $0.flag == "lost" || $0.flag == "never" }
             if hadOne && noneNow { lostMeeting.insert(commune) }
         }
-        let access = accessFor(input, presentToday: presentToday, nowSources: nowSources, countOnlySites: countOnlySites)
+        let access = accessFor(
+            input, presentToday: presentToday, nowSources: nowSources, countOnlySites: countOnlySites)
         // Café evidence: the latest snapshot of each series that can see cafés (Sirene, OSM).
         var cafeLatest: [String: Int] = [:]
-        for s in snapshots where s.categories.contains("cafe_bar") { cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage) }
-        let cafeSnapshots = snapshots.filter { $0.categories.contains("cafe_bar") && $0.vintage == cafeLatest[$0.series] }
-        let cafeKnown = Set(input.communes.lazy.map(\.code).filter { code in cafeSnapshots.contains { $0.covered?.contains(code) ?? true } })
-        let candidates = score(input, flags: flagIndex, access: access, cafeSnapshots: cafeSnapshots, cafeKnown: cafeKnown, latest: latestVintage)
-        return Result(flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to, lostMeetingPlace: lostMeeting,
-                      cafeKnown: cafeKnown)
+        for s in snapshots where s.categories.contains("cafe_bar") {
+            cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage)
+        }
+        let cafeSnapshots = snapshots.filter {
+            $0.categories.contains("cafe_bar") && $0.vintage == cafeLatest[$0.series]
+        }
+        let cafeKnown = Set(
+            input.communes.lazy.map(\.code).filter { code in
+                cafeSnapshots.contains { $0.covered?.contains(code) ?? true }
+            })
+        let candidates = score(
+            input, flags: flagIndex, access: access, cafeSnapshots: cafeSnapshots, cafeKnown: cafeKnown,
+            latest: latestVintage)
+        return Result(
+            flags: flags, access: access, candidates: candidates, vintageFrom: from, vintageTo: to,
+            lostMeetingPlace: lostMeeting,
+            cafeKnown: cafeKnown)
     }
 
     // MARK: - Snapshots
@@ -120,12 +135,17 @@ public struct Analyzer: Sendable {
                 let old = presence[fact.commune]?[fact.category] ?? (0, 0)
                 presence[fact.commune, default: [:]][fact.category] = (old.0 + fact.count, max(old.1, level))
             }
-            snapshots.append(Snapshot(series: source.kind, source: source.source, vintage: source.vintage, categories: input.coverage[key] ?? [],
-                                      covered: input.countCoverage[key] ?? [], presence: presence))
+            snapshots.append(
+                Snapshot(
+                    series: source.kind, source: source.source, vintage: source.vintage,
+                    categories: input.coverage[key] ?? [],
+                    covered: input.countCoverage[key] ?? [], presence: presence))
         }
         let countVintages = Set(input.countSources.values.map(\.vintage))
         // Positions, not copies: the sites are the analysis's largest input (≈ 1 M at national scale).
-        let siteSources = Dictionary(grouping: input.sites.indices.filter { input.sites[$0].sourceKind != "bpe" }) { input.sites[$0].source }
+        let siteSources = Dictionary(grouping: input.sites.indices.filter { input.sites[$0].sourceKind != "bpe" }) {
+            input.sites[$0].source
+        }
         for (source, positions) in siteSources {
             let sites = positions.lazy.map { input.sites[$0] }
             guard let kind = sites.first?.sourceKind, let own = sites.first?.vintage else { continue }
@@ -139,14 +159,19 @@ public struct Analyzer: Sendable {
                 var presence: [String: [String: (Int, Int)]] = [:]
                 for s in sites {
                     guard let commune = s.commune else { continue }
-                    let present = v == own ? s.active
+                    let present =
+                        v == own
+                        ? s.active
                         : (s.opened.map { $0 <= day } ?? true) && (s.active || (s.closed.map { $0 > day } ?? false))
                     guard present else { continue }
                     let level = s.kind.flatMap { Self.kindLevel[$0] } ?? 0
                     let old = presence[commune]?[s.category] ?? (0, 0)
                     presence[commune, default: [:]][s.category] = (old.0 + 1, max(old.1, level))
                 }
-                snapshots.append(Snapshot(series: source, source: source, vintage: v, categories: categories, covered: nil, presence: presence))
+                snapshots.append(
+                    Snapshot(
+                        series: source, source: source, vintage: v, categories: categories, covered: nil,
+                        presence: presence))
             }
         }
         return snapshots.sorted { ($0.vintage, $0.source) < ($1.vintage, $1.source) }
@@ -156,13 +181,17 @@ public struct Analyzer: Sendable {
 
     /// Compares "before" (every earlier snapshot, by vintage) with "now" (the latest snapshot of
     /// each series, combined: present if any says so).
-    private func flagFor(_ commune: String, category: String, now: [Snapshot], before: [[Snapshot]], range: (Int?, Int?))
-        -> (record: FlagRecord, presentLatest: Bool?) {
+    private func flagFor(
+        _ commune: String, category: String, now: [Snapshot], before: [[Snapshot]], range: (Int?, Int?)
+    )
+        -> (record: FlagRecord, presentLatest: Bool?)
+    {
         var usedSources = Set<String>()
         func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: Int, views: [(String, Int)]) {
             let covering = snapshots.filter { $0.covered?.contains(commune) ?? true }
             guard !covering.isEmpty else { return (nil, 0, []) }
-            var views: [(String, Int)] = [], level = 0
+            var views: [(String, Int)] = []
+            var level = 0
             for s in covering {
                 let p = s.presence[commune]?[category]
                 views.append((s.source, p?.count ?? 0))
@@ -179,8 +208,9 @@ public struct Analyzer: Sendable {
         }
         let sources = usedSources.isEmpty ? nil : usedSources.sorted().joined(separator: ",")
         func record(_ flag: String) -> FlagRecord {
-            FlagRecord(commune: commune, category: category, flag: flag, from: range.0, to: range.1, sources: sources,
-                       disagreement: disagreement)
+            FlagRecord(
+                commune: commune, category: category, flag: flag, from: range.0, to: range.1, sources: sources,
+                disagreement: disagreement)
         }
         guard let presentNow = latest.present else { return (record("unknown"), nil) }
         // No data at the earliest vintage compared: the change cannot be told (never reported as lost).
@@ -189,7 +219,9 @@ public struct Analyzer: Sendable {
             if earlier.isEmpty { return (record("kept"), true) }
             guard let first else { return (record("unknown"), true) }
             if !first { return (record("gained"), true) }
-            if let best = earlier.compactMap({ $0.present == true ? $0.level : nil }).max(), latest.level > 0, latest.level < best {
+            if let best = earlier.compactMap({ $0.present == true ? $0.level : nil }).max(), latest.level > 0,
+                latest.level < best
+            {
                 return (record("downgraded"), true)
             }
             return (record("kept"), true)
@@ -201,12 +233,15 @@ public struct Analyzer: Sendable {
 
     // MARK: - Access
 
-    private func accessFor(_ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<SourceVintage>],
-                           countOnlySites: [String: Set<String>]) -> [AccessRecord] {
-        let centroids = Dictionary(uniqueKeysWithValues: input.communes.compactMap { c -> (String, Coordinate)? in
-            guard let lat = c.lat, let lon = c.lon else { return nil }
-            return (c.code, Coordinate(lat: lat, lon: lon))
-        })
+    private func accessFor(
+        _ input: AnalysisInputs, presentToday: [String: [String: Bool]], nowSources: [String: Set<SourceVintage>],
+        countOnlySites: [String: Set<String>]
+    ) -> [AccessRecord] {
+        let centroids = Dictionary(
+            uniqueKeysWithValues: input.communes.compactMap { c -> (String, Coordinate)? in
+                guard let lat = c.lat, let lon = c.lon else { return nil }
+                return (c.code, Coordinate(lat: lat, lon: lon))
+            })
         let population = Dictionary(uniqueKeysWithValues: input.communes.map { ($0.code, $0.population ?? 0) })
         let communeIndex = SpatialIndex(centroids.map { ($0.value, $0.key) })
         // Neighbours within R km are the same for every category: find them once.
@@ -218,25 +253,35 @@ public struct Analyzer: Sendable {
         var out: [AccessRecord] = []
         for category in input.categories {
             guard let current = nowSources[category], !current.isEmpty else {
-                out += input.communes.map { AccessRecord(commune: $0.code, category: category, nearestKm: nil, catchmentWithout: nil) }
+                out += input.communes.map {
+                    AccessRecord(commune: $0.code, category: category, nearestKm: nil, catchmentWithout: nil)
+                }
                 continue
             }
             let today = presentToday[category] ?? [:]
             var index = SpatialIndex<Bool>()
-            for s in (sitesByCategory[category] ?? []).lazy.map({ input.sites[$0] }) where s.usable && (s.sourceKind == "bpe" || s.active)
-                && current.contains(SourceVintage(source: s.source, vintage: s.vintage)) {
+            for s in (sitesByCategory[category] ?? []).lazy.map({ input.sites[$0] })
+            where s.usable && (s.sourceKind == "bpe" || s.active)
+                && current.contains(SourceVintage(source: s.source, vintage: s.vintage))
+            {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }
             for code in countOnlySites[category] ?? [] { if let c = centroids[code] { index.insert(c, true) } }
             for commune in input.communes {
                 var nearest: Double?
-                if today[commune.code] == true { nearest = 0 }
-                else if let c = centroids[commune.code] { nearest = index.nearest(to: c, maxKm: 200)?.1 }
+                if today[commune.code] == true {
+                    nearest = 0
+                } else if let c = centroids[commune.code] {
+                    nearest = index.nearest(to: c, maxKm: 200)?.1
+                }
                 let catchment = neighbours[commune.code].map { list in
                     list.reduce(0) { $0 + (today[$1] == false ? population[$1] ?? 0 : 0) }
                 }
-                out.append(AccessRecord(commune: commune.code, category: category, nearestKm: nearest.map { ($0 * 100).rounded() / 100 },
-                                        catchmentWithout: catchment))
+                out.append(
+                    AccessRecord(
+                        commune: commune.code, category: category,
+                        nearestKm: nearest.map { ($0 * 100).rounded() / 100 },
+                        catchmentWithout: catchment))
             }
         }
         return out
@@ -245,8 +290,10 @@ public struct Analyzer: Sendable {
     // MARK: - Score
 
     /// Gates the communes, describes each remaining one by its term values, and scores them.
-    private func score(_ input: AnalysisInputs, flags: [String: [FlagRecord]], access: [AccessRecord], cafeSnapshots: [Snapshot],
-                       cafeKnown known: Set<String>, latest: [String: Int]) -> [ScoredCommune] {
+    private func score(
+        _ input: AnalysisInputs, flags: [String: [FlagRecord]], access: [AccessRecord], cafeSnapshots: [Snapshot],
+        cafeKnown known: Set<String>, latest: [String: Int]
+    ) -> [ScoredCommune] {
         let accessIndex = Dictionary(grouping: access) { $0.commune }
         let newest = latest.values.max() ?? 0
         let scorer = settings.scorer
@@ -257,12 +304,17 @@ public struct Analyzer: Sendable {
             // list, marked unknown, rather than being claimed café-less.
             let cafeKnown = known.contains(commune.code)
             if cafeKnown {
-                let activeCafes = cafeSnapshots.filter { $0.covered?.contains(commune.code) ?? true }.map { $0.presence[commune.code]?["cafe_bar"]?.count ?? 0 }.max() ?? 0
+                let activeCafes =
+                    cafeSnapshots.filter { $0.covered?.contains(commune.code) ?? true }.map {
+                        $0.presence[commune.code]?["cafe_bar"]?.count ?? 0
+                    }.max() ?? 0
                 guard activeCafes <= settings.maxCafes else { continue }
             }
             let f = Dictionary((flags[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
-            let a = Dictionary((accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
-            let features = features(commune, population: population, cafeKnown: cafeKnown, flags: f, access: a, newest: newest)
+            let a = Dictionary(
+                (accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+            let features = features(
+                commune, population: population, cafeKnown: cafeKnown, flags: f, access: a, newest: newest)
             let (score, terms) = scorer.breakdown(features)
             scored.append(ScoredCommune(commune: commune.code, score: score, breakdown: terms))
         }
@@ -270,21 +322,30 @@ public struct Analyzer: Sendable {
     }
 
     /// Each term's normalised value (0…1) and the facts behind it.
-    private func features(_ commune: CommuneFacts, population: Int, cafeKnown: Bool, flags f: [String: FlagRecord],
-                          access a: [String: AccessRecord], newest: Int) -> CandidateFeatures {
+    private func features(
+        _ commune: CommuneFacts, population: Int, cafeKnown: Bool, flags f: [String: FlagRecord],
+        access a: [String: AccessRecord], newest: Int
+    ) -> CandidateFeatures {
         var values: [ScoreTerm.Kind: Double] = [:]
         var facts: [ScoreTerm.Kind: ScoreFacts] = [:]
-        func known(_ categories: [String]) -> [String] { categories.filter { f[$0] != nil && f[$0]!.flag != "unknown" } }
+        func known(_ categories: [String]) -> [String] {
+            categories.filter { f[$0] != nil && f[$0]!.flag != "unknown" }
+        }
         func open(_ category: String) -> Bool { ["kept", "gained", "downgraded"].contains(f[category]?.flag ?? "") }
 
         let services = known(Self.vitalServices)
         let present = services.filter(open)
         values[.vitality] = services.isEmpty ? 0 : Double(present.count) / Double(services.count)
-        facts[.vitality] = with(ScoreFacts()) { $0.present = present; $0.known = services.count }
+        facts[.vitality] = with(ScoreFacts()) {
+            $0.present = present
+            $0.known = services.count
+        }
 
         var trend = ScoreFacts()
-        values[.trend] = 0.5 // stable, or unknown with one population year
-        if let previous = commune.previousPopulation, previous > 0, let from = commune.previousPopulationYear, let to = commune.populationYear {
+        values[.trend] = 0.5  // stable, or unknown with one population year
+        if let previous = commune.previousPopulation, previous > 0, let from = commune.previousPopulationYear,
+            let to = commune.populationYear
+        {
             let change = Double(population - previous) / Double(previous)
             values[.trend] = min(1, max(0, 0.5 + change / (2 * Self.trendSaturation)))
             trend.fromYear = from
@@ -299,19 +360,28 @@ public struct Analyzer: Sendable {
         // A loss seen in the latest data weighs fully; one only seen years ago fades (10-year scale).
         let recency = lost.map { exp(-Double(newest - (f[$0]!.to ?? newest)) / 10) }.reduce(0, +)
         values[.lost] = watched.isEmpty ? 0 : min(1, recency / Double(watched.count) * 2)
-        facts[.lost] = with(ScoreFacts()) { $0.losses = lost.map { ScoreFacts.Loss(category: $0, from: f[$0]!.from, to: f[$0]!.to) } }
+        facts[.lost] = with(ScoreFacts()) {
+            $0.losses = lost.map { ScoreFacts.Loss(category: $0, from: f[$0]!.from, to: f[$0]!.to) }
+        }
 
-        let distances = Self.distanceCategories.compactMap { c in a[c]?.nearestKm.map { ScoreFacts.Distance(category: c, km: $0) } }
-        values[.distance] = distances.isEmpty ? 0 : distances.map { min($0.km, 20) / 20 }.reduce(0, +) / Double(distances.count)
+        let distances = Self.distanceCategories.compactMap { c in
+            a[c]?.nearestKm.map { ScoreFacts.Distance(category: c, km: $0) }
+        }
+        values[.distance] =
+            distances.isEmpty ? 0 : distances.map { min($0.km, 20) / 20 }.reduce(0, +) / Double(distances.count)
         facts[.distance] = with(ScoreFacts()) { $0.distances = distances }
 
         let around = cafeKnown ? a["cafe_bar"]?.catchmentWithout ?? 0 : 0
         values[.catchment] = min(1, Double(around) / 5000)
         facts[.catchment] = with(ScoreFacts()) {
             $0.cafeKnown = cafeKnown
-            if cafeKnown { $0.people = around; $0.radiusKm = settings.radiusKm }
+            if cafeKnown {
+                $0.people = around
+                $0.radiusKm = settings.radiusKm
+            }
         }
-        return CandidateFeatures(commune: commune.code, population: population, cafeKnown: cafeKnown, values: values, facts: facts)
+        return CandidateFeatures(
+            commune: commune.code, population: population, cafeKnown: cafeKnown, values: values, facts: facts)
     }
 
     /// Everyday services whose presence makes a village lively (cafés aside: the gate is about them).

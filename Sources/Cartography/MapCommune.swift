@@ -50,8 +50,10 @@ public struct MapCommune: Sendable {
 
     /// The JSON object the page's table and filters read.
     public var json: [String: Any] {
-        var o: [String: Any] = ["code": code, "name": name, "status": status.rawValue, "lost": lost, "missing": missing,
-                                "cafe_known": cafeKnown]
+        var o: [String: Any] = [
+            "code": code, "name": name, "status": status.rawValue, "lost": lost, "missing": missing,
+            "cafe_known": cafeKnown,
+        ]
         o["dep"] = dep
         o["population"] = population
         if let c = candidate, c.listed {

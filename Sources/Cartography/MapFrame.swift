@@ -16,13 +16,19 @@ struct MapFrame {
     private let cosLatitude: Double
 
     /// Fits `bounds` (degrees) into at most `maxWidth` × `maxHeight`, keeping proportions.
-    init(bounds: (minLat: Double, minLon: Double, maxLat: Double, maxLon: Double), maxWidth: Double = 820, maxHeight: Double = 900) {
+    init(
+        bounds: (minLat: Double, minLon: Double, maxLat: Double, maxLon: Double), maxWidth: Double = 820,
+        maxHeight: Double = 900
+    ) {
         // A single commune still gets a few kilometres around it.
         let pad = 0.02
-        let minLat = bounds.minLat - pad, maxLat = bounds.maxLat + pad
-        let minLon = bounds.minLon - pad, maxLon = bounds.maxLon + pad
+        let minLat = bounds.minLat - pad
+        let maxLat = bounds.maxLat + pad
+        let minLon = bounds.minLon - pad
+        let maxLon = bounds.maxLon + pad
         cosLatitude = cos((minLat + maxLat) / 2 * .pi / 180)
-        let spanX = (maxLon - minLon) * cosLatitude, spanY = maxLat - minLat
+        let spanX = (maxLon - minLon) * cosLatitude
+        let spanY = maxLat - minLat
         scale = min((maxWidth - 2 * margin) / spanX, (maxHeight - 2 * margin) / spanY)
         width = (spanX * scale + 2 * margin).rounded(.up)
         height = (spanY * scale + 2 * margin).rounded(.up)

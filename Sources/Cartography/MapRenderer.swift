@@ -47,8 +47,10 @@ public struct MapRenderer: Sendable {
     public func communes(_ settings: MapSettings) async throws -> [MapCommune] {
         try await checkDepartements(settings)
         let rows = Mutex<[MapCommune]>([])
-        try await store.forEachExportRow(targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-                                         withGeometry: false) { row in
+        try await store.forEachExportRow(
+            targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
+            withGeometry: false
+        ) { row in
             rows.withLock { $0.append(MapCommune(row, layer: settings.layer)) }
         }
         return rows.withLock { $0 }
@@ -60,17 +62,22 @@ public struct MapRenderer: Sendable {
         try await checkDepartements(settings)
         let selection = try await store.mapSelection(targetVintage: targetVintage, departements: settings.departements)
         guard let bounds = selection.bounds else {
-            throw MapError(code: .nothingToDraw, message: selection.communes == 0
-                ? "no commune of COG \(targetVintage) loaded: run `ruralmapd run` first"
-                : "no contour or centroid loaded for these \(selection.communes) communes: nothing to place on a map")
+            throw MapError(
+                code: .nothingToDraw,
+                message: selection.communes == 0
+                    ? "no commune of COG \(targetVintage) loaded: run `ruralmapd run` first"
+                    : "no contour or centroid loaded for these \(selection.communes) communes: nothing to place on a map"
+            )
         }
         let frame = MapFrame(bounds: bounds)
         let palette = Palette(layer: settings.layer, candidateRanks: selection.candidateRanks)
         let words = Vocabulary(settings.language)
         let legendHeight = 34 + 20 * Double(palette.entries.count + 1)
         let drawing = Mutex(Drawing())
-        try await store.forEachExportRow(targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-                                         withGeometry: true) { row in
+        try await store.forEachExportRow(
+            targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
+            withGeometry: true
+        ) { row in
             let commune = MapCommune(row, layer: settings.layer)
             let entry = palette.entry(for: commune)
             // A candidate nobody knows to be café-less is hatched: its rank says where to look first, if no café is there.
@@ -78,17 +85,24 @@ public struct MapRenderer: Sendable {
             let fill = unknown ? "url(#cafe-unknown-\(entry))" : palette.entries[entry].colour
             let shape = Self.shape(row, commune: commune, fill: fill, frame: frame, words: words)
             drawing.withLock { d in
-                guard let shape else { d.unplaced += 1; return }
+                guard let shape else {
+                    d.unplaced += 1
+                    return
+                }
                 d.shapes += shape
                 d.counts[entry, default: 0] += 1
                 if unknown { d.cafeUnknown += 1 }
             }
         }
         let d = drawing.withLock { $0 }
-        let width = frame.width, height = frame.height + legendHeight
-        let title = words[settings.layer == .candidates ? "ui.map_title" : "ui.map_title_losses"]
-            + (settings.departements.isEmpty ? "" : " — " + words[settings.departements.count > 1 ? "ui.departements" : "ui.departement"]
-                + " " + settings.departements.joined(separator: ", "))
+        let width = frame.width
+        let height = frame.height + legendHeight
+        let title =
+            words[settings.layer == .candidates ? "ui.map_title" : "ui.map_title_losses"]
+            + (settings.departements.isEmpty
+                ? ""
+                : " — " + words[settings.departements.count > 1 ? "ui.departements" : "ui.departement"]
+                    + " " + settings.departements.joined(separator: ", "))
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Self.number(width)) \(Self.number(height))" \
@@ -97,11 +111,14 @@ public struct MapRenderer: Sendable {
             <title id="map-title">\(Self.escape(title))</title>\n
             """
         if d.unplaced > 0 {
-            out += "<desc>\(Self.escape(words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))))</desc>\n"
+            out +=
+                "<desc>\(Self.escape(words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))))</desc>\n"
         }
         out += hatches(palette)
         out += "<rect width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
-        out += "<g id=\"communes\" stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\">\n" + d.shapes + "</g>\n"
+        out +=
+            "<g id=\"communes\" stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\">\n" + d.shapes
+            + "</g>\n"
         out += legend(palette: palette, counts: d.counts, cafeUnknown: d.cafeUnknown, words: words, top: frame.height)
         out += scaleBar(frame: frame, words: words, top: frame.height, legendHeight: legendHeight)
         return out + "</svg>\n"
@@ -126,7 +143,8 @@ public struct MapRenderer: Sendable {
     private func hatches(_ palette: Palette) -> String {
         var out = "<defs>\n"
         for (i, entry) in palette.entries.enumerated() {
-            out += "<pattern id=\"cafe-unknown-\(i)\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" "
+            out +=
+                "<pattern id=\"cafe-unknown-\(i)\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" "
                 + "patternTransform=\"rotate(45)\"><rect width=\"5\" height=\"5\" fill=\"\(entry.colour)\"/>"
                 + "<rect width=\"2\" height=\"5\" fill=\"#ffffff\" fill-opacity=\"0.7\"/></pattern>\n"
         }
@@ -134,7 +152,9 @@ public struct MapRenderer: Sendable {
     }
 
     /// One commune's element: a path of its contours, or a dot at its centroid; nil when it has neither.
-    private static func shape(_ row: ExportRow, commune: MapCommune, fill: String, frame: MapFrame, words: Vocabulary) -> String? {
+    private static func shape(
+        _ row: ExportRow, commune: MapCommune, fill: String, frame: MapFrame, words: Vocabulary
+    ) -> String? {
         var path = ""
         for text in row.geometries {
             guard let shape = GeoJSONGeometry.decode(text) else { continue }
@@ -149,16 +169,19 @@ public struct MapRenderer: Sendable {
         let title = "<title>\(label)</title>"
         if !path.isEmpty { return "<path \(attributes) fill-rule=\"evenodd\" d=\"\(path)\">\(title)</path>\n" }
         guard let lat = row.lat, let lon = row.lon else { return nil }
-        return "<circle \(attributes) cx=\"\(number(frame.x(lon)))\" cy=\"\(number(frame.y(lat)))\" r=\"3.5\" stroke=\"#555555\" stroke-width=\"0.4\">\(title)</circle>\n"
+        return
+            "<circle \(attributes) cx=\"\(number(frame.x(lon)))\" cy=\"\(number(frame.y(lat)))\" r=\"3.5\" stroke=\"#555555\" stroke-width=\"0.4\">\(title)</circle>\n"
     }
 
     /// A closed subpath, dropping points closer than a third of a unit to the previous one
     /// (invisible at this scale; keeps a département's map to a few hundred kilobytes).
     private static func ring(_ ring: [Coordinate], frame: MapFrame) -> String {
-        var out = "", kept = 0
+        var out = ""
+        var kept = 0
         var last = (x: -1e9, y: -1e9)
         for p in ring {
-            let x = frame.x(p.lon), y = frame.y(p.lat)
+            let x = frame.x(p.lon)
+            let y = frame.y(p.lat)
             guard abs(x - last.x) + abs(y - last.y) >= 0.35 else { continue }
             out += (kept == 0 ? "M" : "L") + number(x) + " " + number(y)
             last = (x, y)
@@ -167,25 +190,33 @@ public struct MapRenderer: Sendable {
         return kept >= 3 ? out + "Z" : ""
     }
 
-    private func legend(palette: Palette, counts: [Int: Int], cafeUnknown: Int, words: Vocabulary, top: Double) -> String {
+    private func legend(
+        palette: Palette, counts: [Int: Int], cafeUnknown: Int, words: Vocabulary, top: Double
+    ) -> String {
         var out = "<g id=\"legend\" data-role=\"legend\" transform=\"translate(12 \(Self.number(top + 6)))\">\n"
         out += "<text x=\"0\" y=\"14\" font-weight=\"bold\">\(Self.escape(words["ui.legend"]))</text>\n"
         for (i, entry) in palette.entries.enumerated() {
             let y = 24 + 20 * Double(i)
-            out += "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
-            out += "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) (\(words.number(Double(counts[i] ?? 0))))</text>\n"
+            out +=
+                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
+            out +=
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) (\(words.number(Double(counts[i] ?? 0))))</text>\n"
         }
         if cafeUnknown > 0 {
             let y = 24 + 20 * Double(palette.entries.count)
-            out += "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
-            out += "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) (\(words.number(Double(cafeUnknown))))</text>\n"
+            out +=
+                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
+            out +=
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) (\(words.number(Double(cafeUnknown))))</text>\n"
         }
         return out + "</g>\n"
     }
 
     private func scaleBar(frame: MapFrame, words: Vocabulary, top: Double, legendHeight: Double) -> String {
-        let km = frame.scaleBarKm, length = km * frame.unitsPerKm
-        let x = frame.width - frame.margin - length, y = top + legendHeight - 14
+        let km = frame.scaleBarKm
+        let length = km * frame.unitsPerKm
+        let x = frame.width - frame.margin - length
+        let y = top + legendHeight - 14
         return """
             <g id="scale-bar" data-role="scale-bar" aria-label="\(Self.escape(words["ui.scale"])) \(words.number(km)) \(words["ui.km"])">\
             <path d="M\(Self.number(x)) \(Self.number(y - 5))V\(Self.number(y))H\(Self.number(x + length))V\(Self.number(y - 5))" \

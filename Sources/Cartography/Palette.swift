@@ -10,7 +10,9 @@ struct Palette: Sendable {
 
         func label(_ words: Vocabulary) -> String {
             guard let ranks else { return words["status." + status.rawValue] }
-            if ranks.count == 1 { return words["status.rank"].replacingOccurrences(of: "%1", with: words.number(Double(ranks.lowerBound))) }
+            if ranks.count == 1 {
+                return words["status.rank"].replacingOccurrences(of: "%1", with: words.number(Double(ranks.lowerBound)))
+            }
             return words["status.ranks"].replacingOccurrences(of: "%1", with: words.number(Double(ranks.lowerBound)))
                 .replacingOccurrences(of: "%2", with: words.number(Double(ranks.upperBound)))
         }

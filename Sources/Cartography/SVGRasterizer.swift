@@ -10,18 +10,26 @@ public struct SVGRasterizer: Sendable {
     /// Looks for `rsvg-convert` on `PATH`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        executable = path.split(separator: ":").map { "\($0)/rsvg-convert" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        executable = path.split(separator: ":").map { "\($0)/rsvg-convert" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// Writes `png` from `svg`, `zoom` device pixels per SVG unit.
     /// - Throws: ``MapError`` when the converter is missing or fails.
     public func convert(svg: String, png: String, zoom: Double = 2) throws {
         guard let executable else {
-            throw MapError(code: .converterMissing, message: "PNG output needs rsvg-convert (Debian package librsvg2-bin); it is not installed. SVG output works without it.")
+            throw MapError(
+                code: .converterMissing,
+                message:
+                    "PNG output needs rsvg-convert (Debian package librsvg2-bin); it is not installed. SVG output works without it."
+            )
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--format", "png", "--zoom", String(zoom), "--background-color", "white", "--output", png, svg]
+        process.arguments = [
+            "--format", "png", "--zoom", String(zoom), "--background-color", "white", "--output", png, svg,
+        ]
         let errors = Pipe()
         process.standardError = errors
         try process.run()
@@ -29,7 +37,10 @@ public struct SVGRasterizer: Sendable {
         // Polling rather than waitUntilExit(), which spins without a run loop on Linux.
         while process.isRunning { usleep(10_000) }
         guard process.terminationStatus == 0 else {
-            throw MapError(code: .converterFailed, message: "rsvg-convert failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
+            throw MapError(
+                code: .converterFailed,
+                message:
+                    "rsvg-convert failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
         }
     }
 }

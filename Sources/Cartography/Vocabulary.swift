@@ -93,26 +93,36 @@ public struct Vocabulary: Sendable {
         "term.distance": ("éloignement", "distance"),
         "term.catchment": ("population desservie", "catchment"),
         // Why a term scored what it did (the breakdown's facts fill %1, %2, %3, %4).
-        "detail.population": ("%1 habitants : viabilité %2 (pleine de %3 à %4 habitants)",
-                              "%1 inhabitants: viability %2 (full from %3 to %4 inhabitants)"),
+        "detail.population": (
+            "%1 habitants : viabilité %2 (pleine de %3 à %4 habitants)",
+            "%1 inhabitants: viability %2 (full from %3 to %4 inhabitants)"
+        ),
         "detail.vitality": ("encore là : %1 (%2 sur %3)", "still has: %1 (%2 of %3)"),
         "detail.vitality.none": ("plus aucun service du quotidien", "no everyday service left"),
         "detail.trend": ("population %1 % de %2 à %3", "population %1 % from %2 to %3"),
-        "detail.trend.none": ("une seule année de population chargée : pas de tendance", "one population year loaded: no trend"),
+        "detail.trend.none": (
+            "une seule année de population chargée : pas de tendance", "one population year loaded: no trend"
+        ),
         "detail.lost": ("perdus : %1", "lost: %1"),
         "detail.lost.none": ("aucune perte", "no loss"),
         "detail.distance.none": ("aucune distance connue", "no distance known"),
-        "detail.catchment": ("%1 habitants à moins de %2 km vivent dans une commune sans café",
-                             "%1 inhabitants within %2 km live in communes without a café"),
-        "detail.catchment.unknown": ("statut du café inconnu (aucune source de cafés ne couvre la zone) : population desservie inconnue",
-                                     "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown"),
+        "detail.catchment": (
+            "%1 habitants à moins de %2 km vivent dans une commune sans café",
+            "%1 inhabitants within %2 km live in communes without a café"
+        ),
+        "detail.catchment.unknown": (
+            "statut du café inconnu (aucune source de cafés ne couvre la zone) : population desservie inconnue",
+            "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown"
+        ),
         // Whether a café source (Sirene, OpenStreetMap) covers a commune.
         "cafe.known": ("aucun café ouvert", "no café open"),
         "cafe.unknown": ("café : inconnu", "café: unknown"),
-        "cafe.unknown_note": ("Statut du café inconnu : aucune source Sirene ou OpenStreetMap ne couvre cette commune ; "
-                              + "candidate, elle ne passe le filtre des cafés que faute de savoir.",
-                              "Café status unknown: no Sirene or OpenStreetMap source covers this commune; "
-                              + "as a candidate, it passes the café gate only for want of knowing."),
+        "cafe.unknown_note": (
+            "Statut du café inconnu : aucune source Sirene ou OpenStreetMap ne couvre cette commune ; "
+                + "candidate, elle ne passe le filtre des cafés que faute de savoir.",
+            "Café status unknown: no Sirene or OpenStreetMap source covers this commune; "
+                + "as a candidate, it passes the café gate only for want of knowing."
+        ),
         "status.cafe_unknown": ("hachures : café inconnu", "hatched: café unknown"),
         // The map and the page.
         "ui.title": ("Où rouvrir un café ?", "Where to re-open a café?"),
@@ -129,7 +139,10 @@ public struct Vocabulary: Sendable {
         "ui.change_departements": ("Changer de départements", "Change départements"),
         "ui.communes": ("communes", "communes"),
         "ui.candidates_count": ("candidates", "candidates"),
-        "ui.unplaced": ("%1 communes sans contour ni centroïde ne sont pas dessinées.", "%1 communes without contour or centroid are not drawn."),
+        "ui.unplaced": (
+            "%1 communes sans contour ni centroïde ne sont pas dessinées.",
+            "%1 communes without contour or centroid are not drawn."
+        ),
         "ui.candidates": ("Communes candidates", "Candidate communes"),
         "ui.rank": ("Rang", "Rank"),
         "ui.commune": ("Commune", "Commune"),

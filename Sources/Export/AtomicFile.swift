@@ -18,7 +18,9 @@ public final class AtomicFile {
         } else {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            let t = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
+            let t =
+                (dir.isEmpty ? "." : dir)
+                + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
             fd = open(t, O_WRONLY | O_CREAT | O_EXCL, 0o644)
             guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: t]) }
             temp = t
@@ -27,7 +29,10 @@ public final class AtomicFile {
     }
 
     deinit {
-        if let temp, !committed { close(fd); unlink(temp) }
+        if let temp, !committed {
+            close(fd)
+            unlink(temp)
+        }
     }
 
     public func write(_ text: String) throws {
@@ -39,7 +44,10 @@ public final class AtomicFile {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)

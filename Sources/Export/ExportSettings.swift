@@ -19,7 +19,9 @@ public struct ExportSettings: Sendable, Equatable {
     public var output: String
     public var excel: Bool
 
-    public init(format: ExportFormat, what: ExportSelection, departements: [String], output: String, excel: Bool = false) {
+    public init(
+        format: ExportFormat, what: ExportSelection, departements: [String], output: String, excel: Bool = false
+    ) {
         self.format = format
         self.what = what
         self.departements = departements

@@ -30,8 +30,10 @@ public struct Exporter: Sendable {
         try file.write(encoder.prologue)
         let counter = Counter()
         let box = FileBox(file: file)
-        try await store.forEachExportRow(targetVintage: targetVintage, departements: settings.departements,
-                                         candidatesOnly: settings.what == .candidates, withGeometry: settings.format == .geojson) { row in
+        try await store.forEachExportRow(
+            targetVintage: targetVintage, departements: settings.departements,
+            candidatesOnly: settings.what == .candidates, withGeometry: settings.format == .geojson
+        ) { row in
             try box.file.write(encoder.encode(row, first: counter.next() == 0))
         }
         try file.write(encoder.epilogue)
@@ -56,7 +58,10 @@ private final class FileBox: @unchecked Sendable {
 private final class Counter: @unchecked Sendable {
     // Only touched from the store's read closure, one row at a time (see FileBox).
     private(set) var value = 0
-    func next() -> Int { defer { value += 1 }; return value }
+    func next() -> Int {
+        defer { value += 1 }
+        return value
+    }
 }
 
 /// Turns export rows into CSV lines or GeoJSON features.
@@ -69,7 +74,10 @@ struct RowEncoder: Sendable {
     var header: [String] {
         ["code", "name", "dep", "reg", "population", "population_year", "lat", "lon"]
             + categories.flatMap { ["flag_\($0)", "nearest_km_\($0)"] }
-            + ["lost_meeting_place", "cafe_known", "score", "rank", "status", "note", "first_seen", "last_seen", "breakdown"]
+            + [
+                "lost_meeting_place", "cafe_known", "score", "rank", "status", "note", "first_seen", "last_seen",
+                "breakdown",
+            ]
     }
 
     var prologue: String {
@@ -88,13 +96,21 @@ struct RowEncoder: Sendable {
     private func csv(_ row: ExportRow) -> String {
         let comma = settings.excel
         func t(_ s: String?) -> String { s.map { CSVCell.text($0, separator: separator) } ?? "" }
-        func n(_ d: Double?, _ decimals: Int) -> String { d.map { CSVCell.number($0, decimals: decimals, decimalComma: comma) } ?? "" }
+        func n(_ d: Double?, _ decimals: Int) -> String {
+            d.map { CSVCell.number($0, decimals: decimals, decimalComma: comma) } ?? ""
+        }
         func i(_ v: Int?) -> String { v.map(String.init) ?? "" }
         let c = row.candidate
-        var cells = [t(row.code), t(row.name), t(row.dep), t(row.reg), i(row.population), i(row.populationYear), n(row.lat, 6), n(row.lon, 6)]
+        var cells = [
+            t(row.code), t(row.name), t(row.dep), t(row.reg), i(row.population), i(row.populationYear), n(row.lat, 6),
+            n(row.lon, 6),
+        ]
         for category in categories { cells += [t(row.flags[category]), n(row.nearestKm[category], 2)] }
-        cells += [row.lostMeetingPlace ? "true" : "false", row.cafeKnown ? "true" : "false", n(c?.score, 2), i(c?.rank), t(c?.status), t(c?.note), t(c?.firstSeen), t(c?.lastSeen),
-                  c.map { t(breakdownJSON($0.breakdown)) } ?? ""]
+        cells += [
+            row.lostMeetingPlace ? "true" : "false", row.cafeKnown ? "true" : "false", n(c?.score, 2), i(c?.rank),
+            t(c?.status), t(c?.note), t(c?.firstSeen), t(c?.lastSeen),
+            c.map { t(breakdownJSON($0.breakdown)) } ?? "",
+        ]
         return cells.joined(separator: String(separator)) + "\n"
     }
 
@@ -113,10 +129,17 @@ struct RowEncoder: Sendable {
             properties.append(("nearest_km_\(category)", row.nearestKm[category] ?? NSNull()))
         }
         let c = row.candidate
-        properties += [("lost_meeting_place", row.lostMeetingPlace), ("cafe_known", row.cafeKnown), ("score", c?.score ?? NSNull()), ("rank", c?.rank ?? NSNull()),
-                       ("status", c?.status ?? NSNull()), ("note", c?.note ?? NSNull()), ("first_seen", c?.firstSeen ?? NSNull()),
-                       ("last_seen", c?.lastSeen ?? NSNull()),
-                       ("breakdown", c.map { Dictionary($0.breakdown.map { ($0.term.rawValue, $0.value) }, uniquingKeysWith: { a, _ in a }) } ?? NSNull())]
+        properties += [
+            ("lost_meeting_place", row.lostMeetingPlace), ("cafe_known", row.cafeKnown),
+            ("score", c?.score ?? NSNull()), ("rank", c?.rank ?? NSNull()),
+            ("status", c?.status ?? NSNull()), ("note", c?.note ?? NSNull()), ("first_seen", c?.firstSeen ?? NSNull()),
+            ("last_seen", c?.lastSeen ?? NSNull()),
+            (
+                "breakdown",
+                c.map { Dictionary($0.breakdown.map { ($0.term.rawValue, $0.value) }, uniquingKeysWith: { a, _ in a }) }
+                    ?? NSNull()
+            ),
+        ]
         let props = properties.map { "\(jsonString($0.0)):\(jsonValue($0.1))" }.joined(separator: ",")
         let geometry: String
         if !row.geometries.isEmpty {
@@ -126,7 +149,8 @@ struct RowEncoder: Sendable {
         } else {
             geometry = "null"
         }
-        return "{\"type\":\"Feature\",\"id\":\(jsonString(row.code)),\"geometry\":\(geometry),\"properties\":{\(props)}}"
+        return
+            "{\"type\":\"Feature\",\"id\":\(jsonString(row.code)),\"geometry\":\(geometry),\"properties\":{\(props)}}"
     }
 
     /// One contour is used as is; several (a commune nouvelle from older contours) become a MultiPolygon.
@@ -134,7 +158,7 @@ struct RowEncoder: Sendable {
         if geometries.count == 1 { return geometries[0] }
         let parts = geometries.compactMap { g -> String? in
             guard let start = g.range(of: "\"coordinates\":")?.upperBound else { return nil }
-            let body = String(g[start...].dropLast()) // strip the closing brace of the geometry object
+            let body = String(g[start...].dropLast())  // strip the closing brace of the geometry object
             return g.contains("\"MultiPolygon\"") ? String(body.dropFirst().dropLast()) : body
         }
         return "{\"type\":\"MultiPolygon\",\"coordinates\":[" + parts.joined(separator: ",") + "]}"
@@ -170,7 +194,8 @@ func jsonNumber(_ d: Double) -> String {
 
 /// A flat object of numbers, keys sorted (the score breakdown).
 func jsonObject(_ o: [String: Double]) -> String {
-    "{" + o.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonNumber($0.value))" }.joined(separator: ",") + "}"
+    "{" + o.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonNumber($0.value))" }.joined(separator: ",")
+        + "}"
 }
 
 func jsonValue(_ v: Any) -> String {

@@ -1,6 +1,6 @@
 import CCurl
-import CurlShim
 import Crypto
+import CurlShim
 import Foundation
 
 /// One libcurl transfer of a URL into a file, with its outcome. Retries are the caller's business.
@@ -44,17 +44,21 @@ final class CurlTransfer {
 
     static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
-    static func perform(url: String, to path: String, validators: Validators?, options: FetchOptions,
-                        progress: (@Sendable (Int64, Int64) -> Void)?,
-                        isCancelled: @escaping @Sendable () -> Bool) -> Outcome {
+    static func perform(
+        url: String, to path: String, validators: Validators?, options: FetchOptions,
+        progress: (@Sendable (Int64, Int64) -> Void)?,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) -> Outcome {
         _ = globalInit
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let context = Context(fd: fd, maxBytes: options.maxBytes, isCancelled: isCancelled)
         context.progress = progress
         defer { if fd >= 0 { close(fd) } }
         guard fd >= 0, let handle = curl_easy_init() else {
-            return Outcome(curlCode: CURLE_WRITE_ERROR, curlMessage: "cannot create \(path)", httpStatus: 0, bytes: 0,
-                           sha256: "", etag: nil, lastModified: nil, retryAfter: nil, exceededCap: false, writeFailed: true, cancelled: false)
+            return Outcome(
+                curlCode: CURLE_WRITE_ERROR, curlMessage: "cannot create \(path)", httpStatus: 0, bytes: 0,
+                sha256: "", etag: nil, lastModified: nil, retryAfter: nil, exceededCap: false, writeFailed: true,
+                cancelled: false)
         }
         defer { curl_easy_cleanup(handle) }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -82,46 +86,61 @@ final class CurlTransfer {
         rm_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         rm_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         if let etag = validators?.etag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
-        if let lastModified = validators?.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
+        if let lastModified = validators?.lastModified {
+            headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+        }
         if headerList != nil { rm_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList) }
 
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
         let pointer = unmanaged.toOpaque()
-        rm_curl_set_write_callback(handle, { data, size, count, user in
-            let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
-            let length = size * count
-            if context.isCancelled() { return 0 }
-            if context.bytes + Int64(length) > context.maxBytes { context.exceededCap = true; return 0 }
-            let buffer = UnsafeRawBufferPointer(start: data, count: length)
-            context.hasher.update(bufferPointer: buffer)
-            var offset = 0
-            while offset < length {
-                let n = write(context.fd, buffer.baseAddress! + offset, length - offset)
-                if n < 0 { if errno == EINTR { continue }; context.writeFailed = true; return 0 }
-                offset += n
-            }
-            context.bytes += Int64(length)
-            return length
-        }, pointer)
-        rm_curl_set_header_callback(handle, { data, size, count, user in
-            let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
-            let length = size * count
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-            if line.hasPrefix("HTTP/") { context.headers = [:] } // a new response (redirect, 100-continue)
-            if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-                context.headers[name] = value
-            }
-            return length
-        }, pointer)
-        rm_curl_set_progress_callback(handle, { user, total, now, _, _ in
-            let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
-            if context.isCancelled() { return 1 }
-            context.progress?(Int64(now), Int64(total))
-            return 0
-        }, pointer)
+        rm_curl_set_write_callback(
+            handle,
+            { data, size, count, user in
+                let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
+                let length = size * count
+                if context.isCancelled() { return 0 }
+                if context.bytes + Int64(length) > context.maxBytes {
+                    context.exceededCap = true
+                    return 0
+                }
+                let buffer = UnsafeRawBufferPointer(start: data, count: length)
+                context.hasher.update(bufferPointer: buffer)
+                var offset = 0
+                while offset < length {
+                    let n = write(context.fd, buffer.baseAddress! + offset, length - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        context.writeFailed = true
+                        return 0
+                    }
+                    offset += n
+                }
+                context.bytes += Int64(length)
+                return length
+            }, pointer)
+        rm_curl_set_header_callback(
+            handle,
+            { data, size, count, user in
+                let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
+                let length = size * count
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                if line.hasPrefix("HTTP/") { context.headers = [:] }  // a new response (redirect, 100-continue)
+                if let colon = line.firstIndex(of: ":") {
+                    let name = line[..<colon].lowercased()
+                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                    context.headers[name] = value
+                }
+                return length
+            }, pointer)
+        rm_curl_set_progress_callback(
+            handle,
+            { user, total, now, _, _ in
+                let context = Unmanaged<CurlTransfer.Context>.fromOpaque(user!).takeUnretainedValue()
+                if context.isCancelled() { return 1 }
+                context.progress?(Int64(now), Int64(total))
+                return 0
+            }, pointer)
 
         let code = curl_easy_perform(handle)
         var status = 0
@@ -134,11 +153,12 @@ final class CurlTransfer {
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
             return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
         }
-        return Outcome(curlCode: code, curlMessage: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message,
-                       httpStatus: status, bytes: context.bytes,
-                       sha256: context.hasher.finalize().map { String(format: "%02x", $0) }.joined(),
-                       etag: context.headers["etag"], lastModified: context.headers["last-modified"],
-                       retryAfter: retryAfter, exceededCap: context.exceededCap, writeFailed: context.writeFailed,
-                       cancelled: context.isCancelled())
+        return Outcome(
+            curlCode: code, curlMessage: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message,
+            httpStatus: status, bytes: context.bytes,
+            sha256: context.hasher.finalize().map { String(format: "%02x", $0) }.joined(),
+            etag: context.headers["etag"], lastModified: context.headers["last-modified"],
+            retryAfter: retryAfter, exceededCap: context.exceededCap, writeFailed: context.writeFailed,
+            cancelled: context.isCancelled())
     }
 }

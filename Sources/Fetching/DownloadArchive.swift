@@ -21,16 +21,22 @@ public struct DownloadArchive: Sendable {
     func store(_ temp: String, sha256: String) throws -> String {
         let target = path(for: sha256)
         let fm = FileManager.default
-        try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try fm.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if fm.fileExists(atPath: target) { return target }
         if rename(temp, target) != 0 {
             let staging = target + ".tmp-\(UUID().uuidString)"
             do {
                 try fm.copyItem(atPath: temp, toPath: staging)
-                guard rename(staging, target) == 0 else { throw FetchError(code: .io, url: temp, message: "cannot archive to \(target)", httpStatus: nil, attempts: 1) }
+                guard rename(staging, target) == 0 else {
+                    throw FetchError(
+                        code: .io, url: temp, message: "cannot archive to \(target)", httpStatus: nil, attempts: 1)
+                }
             } catch {
                 unlink(staging)
-                throw FetchError(code: .io, url: temp, message: "cannot archive to \(target): \(error)", httpStatus: nil, attempts: 1)
+                throw FetchError(
+                    code: .io, url: temp, message: "cannot archive to \(target): \(error)", httpStatus: nil, attempts: 1
+                )
             }
         }
         return target
@@ -47,7 +53,9 @@ public struct DownloadArchive: Sendable {
             let folder = "\(directory)/\(prefix)"
             for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where !keep.contains(name) {
                 let file = "\(folder)/\(name)"
-                if let modified = (try? fm.attributesOfItem(atPath: file))?[.modificationDate] as? Date, modified < limit {
+                if let modified = (try? fm.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+                    modified < limit
+                {
                     if (try? fm.removeItem(atPath: file)) != nil { removed += 1 }
                 }
             }

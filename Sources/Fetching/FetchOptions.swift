@@ -51,8 +51,12 @@ public struct DownloadedFile: Sendable {
     public let attempts: Int
 
     public init(path: String, sha256: String, bytes: Int64, httpStatus: Int, validators: Validators, attempts: Int) {
-        self.path = path; self.sha256 = sha256; self.bytes = bytes; self.httpStatus = httpStatus
-        self.validators = validators; self.attempts = attempts
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.httpStatus = httpStatus
+        self.validators = validators
+        self.attempts = attempts
     }
 }
 

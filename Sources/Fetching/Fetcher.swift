@@ -42,32 +42,43 @@ public struct Fetcher: Sendable {
             attempt += 1
             try Task.checkCancellation()
             let reporter = ProgressReporter(label: label ?? url, logger: logger)
-            let outcome = await Self.performOffPool(url: url, path: temp, validators: validators, options: options, reporter: reporter)
+            let outcome = await Self.performOffPool(
+                url: url, path: temp, validators: validators, options: options, reporter: reporter)
             reporter.finish()
             let failure = classify(outcome, url: url, attempt: attempt)
             guard let failure else {
                 if outcome.httpStatus == 304 { return .notModified(httpStatus: 304) }
                 let stored = try archive.store(temp, sha256: outcome.sha256)
-                return .downloaded(DownloadedFile(path: stored, sha256: outcome.sha256, bytes: outcome.bytes,
-                                                  httpStatus: outcome.httpStatus,
-                                                  validators: Validators(etag: fingerprint?.validator ?? outcome.etag,
-                                                                         lastModified: outcome.lastModified),
-                                                  attempts: attempt))
+                return .downloaded(
+                    DownloadedFile(
+                        path: stored, sha256: outcome.sha256, bytes: outcome.bytes,
+                        httpStatus: outcome.httpStatus,
+                        validators: Validators(
+                            etag: fingerprint?.validator ?? outcome.etag,
+                            lastModified: outcome.lastModified),
+                        attempts: attempt))
             }
             guard failure.retryable, attempt <= options.retries else { throw failure.error }
             let backoff = options.retryBaseDelay * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1.5)
             let delay = min(outcome.retryAfter ?? backoff, options.maxRetryAfter)
-            logger.warning("download failed, retrying", metadata: [
-                "url": "\(url)", "attempt": "\(attempt)", "error": "\(failure.error.message)",
-                "retry_in_s": "\(String(format: "%.1f", delay))",
-            ])
+            logger.warning(
+                "download failed, retrying",
+                metadata: [
+                    "url": "\(url)", "attempt": "\(attempt)", "error": "\(failure.error.message)",
+                    "retry_in_s": "\(String(format: "%.1f", delay))",
+                ])
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
         }
     }
 
-    private func classify(_ o: CurlTransfer.Outcome, url: String, attempt: Int) -> (error: FetchError, retryable: Bool)? {
+    private func classify(_ o: CurlTransfer.Outcome, url: String, attempt: Int) -> (error: FetchError, retryable: Bool)?
+    {
         func fail(_ code: FetchError.Code, _ message: String, retryable: Bool) -> (FetchError, Bool) {
-            (FetchError(code: code, url: url, message: message, httpStatus: o.httpStatus == 0 ? nil : o.httpStatus, attempts: attempt), retryable)
+            (
+                FetchError(
+                    code: code, url: url, message: message, httpStatus: o.httpStatus == 0 ? nil : o.httpStatus,
+                    attempts: attempt), retryable
+            )
         }
         if o.cancelled { return fail(.cancelled, "download cancelled", retryable: false) }
         if o.exceededCap || o.curlCode == CURLE_FILESIZE_EXCEEDED {
@@ -77,7 +88,10 @@ public struct Fetcher: Sendable {
         switch o.curlCode {
         case CURLE_OK: break
         case CURLE_UNSUPPORTED_PROTOCOL:
-            return fail(.refusedProtocol, "refused: only http, https and file URLs are fetched, and redirects only to http(s) (\(o.curlMessage))", retryable: false)
+            return fail(
+                .refusedProtocol,
+                "refused: only http, https and file URLs are fetched, and redirects only to http(s) (\(o.curlMessage))",
+                retryable: false)
         case CURLE_TOO_MANY_REDIRECTS:
             return fail(.tooManyRedirects, "more than \(options.maxRedirects) redirects", retryable: false)
         case CURLE_OPERATION_TIMEDOUT:
@@ -85,7 +99,7 @@ public struct Fetcher: Sendable {
         case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR:
             return fail(.transport, o.curlMessage, retryable: false)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_PARTIAL_FILE,
-             CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return fail(.transport, o.curlMessage, retryable: true)
         default:
             return fail(.transport, o.curlMessage, retryable: false)
@@ -98,15 +112,18 @@ public struct Fetcher: Sendable {
     }
 
     /// Runs the blocking transfer on a dedicated thread and resumes the caller when it ends.
-    private static func performOffPool(url: String, path: String, validators: Validators?, options: FetchOptions,
-                                       reporter: ProgressReporter) async -> CurlTransfer.Outcome {
+    private static func performOffPool(
+        url: String, path: String, validators: Validators?, options: FetchOptions,
+        reporter: ProgressReporter
+    ) async -> CurlTransfer.Outcome {
         let flag = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    let outcome = CurlTransfer.perform(url: url, to: path, validators: validators, options: options,
-                                                       progress: { now, total in reporter.update(bytes: now, total: total) },
-                                                       isCancelled: { flag.isSet })
+                    let outcome = CurlTransfer.perform(
+                        url: url, to: path, validators: validators, options: options,
+                        progress: { now, total in reporter.update(bytes: now, total: total) },
+                        isCancelled: { flag.isSet })
                     continuation.resume(returning: outcome)
                 }
                 thread.name = "curl"
@@ -117,4 +134,3 @@ public struct Fetcher: Sendable {
         }
     }
 }
-

@@ -14,11 +14,14 @@ struct LocalFileFingerprint: Equatable {
     /// The fingerprint of the file a `file://` URL names, or nil (another scheme, a missing file,
     /// a file changed too recently).
     init?(url: String, now: Date = Date()) {
-        guard url.lowercased().hasPrefix("file://"), let path = URL(string: url)?.path, !path.isEmpty else { return nil }
+        guard url.lowercased().hasPrefix("file://"), let path = URL(string: url)?.path, !path.isEmpty else {
+            return nil
+        }
         var s = stat()
         guard stat(path, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else { return nil }
         let changed = Double(s.st_ctim.tv_sec) + Double(s.st_ctim.tv_nsec) / 1e9
         guard now.timeIntervalSince1970 - changed >= 2 else { return nil }
-        validator = "file-stat:\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
+        validator =
+            "file-stat:\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
     }
 }

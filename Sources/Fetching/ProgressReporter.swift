@@ -60,7 +60,9 @@ public final class ProgressReporter: Sendable {
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        return String(format: "%@ [%@] %3.0f%% %.1f/%.1f MB (%.1f MB/s)", label, bar, fraction * 100, mb, Double(total) / 1_048_576, rate)
+        return String(
+            format: "%@ [%@] %3.0f%% %.1f/%.1f MB (%.1f MB/s)", label, bar, fraction * 100, mb,
+            Double(total) / 1_048_576, rate)
     }
 }
 

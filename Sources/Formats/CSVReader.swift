@@ -46,8 +46,10 @@ public final class CSVReader {
     ///   - separator: force a separator; by default the most frequent of `;`, `,`, tab in the header.
     ///   - maxRecordBytes: records longer than this are skipped and flagged `.tooLong`.
     /// - Throws: ``FormatError`` when the source is empty, UTF-16, or the header is unreadable.
-    public init(source: ByteSource, separator: UInt8? = nil, encoding: TextEncoding? = nil,
-                maxRecordBytes: Int = 1 << 20, maxFields: Int = 4096, chunkSize: Int = 1 << 20) throws {
+    public init(
+        source: ByteSource, separator: UInt8? = nil, encoding: TextEncoding? = nil,
+        maxRecordBytes: Int = 1 << 20, maxFields: Int = 4096, chunkSize: Int = 1 << 20
+    ) throws {
         self.source = source
         self.chunk = [UInt8](repeating: 0, count: chunkSize)
         self.maxRecordBytes = maxRecordBytes
@@ -56,14 +58,18 @@ public final class CSVReader {
         self.encoding = encoding ?? .utf8
         try fill()
         // Strip a UTF-8 byte-order mark.
-        if chunkEnd - chunkStart >= 3 && chunk[chunkStart] == 0xEF && chunk[chunkStart + 1] == 0xBB && chunk[chunkStart + 2] == 0xBF {
+        if chunkEnd - chunkStart >= 3 && chunk[chunkStart] == 0xEF && chunk[chunkStart + 1] == 0xBB
+            && chunk[chunkStart + 2] == 0xBF
+        {
             chunkStart += 3
         }
         if encoding == nil { self.encoding = try TextEncoding.detect(sample: chunk[chunkStart..<chunkEnd]) }
         if separator == nil { self.separator = Self.sniffSeparator(chunk[chunkStart..<chunkEnd]) }
         guard try next() else { throw FormatError(.syntax, "empty file: no header line", line: 1) }
         if let problem { throw FormatError(.syntax, "unreadable header line (\(problem))", line: 1) }
-        if count > maxFields { throw FormatError(.syntax, "header has \(count) columns, more than the limit of \(maxFields)", line: 1) }
+        if count > maxFields {
+            throw FormatError(.syntax, "header has \(count) columns, more than the limit of \(maxFields)", line: 1)
+        }
         header = CSVHeader(names: (0..<count).map { string($0)?.trimmingCharacters(in: " \"") ?? "" })
     }
 
@@ -78,7 +84,7 @@ public final class CSVReader {
         problem = nil
         line = physicalLine
         var inQuotes = false
-        var quoteSeen = false // last byte inside quotes was a quote: either an escape or the closing one
+        var quoteSeen = false  // last byte inside quotes was a quote: either an escape or the closing one
         var anything = false
         let sep = separator
         while true {
@@ -99,10 +105,18 @@ public final class CSVReader {
                     i += 1
                     if inQuotes {
                         if b == 0x22 {
-                            if quoteSeen { append(0x22); quoteSeen = false } else { quoteSeen = true }
+                            if quoteSeen {
+                                append(0x22)
+                                quoteSeen = false
+                            } else {
+                                quoteSeen = true
+                            }
                             continue
                         }
-                        if quoteSeen { inQuotes = false; quoteSeen = false } else {
+                        if quoteSeen {
+                            inQuotes = false
+                            quoteSeen = false
+                        } else {
                             if b == 0x0A { physicalLine += 1 }
                             // Copy the run of ordinary quoted bytes in one go.
                             var j = i
@@ -116,7 +130,9 @@ public final class CSVReader {
                         endField()
                     } else if b == 0x0A {
                         physicalLine += 1
-                        if let last = record.last, last == 0x0D, record.count > (fieldEnds.last ?? 0) { record.removeLast() }
+                        if let last = record.last, last == 0x0D, record.count > (fieldEnds.last ?? 0) {
+                            record.removeLast()
+                        }
                         finishRecord()
                         return i - chunkStart
                     } else if b == 0x22 && record.count == (fieldEnds.last ?? 0) {
@@ -134,7 +150,10 @@ public final class CSVReader {
             }
             if consumed >= 0 {
                 chunkStart += consumed
-                if problem != nil { record.removeAll(keepingCapacity: true); fieldEnds.removeAll(keepingCapacity: true) }
+                if problem != nil {
+                    record.removeAll(keepingCapacity: true)
+                    fieldEnds.removeAll(keepingCapacity: true)
+                }
                 return true
             }
             chunkStart += -consumed
@@ -152,7 +171,11 @@ public final class CSVReader {
     }
 
     @inline(__always) private func append(_ b: UInt8) {
-        if record.count < maxRecordBytes { record.append(b) } else if problem == nil { problem = .tooLong(bytes: maxRecordBytes) }
+        if record.count < maxRecordBytes {
+            record.append(b)
+        } else if problem == nil {
+            problem = .tooLong(bytes: maxRecordBytes)
+        }
     }
 
     @inline(__always) private func endField() {
@@ -184,7 +207,8 @@ public final class CSVReader {
     public func string(_ index: Int) -> String? {
         guard index >= 0 && index < fieldEnds.count else { return nil }
         return withBytes(index) { bytes in
-            var lo = 0, hi = bytes.count
+            var lo = 0
+            var hi = bytes.count
             while lo < hi && bytes[lo] == 0x20 { lo += 1 }
             while hi > lo && bytes[hi - 1] == 0x20 { hi -= 1 }
             return encoding.decode(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
@@ -235,12 +259,16 @@ public struct CSVHeader: Sendable {
     /// - Throws: ``FormatError`` `.syntax` naming the missing column and listing those present.
     public func require(_ candidates: String...) throws -> Int {
         if let i = column(candidates) { return i }
-        throw FormatError(.syntax, "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))", line: 1)
+        throw FormatError(
+            .syntax,
+            "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))",
+            line: 1)
     }
 
     /// Names that occur more than once, which make column lookups ambiguous.
     public var duplicates: [String] {
-        var seen = Set<String>(), dups: [String] = []
+        var seen = Set<String>()
+        var dups: [String] = []
         for n in names.map({ $0.lowercased() }) where !seen.insert(n).inserted { dups.append(n) }
         return dups
     }

@@ -23,7 +23,9 @@ public enum InputFile {
     public static func open(path: String, entry: String? = nil, maxExpandedBytes: Int64) throws -> ByteSource {
         switch try container(of: path) {
         case .plain: return try FileByteSource(path: path)
-        case .gzip: return try GzipByteSource(upstream: FileByteSource(path: path), maxExpandedBytes: maxExpandedBytes, name: path)
+        case .gzip:
+            return try GzipByteSource(
+                upstream: FileByteSource(path: path), maxExpandedBytes: maxExpandedBytes, name: path)
         case .zip:
             let archive = try ZipArchive(path: path)
             return try archive.open(archive.entry(named: entry), maxExpandedBytes: maxExpandedBytes)

@@ -26,7 +26,9 @@ public final class JSONStreamReader {
     /// The longest string accepted, in bytes.
     public let maxStringBytes: Int
 
-    public init(source: ByteSource, maxDepth: Int = 64, maxValuesPerElement: Int = 20_000_000, maxStringBytes: Int = 16 << 20) {
+    public init(
+        source: ByteSource, maxDepth: Int = 64, maxValuesPerElement: Int = 20_000_000, maxStringBytes: Int = 16 << 20
+    ) {
         self.source = source
         self.maxDepth = maxDepth
         self.maxValuesPerElement = maxValuesPerElement
@@ -58,7 +60,9 @@ public final class JSONStreamReader {
             advance()
             var found = false
             try skipWhitespace()
-            if try peek() == UInt8(ascii: "}") { advance() } else {
+            if try peek() == UInt8(ascii: "}") {
+                advance()
+            } else {
                 while true {
                     try skipWhitespace()
                     let name = try parseString()
@@ -93,13 +97,18 @@ public final class JSONStreamReader {
     private func streamArray(_ body: (JSONValue) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
         try skipWhitespace()
-        if try peek() == UInt8(ascii: "]") { advance(); return }
+        if try peek() == UInt8(ascii: "]") {
+            advance()
+            return
+        }
         while true {
             try skipWhitespace()
             elementBudget = maxValuesPerElement
             try body(try parseValue(depth: 1))
             try skipWhitespace()
-            guard let c = try peek() else { throw error("unexpected end of document inside an array", code: .truncated) }
+            guard let c = try peek() else {
+                throw error("unexpected end of document inside an array", code: .truncated)
+            }
             advance()
             if c == UInt8(ascii: "]") { return }
             guard c == UInt8(ascii: ",") else { throw error("expected , or ] in array") }
@@ -111,7 +120,9 @@ public final class JSONStreamReader {
     private func parseValue(depth: Int) throws -> JSONValue {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth)", code: .tooLarge) }
         elementBudget -= 1
-        guard elementBudget >= 0 else { throw error("element has more than \(maxValuesPerElement) values", code: .tooLarge) }
+        guard elementBudget >= 0 else {
+            throw error("element has more than \(maxValuesPerElement) values", code: .tooLarge)
+        }
         try skipWhitespace()
         guard let c = try peek() else { throw error("unexpected end of document", code: .truncated) }
         switch c {
@@ -119,7 +130,10 @@ public final class JSONStreamReader {
             advance()
             var members: [String: JSONValue] = [:]
             try skipWhitespace()
-            if try peek() == UInt8(ascii: "}") { advance(); return .object(members) }
+            if try peek() == UInt8(ascii: "}") {
+                advance()
+                return .object(members)
+            }
             while true {
                 try skipWhitespace()
                 let name = try parseString()
@@ -136,7 +150,10 @@ public final class JSONStreamReader {
             advance()
             var items: [JSONValue] = []
             try skipWhitespace()
-            if try peek() == UInt8(ascii: "]") { advance(); return .array(items) }
+            if try peek() == UInt8(ascii: "]") {
+                advance()
+                return .array(items)
+            }
             while true {
                 items.append(try parseValue(depth: depth + 1))
                 try skipWhitespace()
@@ -147,9 +164,15 @@ public final class JSONStreamReader {
             }
         case UInt8(ascii: "\""):
             return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         default:
             return .number(try parseNumber())
         }
@@ -157,8 +180,10 @@ public final class JSONStreamReader {
 
     private func parseNumber() throws -> Double {
         var text: [UInt8] = []
-        while let c = try peek(), c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
-                || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || (c >= 0x30 && c <= 0x39) {
+        while let c = try peek(),
+            c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || (c >= 0x30 && c <= 0x39)
+        {
             text.append(c)
             advance()
             if text.count > 64 { throw error("number too long") }
@@ -196,7 +221,8 @@ public final class JSONStreamReader {
                     var scalar = try hex4()
                     if scalar >= 0xD800 && scalar < 0xDC00 {
                         // A surrogate pair encodes one scalar beyond the BMP.
-                        try expect(UInt8(ascii: "\\")); try expect(UInt8(ascii: "u"))
+                        try expect(UInt8(ascii: "\\"))
+                        try expect(UInt8(ascii: "u"))
                         let low = try hex4()
                         guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid surrogate pair") }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -209,9 +235,13 @@ public final class JSONStreamReader {
                 guard c >= 0x20 else { throw error("control character in string") }
                 bytes.append(c)
             }
-            if bytes.count > maxStringBytes { throw error("string longer than \(maxStringBytes) bytes", code: .tooLarge) }
+            if bytes.count > maxStringBytes {
+                throw error("string longer than \(maxStringBytes) bytes", code: .tooLarge)
+            }
         }
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw error("invalid UTF-8 in string", code: .encoding) }
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw error("invalid UTF-8 in string", code: .encoding)
+        }
         return s
     }
 
@@ -239,12 +269,18 @@ public final class JSONStreamReader {
             guard !done else { return nil }
             end = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
             start = 0
-            if end == 0 { done = true; return nil }
+            if end == 0 {
+                done = true
+                return nil
+            }
         }
         return buffer[start]
     }
 
-    @inline(__always) private func advance() { start += 1; offset += 1 }
+    @inline(__always) private func advance() {
+        start += 1
+        offset += 1
+    }
 
     private func skipWhitespace() throws {
         while let c = try peek(), c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { advance() }

@@ -24,7 +24,8 @@ public struct TOMLDocument: Sendable {
         }
 
         public static func == (a: Table, b: Table) -> Bool {
-            a.line == b.line && a.entries.map(\.key) == b.entries.map(\.key) && a.entries.map(\.value) == b.entries.map(\.value)
+            a.line == b.line && a.entries.map(\.key) == b.entries.map(\.key)
+                && a.entries.map(\.value) == b.entries.map(\.value)
         }
     }
 
@@ -37,7 +38,11 @@ public struct TOMLDocument: Sendable {
     /// Parses `text`.
     /// - Throws: ``ConfigError`` with the line of the first syntax error.
     public init(parsing text: String) throws {
-        enum Target { case root, table(String), array(String) }
+        enum Target {
+            case root
+            case table(String)
+            case array(String)
+        }
         var target = Target.root
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
         var lineNumber = 0
@@ -46,15 +51,20 @@ public struct TOMLDocument: Sendable {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[[") {
-                guard let end = line.range(of: "]]") else { throw ConfigError(line: lineNumber, "unterminated [[table]] header") }
-                let name = String(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]).trimmingCharacters(in: .whitespaces)
+                guard let end = line.range(of: "]]") else {
+                    throw ConfigError(line: lineNumber, "unterminated [[table]] header")
+                }
+                let name = String(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]).trimmingCharacters(
+                    in: .whitespaces)
                 try Self.checkTrailing(line[end.upperBound...], line: lineNumber)
                 arrays[name, default: []].append(Table(line: lineNumber))
                 target = .array(name)
                 continue
             }
             if line.hasPrefix("[") {
-                guard let end = line.firstIndex(of: "]") else { throw ConfigError(line: lineNumber, "unterminated [table] header") }
+                guard let end = line.firstIndex(of: "]") else {
+                    throw ConfigError(line: lineNumber, "unterminated [table] header")
+                }
                 let name = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)
                 try Self.checkTrailing(line[line.index(after: end)...], line: lineNumber)
                 guard tables[name] == nil else { throw ConfigError(line: lineNumber, "table [\(name)] defined twice") }
@@ -97,15 +107,23 @@ public struct TOMLDocument: Sendable {
 
     /// Open `[`/`{` minus closed ones outside strings and comments.
     private static func bracketDepth(_ text: Substring) -> Int {
-        var depth = 0, inString: Character? = nil, escaped = false
+        var depth = 0
+        var inString: Character? = nil
+        var escaped = false
         for c in text {
             if let q = inString {
-                if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { inString = nil }
+                if escaped {
+                    escaped = false
+                } else if c == "\\" && q == "\"" {
+                    escaped = true
+                } else if c == q {
+                    inString = nil
+                }
                 continue
             }
             switch c {
             case "\"", "'": inString = c
-            case "#": return depth // comment: ignore the rest of this line only, conservatively
+            case "#": return depth  // comment: ignore the rest of this line only, conservatively
             case "[", "{": depth += 1
             case "]", "}": depth -= 1
             default: break
@@ -119,13 +137,20 @@ public struct TOMLDocument: Sendable {
         var i = 0
         let line: Int
 
-        init(text: Substring, line: Int) { chars = Array(text); self.line = line }
+        init(text: Substring, line: Int) {
+            chars = Array(text)
+            self.line = line
+        }
 
         mutating func skip() {
             while i < chars.count {
-                if chars[i] == " " || chars[i] == "\t" || chars[i] == "\n" || chars[i] == "\r" { i += 1 }
-                else if chars[i] == "#" { while i < chars.count && chars[i] != "\n" { i += 1 } }
-                else { break }
+                if chars[i] == " " || chars[i] == "\t" || chars[i] == "\n" || chars[i] == "\r" {
+                    i += 1
+                } else if chars[i] == "#" {
+                    while i < chars.count && chars[i] != "\n" { i += 1 }
+                } else {
+                    break
+                }
             }
         }
 
@@ -142,7 +167,10 @@ public struct TOMLDocument: Sendable {
             case "'":
                 i += 1
                 var s = ""
-                while i < chars.count && chars[i] != "'" { s.append(chars[i]); i += 1 }
+                while i < chars.count && chars[i] != "'" {
+                    s.append(chars[i])
+                    i += 1
+                }
                 guard i < chars.count else { throw ConfigError(line: line, "unterminated string") }
                 i += 1
                 return .string(s)
@@ -152,12 +180,19 @@ public struct TOMLDocument: Sendable {
                 while true {
                     skip()
                     guard i < chars.count else { throw ConfigError(line: line, "unterminated array") }
-                    if chars[i] == "]" { i += 1; return .array(items) }
+                    if chars[i] == "]" {
+                        i += 1
+                        return .array(items)
+                    }
                     items.append(try parseValue())
                     skip()
-                    if i < chars.count && chars[i] == "," { i += 1 }
-                    else if i < chars.count && chars[i] == "]" { continue }
-                    else { throw ConfigError(line: line, "expected , or ] in array") }
+                    if i < chars.count && chars[i] == "," {
+                        i += 1
+                    } else if i < chars.count && chars[i] == "]" {
+                        continue
+                    } else {
+                        throw ConfigError(line: line, "expected , or ] in array")
+                    }
                 }
             case "{":
                 i += 1
@@ -165,12 +200,22 @@ public struct TOMLDocument: Sendable {
                 while true {
                     skip()
                     guard i < chars.count else { throw ConfigError(line: line, "unterminated inline table") }
-                    if chars[i] == "}" { i += 1; return .table(table) }
+                    if chars[i] == "}" {
+                        i += 1
+                        return .table(table)
+                    }
                     var key = ""
-                    while i < chars.count && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "-") { key.append(chars[i]); i += 1 }
+                    while i < chars.count
+                        && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "-")
+                    {
+                        key.append(chars[i])
+                        i += 1
+                    }
                     guard !key.isEmpty else { throw ConfigError(line: line, "invalid key in inline table") }
                     skip()
-                    guard i < chars.count && chars[i] == "=" else { throw ConfigError(line: line, "expected = in inline table") }
+                    guard i < chars.count && chars[i] == "=" else {
+                        throw ConfigError(line: line, "expected = in inline table")
+                    }
                     i += 1
                     table.entries.append((key, try parseValue(), line))
                     skip()
@@ -178,7 +223,10 @@ public struct TOMLDocument: Sendable {
                 }
             default:
                 var token = ""
-                while i < chars.count && !" \t\n\r,]}#".contains(chars[i]) { token.append(chars[i]); i += 1 }
+                while i < chars.count && !" \t\n\r,]}#".contains(chars[i]) {
+                    token.append(chars[i])
+                    i += 1
+                }
                 if token == "true" { return .bool(true) }
                 if token == "false" { return .bool(false) }
                 let digits = token.replacingOccurrences(of: "_", with: "")
@@ -203,7 +251,9 @@ public struct TOMLDocument: Sendable {
                     case "\\": s.append("\\")
                     default: throw ConfigError(line: line, "unsupported escape \\\(chars[i])")
                     }
-                } else { s.append(chars[i]) }
+                } else {
+                    s.append(chars[i])
+                }
                 i += 1
             }
             guard i < chars.count else { throw ConfigError(line: line, "unterminated string") }
@@ -226,7 +276,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        [file, line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ":") + (file == nil && line == nil ? "" : ": ") + message
+        [file, line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ":")
+            + (file == nil && line == nil ? "" : ": ") + message
     }
 }
-

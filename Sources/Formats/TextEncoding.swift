@@ -17,7 +17,10 @@ public enum TextEncoding: String, Sendable {
         var end = bytes.count
         // Drop a multi-byte character cut by the sample boundary.
         var back = 0
-        while back < 3, end > 0, bytes[end - 1] & 0xC0 == 0x80 { end -= 1; back += 1 }
+        while back < 3, end > 0, bytes[end - 1] & 0xC0 == 0x80 {
+            end -= 1
+            back += 1
+        }
         if end > 0, bytes[end - 1] >= 0xC0 { end -= 1 }
         return isValidUTF8(bytes[0..<end]) ? .utf8 : .windows1252
     }

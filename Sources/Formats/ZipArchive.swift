@@ -44,7 +44,8 @@ public struct ZipArchive {
             directoryOffset = Int64(record.le64(48))
         }
         guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= size,
-              directorySize < 512 << 20 else {
+            directorySize < 512 << 20
+        else {
             throw FormatError(.truncated, "\(path): central directory lies outside the file (truncated download?)")
         }
         let directory = try file.pread(count: Int(directorySize), at: directoryOffset)
@@ -67,18 +68,27 @@ public struct ZipArchive {
             var e = p + 46 + nameLength
             let extraEnd = e + extraLength
             while e + 4 <= extraEnd {
-                let id = directory.le16(e), length = Int(directory.le16(e + 2))
+                let id = directory.le16(e)
+                let length = Int(directory.le16(e + 2))
                 if id == 0x0001 {
                     var q = e + 4
-                    if uncompressed == 0xFFFF_FFFF, q + 8 <= e + 4 + length { uncompressed = Int64(directory.le64(q)); q += 8 }
-                    if compressed == 0xFFFF_FFFF, q + 8 <= e + 4 + length { compressed = Int64(directory.le64(q)); q += 8 }
+                    if uncompressed == 0xFFFF_FFFF, q + 8 <= e + 4 + length {
+                        uncompressed = Int64(directory.le64(q))
+                        q += 8
+                    }
+                    if compressed == 0xFFFF_FFFF, q + 8 <= e + 4 + length {
+                        compressed = Int64(directory.le64(q))
+                        q += 8
+                    }
                     if offset == 0xFFFF_FFFF, q + 8 <= e + 4 + length { offset = Int64(directory.le64(q)) }
                 }
                 e += 4 + length
             }
             let name = String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
-            entries.append(Entry(name: name, method: directory.le16(p + 10), crc32: directory.le32(p + 16),
-                                 compressedSize: compressed, uncompressedSize: uncompressed, localHeaderOffset: offset))
+            entries.append(
+                Entry(
+                    name: name, method: directory.le16(p + 10), crc32: directory.le32(p + 16),
+                    compressedSize: compressed, uncompressedSize: uncompressed, localHeaderOffset: offset))
             p += 46 + nameLength + extraLength + commentLength
         }
         self.entries = entries
@@ -90,7 +100,9 @@ public struct ZipArchive {
     public func entry(named name: String?) throws -> Entry {
         let files = entries.filter { !$0.name.hasSuffix("/") }
         if let name {
-            if let hit = files.first(where: { $0.name == name || $0.name.split(separator: "/").last.map(String.init) == name }) {
+            if let hit = files.first(where: {
+                $0.name == name || $0.name.split(separator: "/").last.map(String.init) == name
+            }) {
                 return hit
             }
         } else {
@@ -100,8 +112,10 @@ public struct ZipArchive {
             if data.count == 1 { return data[0] }
         }
         let listing = files.prefix(10).map(\.name).joined(separator: ", ")
-        throw FormatError(.missingEntry, "\(path): " + (name.map { "no entry named \($0)" } ?? "cannot choose the data entry")
-                          + " (archive holds: \(listing.isEmpty ? "nothing" : listing)); set `entry` in the source config")
+        throw FormatError(
+            .missingEntry,
+            "\(path): " + (name.map { "no entry named \($0)" } ?? "cannot choose the data entry")
+                + " (archive holds: \(listing.isEmpty ? "nothing" : listing)); set `entry` in the source config")
     }
 
     /// Opens a stream over the decompressed bytes of `entry`.
@@ -113,7 +127,9 @@ public struct ZipArchive {
         guard bytes.count >= signature.count else { return nil }
         var i = bytes.count - signature.count
         while i >= 0 {
-            if bytes[i] == signature[0] && bytes[i + 1] == signature[1] && bytes[i + 2] == signature[2] && bytes[i + 3] == signature[3] {
+            if bytes[i] == signature[0] && bytes[i + 1] == signature[1] && bytes[i + 2] == signature[2]
+                && bytes[i + 3] == signature[3]
+            {
                 return i
             }
             i -= 1
@@ -143,14 +159,19 @@ public final class ZipEntrySource: ByteSource {
         self.maxExpandedBytes = maxExpandedBytes
         label = "\(path)!\(entry.name)"
         guard entry.method == 0 || entry.method == 8 else {
-            throw FormatError(.unsupported, "\(label): compression method \(entry.method) is not supported (only stored and deflate)")
+            throw FormatError(
+                .unsupported, "\(label): compression method \(entry.method) is not supported (only stored and deflate)")
         }
         guard entry.uncompressedSize <= maxExpandedBytes else {
-            throw FormatError(.tooLarge, "\(label): declares \(entry.uncompressedSize) bytes uncompressed, over the cap of \(maxExpandedBytes)")
+            throw FormatError(
+                .tooLarge,
+                "\(label): declares \(entry.uncompressedSize) bytes uncompressed, over the cap of \(maxExpandedBytes)")
         }
         // Text compresses 5-20x; a large entry expanding over 200x is a zip bomb, not a dataset.
         if entry.uncompressedSize > 64 << 20, entry.uncompressedSize > 200 * max(entry.compressedSize, 1) {
-            throw FormatError(.tooLarge, "\(label): expands \(entry.uncompressedSize / max(entry.compressedSize, 1))x (zip bomb?); refused")
+            throw FormatError(
+                .tooLarge,
+                "\(label): expands \(entry.uncompressedSize / max(entry.compressedSize, 1))x (zip bomb?); refused")
         }
         let header = try file.pread(count: 30, at: entry.localHeaderOffset)
         guard header.le32(0) == 0x0403_4b50 else { throw FormatError(.corrupt, "\(label): bad local header") }
@@ -176,16 +197,23 @@ public final class ZipEntrySource: ByteSource {
         while written == 0 && !finished {
             if inputStart == inputEnd && remainingCompressed > 0 {
                 let want = Int(min(Int64(input.count), remainingCompressed))
-                let n = try input.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+                let n = try input.withUnsafeMutableBytes {
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+                }
                 guard n > 0 else { throw FormatError(.truncated, "\(label): truncated entry data") }
                 inputStart = 0
                 inputEnd = n
                 remainingCompressed -= Int64(n)
             }
             if entry.method == 0 {
-                if inputStart == inputEnd { finished = true; break }
+                if inputStart == inputEnd {
+                    finished = true
+                    break
+                }
                 let n = min(buffer.count, inputEnd - inputStart)
-                input.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + inputStart, byteCount: n) }
+                input.withUnsafeBytes {
+                    buffer.baseAddress!.copyMemory(from: $0.baseAddress! + inputStart, byteCount: n)
+                }
                 inputStart += n
                 written = n
             } else {
@@ -199,8 +227,9 @@ public final class ZipEntrySource: ByteSource {
                 }
                 inputStart += consumed
                 written = out
-                if rc == Z_STREAM_END { finished = true }
-                else if rc == Z_BUF_ERROR && inputStart == inputEnd && remainingCompressed == 0 && out == 0 {
+                if rc == Z_STREAM_END {
+                    finished = true
+                } else if rc == Z_BUF_ERROR && inputStart == inputEnd && remainingCompressed == 0 && out == 0 {
                     throw FormatError(.truncated, "\(label): deflate stream ends early")
                 } else if rc != Z_OK && rc != Z_BUF_ERROR {
                     throw FormatError(.corrupt, "\(label): corrupt deflate data (zlib error \(rc))")
@@ -208,15 +237,20 @@ public final class ZipEntrySource: ByteSource {
             }
             produced += Int64(written)
             if produced > maxExpandedBytes || produced > entry.uncompressedSize {
-                throw FormatError(.tooLarge, "\(label): expands beyond its declared size or the cap of \(maxExpandedBytes) bytes (zip bomb?)")
+                throw FormatError(
+                    .tooLarge,
+                    "\(label): expands beyond its declared size or the cap of \(maxExpandedBytes) bytes (zip bomb?)")
             }
             if written > 0 {
-                crc = buffer.baseAddress!.withMemoryRebound(to: Bytef.self, capacity: written) { crc32(crc, $0, uInt(written)) }
+                crc = buffer.baseAddress!.withMemoryRebound(to: Bytef.self, capacity: written) {
+                    crc32(crc, $0, uInt(written))
+                }
             }
         }
         if finished {
             guard produced == entry.uncompressedSize, UInt32(truncatingIfNeeded: crc) == entry.crc32 else {
-                throw FormatError(.corrupt, "\(label): size or CRC mismatch (\(produced) of \(entry.uncompressedSize) bytes)")
+                throw FormatError(
+                    .corrupt, "\(label): size or CRC mismatch (\(produced) of \(entry.uncompressedSize) bytes)")
             }
         }
         return written

@@ -13,9 +13,10 @@ public enum DecimalText {
     /// ```
     public static func format(_ value: Double, decimals: Int, trimmed: Bool = true) -> String {
         let places = min(max(decimals, 0), powers.count - 1)
-        let scaled = (abs(value) * powers[places]).rounded(.toNearestOrEven) // as printf does
+        let scaled = (abs(value) * powers[places]).rounded(.toNearestOrEven)  // as printf does
         guard value.isFinite, scaled < 9e15 else { return value.isFinite ? String(Int64(value.rounded())) : "0" }
-        let units = Int64(scaled), unit = Int64(powers[places])
+        let units = Int64(scaled)
+        let unit = Int64(powers[places])
         var whole = String(units / unit)
         if value < 0 && units != 0 { whole = "-" + whole }
         guard places > 0 else { return whole }

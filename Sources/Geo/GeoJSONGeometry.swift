@@ -10,7 +10,8 @@ public enum GeoJSONGeometry {
         if oriented.polygons.count == 1 {
             return "{\"type\":\"Polygon\",\"coordinates\":\(polygon(oriented.polygons[0]))}"
         }
-        return "{\"type\":\"MultiPolygon\",\"coordinates\":[" + oriented.polygons.map(polygon).joined(separator: ",") + "]}"
+        return "{\"type\":\"MultiPolygon\",\"coordinates\":[" + oriented.polygons.map(polygon).joined(separator: ",")
+            + "]}"
     }
 
     /// A Point geometry object.
@@ -32,7 +33,9 @@ extension GeoJSONGeometry {
     /// RFC 7946 polygon geometry); nil when `text` is not one.
     public static func decode(_ text: String) -> MultiPolygon? {
         var bytes = Array(text.utf8)[...]
-        guard let typeRange = text.range(of: "\"type\""), let coordinates = text.range(of: "\"coordinates\"") else { return nil }
+        guard let typeRange = text.range(of: "\"type\""), let coordinates = text.range(of: "\"coordinates\"") else {
+            return nil
+        }
         let type = text[typeRange.upperBound...].drop { $0 == ":" || $0 == " " }.prefix { $0 != "," && $0 != "}" }
         bytes = bytes.dropFirst(text.utf8.distance(from: text.utf8.startIndex, to: coordinates.upperBound))
         bytes = bytes.drop { $0 != UInt8(ascii: "[") }
@@ -42,7 +45,9 @@ extension GeoJSONGeometry {
             var out: [Coordinate] = []
             out.reserveCapacity(points.count)
             for p in points {
-                guard case .list(let xy) = p, xy.count >= 2, case .number(let lon) = xy[0], case .number(let lat) = xy[1] else { return nil }
+                guard case .list(let xy) = p, xy.count >= 2, case .number(let lon) = xy[0],
+                    case .number(let lat) = xy[1]
+                else { return nil }
                 out.append(Coordinate(lat: lat, lon: lon))
             }
             return out
@@ -76,14 +81,24 @@ extension GeoJSONGeometry {
                 var items: [NestedArray] = []
                 while true {
                     skipSpace()
-                    if s.first == UInt8(ascii: "]") { s = s.dropFirst(); return .list(items) }
+                    if s.first == UInt8(ascii: "]") {
+                        s = s.dropFirst()
+                        return .list(items)
+                    }
                     guard let item = parse(&s) else { return nil }
                     items.append(item)
                     skipSpace()
-                    if s.first == UInt8(ascii: ",") { s = s.dropFirst() } else if s.first != UInt8(ascii: "]") { return nil }
+                    if s.first == UInt8(ascii: ",") {
+                        s = s.dropFirst()
+                    } else if s.first != UInt8(ascii: "]") {
+                        return nil
+                    }
                 }
             }
-            let digits = s.prefix { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+            let digits = s.prefix {
+                ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+                    || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+            }
             guard !digits.isEmpty, let value = Double(String(decoding: digits, as: UTF8.self)) else { return nil }
             s = s.dropFirst(digits.count)
             return .number(value)

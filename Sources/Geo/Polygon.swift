@@ -7,11 +7,18 @@ public struct MultiPolygon: Sendable, Equatable {
 
     /// The bounding box (min, max corners).
     public var bounds: (min: Coordinate, max: Coordinate) {
-        var lo = Coordinate(lat: 90, lon: 180), hi = Coordinate(lat: -90, lon: -180)
-        for polygon in polygons { for ring in polygon { for p in ring {
-            lo.lat = Swift.min(lo.lat, p.lat); lo.lon = Swift.min(lo.lon, p.lon)
-            hi.lat = Swift.max(hi.lat, p.lat); hi.lon = Swift.max(hi.lon, p.lon)
-        } } }
+        var lo = Coordinate(lat: 90, lon: 180)
+        var hi = Coordinate(lat: -90, lon: -180)
+        for polygon in polygons {
+            for ring in polygon {
+                for p in ring {
+                    lo.lat = Swift.min(lo.lat, p.lat)
+                    lo.lon = Swift.min(lo.lon, p.lon)
+                    hi.lat = Swift.max(hi.lat, p.lat)
+                    hi.lon = Swift.max(hi.lon, p.lon)
+                }
+            }
+        }
         return (lo, hi)
     }
 
@@ -24,9 +31,11 @@ public struct MultiPolygon: Sendable, Equatable {
             for ring in polygon where ring.count >= 3 {
                 var j = ring.count - 1
                 for i in 0..<ring.count {
-                    let a = ring[i], b = ring[j]
+                    let a = ring[i]
+                    let b = ring[j]
                     if (a.lat > point.lat) != (b.lat > point.lat),
-                       point.lon < (b.lon - a.lon) * (point.lat - a.lat) / (b.lat - a.lat) + a.lon {
+                        point.lon < (b.lon - a.lon) * (point.lat - a.lat) / (b.lat - a.lat) + a.lon
+                    {
                         inside.toggle()
                     }
                     j = i
@@ -52,11 +61,12 @@ public struct MultiPolygon: Sendable, Equatable {
     /// The same shape with rings oriented by RFC 7946's right-hand rule: exterior rings
     /// counter-clockwise, holes clockwise.
     public func rightHanded() -> MultiPolygon {
-        MultiPolygon(polygons: polygons.map { polygon in
-            polygon.enumerated().map { index, ring in
-                let ccw = Self.signedArea(ring) > 0
-                return (index == 0) == ccw ? ring : ring.reversed()
-            }
-        })
+        MultiPolygon(
+            polygons: polygons.map { polygon in
+                polygon.enumerated().map { index, ring in
+                    let ccw = Self.signedArea(ring) > 0
+                    return (index == 0) == ccw ? ring : ring.reversed()
+                }
+            })
     }
 }

@@ -17,11 +17,11 @@ public final class Projector {
     /// The projected CRS INSEE uses for a département (BPE before 2023 and Sirene carry no EPSG column).
     public static func epsg(forDepartement dep: String) -> Int {
         switch dep {
-        case "971", "972", "977", "978": return 5490 // UTM 20N (RGAF09)
-        case "973": return 2972 // UTM 22N (RGFG95)
-        case "974": return 2975 // UTM 40S (RGR92)
-        case "976": return 4471 // UTM 38S (RGM04)
-        default: return 2154 // Lambert-93, mainland and Corsica
+        case "971", "972", "977", "978": return 5490  // UTM 20N (RGAF09)
+        case "973": return 2972  // UTM 22N (RGFG95)
+        case "974": return 2975  // UTM 40S (RGR92)
+        case "976": return 4471  // UTM 38S (RGM04)
+        default: return 2154  // Lambert-93, mainland and Corsica
         }
     }
 

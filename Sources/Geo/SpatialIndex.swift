@@ -31,7 +31,10 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         guard coordinate.isValid else { return }
         let c = cell(of: coordinate)
         cells[c, default: []].append(Entry(coordinate: coordinate, payload: payload))
-        minX = min(minX, c.x); maxX = max(maxX, c.x); minY = min(minY, c.y); maxY = max(maxY, c.y)
+        minX = min(minX, c.x)
+        maxX = max(maxX, c.x)
+        minY = min(minY, c.y)
+        maxY = max(maxY, c.y)
         count += 1
     }
 
@@ -41,7 +44,9 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
 
     /// The nearest entry to `point` and its distance in km, optionally among entries passing `filter`.
     /// Gives up beyond `maxKm`.
-    public func nearest(to point: Coordinate, maxKm: Double = 1000, where filter: (Payload) -> Bool = { _ in true }) -> (Entry, Double)? {
+    public func nearest(
+        to point: Coordinate, maxKm: Double = 1000, where filter: (Payload) -> Bool = { _ in true }
+    ) -> (Entry, Double)? {
         guard count > 0, point.isValid else { return nil }
         let center = cell(of: point)
         var best: (Entry, Double)?
@@ -55,14 +60,17 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         // Rings nearer than the occupied extent are empty; rings beyond it add nothing.
         var ring = Int(max(0, minX - center.x, center.x - maxX, minY - center.y, center.y - maxY))
         if Double(ring - 1) * minCellKm > maxKm { return nil }
-        let lastRing = min(maxRing, Int(max(abs(center.x - minX), abs(center.x - maxX), abs(center.y - minY), abs(center.y - maxY))))
+        let lastRing = min(
+            maxRing, Int(max(abs(center.x - minX), abs(center.x - maxX), abs(center.y - minY), abs(center.y - maxY))))
         while ring <= lastRing {
             if let b = best, Double(ring - 1) * minCellKm > b.1 { break }
             // Sparse index (one region's sites, say): once a ring has more cells than the index
             // holds, scanning every remaining occupied cell once is cheaper than walking empty
             // rings out to maxKm.
             if 8 * ring > cells.count {
-                for (cell, entries) in cells where max(abs(cell.x - center.x), abs(cell.y - center.y)) >= Int32(ring) { consider(entries) }
+                for (cell, entries) in cells where max(abs(cell.x - center.x), abs(cell.y - center.y)) >= Int32(ring) {
+                    consider(entries)
+                }
                 break
             }
             forEachCell(inRing: ring, around: center, consider)
@@ -93,14 +101,19 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
     private func forEachCell(inRing ring: Int, around c: Cell, _ body: ([Entry]) -> Void) {
         guard count > 0 else { return }
         let r = Int32(ring)
-        if ring == 0 { if let e = cells[c] { body(e) }; return }
-        let x0 = max(c.x - r, minX), x1 = min(c.x + r, maxX)
+        if ring == 0 {
+            if let e = cells[c] { body(e) }
+            return
+        }
+        let x0 = max(c.x - r, minX)
+        let x1 = min(c.x + r, maxX)
         if x0 <= x1 {
             for y in [c.y - r, c.y + r] where y >= minY && y <= maxY {
                 for x in x0...x1 { if let e = cells[Cell(x: x, y: y)] { body(e) } }
             }
         }
-        let y0 = max(c.y - r + 1, minY), y1 = min(c.y + r - 1, maxY)
+        let y0 = max(c.y - r + 1, minY)
+        let y1 = min(c.y + r - 1, maxY)
         if y0 <= y1 {
             for x in [c.x - r, c.x + r] where x >= minX && x <= maxX {
                 for y in y0...y1 { if let e = cells[Cell(x: x, y: y)] { body(e) } }

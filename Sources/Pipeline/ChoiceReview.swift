@@ -15,13 +15,18 @@ public struct ChoiceReview: Sendable {
     /// Reads the choices of `path` (codes of the COG of `geographyYear`, default the target's)
     /// and the features of the last analysis.
     /// - Throws: ``ConfigError`` for an unreadable choice file, `StoreError` when nothing is analysed.
-    public init(config: Config, store: Store, path: String, column: String? = nil, geographyYear: Int? = nil) async throws {
+    public init(
+        config: Config, store: Store, path: String, column: String? = nil, geographyYear: Int? = nil
+    ) async throws {
         guard let translator = try await store.translator(targetVintage: config.targetVintage) else {
-            throw ConfigError(line: nil, "the target geography (COG \(config.targetVintage)) is not loaded: run `ruralmapd run` first")
+            throw ConfigError(
+                line: nil, "the target geography (COG \(config.targetVintage)) is not loaded: run `ruralmapd run` first"
+            )
         }
         self.config = config
         self.store = store
-        chosen = try ChosenCommunes.read(path: path, column: column, geographyYear: geographyYear ?? config.targetVintage, translator: translator)
+        chosen = try ChosenCommunes.read(
+            path: path, column: column, geographyYear: geographyYear ?? config.targetVintage, translator: translator)
         features = try await store.candidateFeatures()
     }
 
@@ -58,8 +63,9 @@ public struct ChoiceReview: Sendable {
     }
 
     public func validate(path: String) async throws -> Validation {
-        Validation(file: path, column: chosen.column, unknownCodes: chosen.unknown, excluded: try await excluded(),
-                   ranking: ChoiceValidation(features: features, chosen: chosen.communes, scorer: config.analysis.scorer))
+        Validation(
+            file: path, column: chosen.column, unknownCodes: chosen.unknown, excluded: try await excluded(),
+            ranking: ChoiceValidation(features: features, chosen: chosen.communes, scorer: config.analysis.scorer))
     }
 
     /// `calibrate`: the cross-validated fit, next to the current weights and the population rule.
@@ -69,18 +75,27 @@ public struct ChoiceReview: Sendable {
 
         /// The `[analysis]` keys the fit sets, as TOML (key, literal) pairs.
         public var settings: [(key: String, literal: String)] {
-            let weights = ScoreTerm.Kind.allCases.map { "\($0.rawValue) = \(Self.number(fit.weights[$0.rawValue] ?? 0))" }
-            return [("band_low", String(fit.band.low)), ("band_high", String(fit.band.high)), ("band_falloff", Self.number(fit.band.falloff)),
-                    ("weights", "{ " + weights.joined(separator: ", ") + " }")]
+            let weights = ScoreTerm.Kind.allCases.map {
+                "\($0.rawValue) = \(Self.number(fit.weights[$0.rawValue] ?? 0))"
+            }
+            return [
+                ("band_low", String(fit.band.low)), ("band_high", String(fit.band.high)),
+                ("band_falloff", Self.number(fit.band.falloff)),
+                ("weights", "{ " + weights.joined(separator: ", ") + " }"),
+            ]
         }
 
         static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x) }
     }
 
     /// Fits the terms of `terms` (all by default; the others keep weight 0).
-    public func calibrate(path: String, folds: Int, seed: UInt64, terms: [ScoreTerm.Kind] = ScoreTerm.Kind.allCases) async throws -> Calibration {
+    public func calibrate(
+        path: String, folds: Int, seed: UInt64, terms: [ScoreTerm.Kind] = ScoreTerm.Kind.allCases
+    ) async throws -> Calibration {
         var calibrator = Calibrator(folds: folds, seed: seed)
         calibrator.terms = terms
-        return Calibration(validation: try await validate(path: path), fit: calibrator.calibrate(features: features, chosen: chosen.communes))
+        return Calibration(
+            validation: try await validate(path: path),
+            fit: calibrator.calibrate(features: features, chosen: chosen.communes))
     }
 }

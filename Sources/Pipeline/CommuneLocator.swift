@@ -14,7 +14,8 @@ struct CommuneLocator: Sendable {
             // The store holds the geometry text its own encoder wrote.
             guard let shape = GeoJSONGeometry.decode(c.geometry) else { continue }
             let b = shape.bounds
-            boxCentres.append((Coordinate(lat: (b.min.lat + b.max.lat) / 2, lon: (b.min.lon + b.max.lon) / 2), shapes.count))
+            boxCentres.append(
+                (Coordinate(lat: (b.min.lat + b.max.lat) / 2, lon: (b.min.lon + b.max.lon) / 2), shapes.count))
             shapes.append((c.commune, shape, b.min, b.max))
         }
         self.shapes = shapes

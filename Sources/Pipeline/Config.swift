@@ -1,7 +1,7 @@
-import Formats
 import Analysis
 import Export
 import Fetching
+import Formats
 import Foundation
 import Sources
 import Territory
@@ -29,7 +29,9 @@ public struct Config: Sendable {
     public var api = APISettings()
 
     /// Where the config is looked for: `--config`, else `$RURALMAPD_CONFIG`, else the system path.
-    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func resolvePath(
+        _ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         explicit ?? environment["RURALMAPD_CONFIG"] ?? "/etc/ruralmapd/ruralmapd.toml"
     }
 
@@ -39,7 +41,9 @@ public struct Config: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(line: nil, "cannot read the config file", file: path)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(line: nil, "the config is not UTF-8", file: path) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(line: nil, "the config is not UTF-8", file: path)
+        }
         do {
             return try Config(document: TOMLDocument(parsing: text), path: path)
         } catch var error as ConfigError {
@@ -67,11 +71,15 @@ public struct Config: Sendable {
         storePath = resolve(try store.string("path", default: "/var/lib/ruralmapd/ruralmap.sqlite"))
         try store.finish()
 
-        var f = TableReader(doc.tables["fetch"], name: "fetch", allowed: [
-            "cache_dir", "archive_dir", "archive_retention_days", "connect_timeout", "timeout", "low_speed_limit",
-            "low_speed_time", "retries", "retry_base_delay", "max_retry_after", "max_bytes", "max_redirects"])
+        var f = TableReader(
+            doc.tables["fetch"], name: "fetch",
+            allowed: [
+                "cache_dir", "archive_dir", "archive_retention_days", "connect_timeout", "timeout", "low_speed_limit",
+                "low_speed_time", "retries", "retry_base_delay", "max_retry_after", "max_bytes", "max_redirects",
+            ])
         cacheDirectory = resolve(try f.string("cache_dir", default: "/var/cache/ruralmapd"))
-        archiveDirectory = resolve(try f.string("archive_dir", default: (storePath as NSString).deletingLastPathComponent + "/archive"))
+        archiveDirectory = resolve(
+            try f.string("archive_dir", default: (storePath as NSString).deletingLastPathComponent + "/archive"))
         archiveRetentionDays = try f.int("archive_retention_days", default: archiveRetentionDays, range: 1...100_000)
         fetch.connectTimeout = try f.double("connect_timeout", default: fetch.connectTimeout, range: 0.1...3600)
         fetch.totalTimeout = try f.double("timeout", default: fetch.totalTimeout, range: 1...604_800)
@@ -105,7 +113,9 @@ public struct Config: Sendable {
         var names = Set<String>()
         sources = try (doc.arrays["source"] ?? []).map { table in
             let source = try SourceConfig(table, resolve: resolve)
-            guard names.insert(source.name).inserted else { throw ConfigError(line: table.line, "source name \(source.name) used twice") }
+            guard names.insert(source.name).inserted else {
+                throw ConfigError(line: table.line, "source name \(source.name) used twice")
+            }
             return source
         }
     }
@@ -127,12 +137,16 @@ public struct SourceConfig: Sendable {
     public var line: Int
 
     public var spec: SourceSpec {
-        SourceSpec(name: name, kind: kind, vintage: vintage, geographyYear: geographyYear, entry: entry, columns: columns)
+        SourceSpec(
+            name: name, kind: kind, vintage: vintage, geographyYear: geographyYear, entry: entry, columns: columns)
     }
 
     init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
-        var t = TableReader(table, name: "source", allowed: [
-            "name", "kind", "url", "vintage", "geography", "schedule", "entry", "columns", "coverage"])
+        var t = TableReader(
+            table, name: "source",
+            allowed: [
+                "name", "kind", "url", "vintage", "geography", "schedule", "entry", "columns", "coverage",
+            ])
         line = table.line
         name = try t.string("name")
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
@@ -140,7 +154,10 @@ public struct SourceConfig: Sendable {
         }
         let kindText = try t.string("kind")
         guard let kind = SourceKind(rawValue: kindText) else {
-            throw ConfigError(line: table["kind"]?.line, "kind: unknown kind \(kindText) (known: \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ConfigError(
+                line: table["kind"]?.line,
+                "kind: unknown kind \(kindText) (known: \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         self.kind = kind
         let rawURL = try t.string("url")
@@ -157,7 +174,11 @@ public struct SourceConfig: Sendable {
         vintage = try t.int("vintage", range: 1900...2100)
         geographyYear = try t.optionalInt("geography", range: 1943...2100)
         if let text = try t.optionalString("schedule") {
-            guard let s = Schedule(text) else { throw ConfigError(line: table["schedule"]?.line, "schedule: invalid value \(text) (hourly, daily, weekly, monthly, or every N[smhd])") }
+            guard let s = Schedule(text) else {
+                throw ConfigError(
+                    line: table["schedule"]?.line,
+                    "schedule: invalid value \(text) (hourly, daily, weekly, monthly, or every N[smhd])")
+            }
             schedule = s
         }
         entry = try t.optionalString("entry")
@@ -171,7 +192,8 @@ extension SourceConfig {
     /// `coverage = "national"` or `coverage = ["23", "87"]`.
     private static func coverage(_ table: TOMLDocument.Table, _ t: TableReader) throws -> Coverage? {
         guard let (value, line) = table["coverage"] else { return nil }
-        let expected = "coverage: expected \"national\" or an array of département codes such as [\"23\", \"2A\", \"971\"]"
+        let expected =
+            "coverage: expected \"national\" or an array of département codes such as [\"23\", \"2A\", \"971\"]"
         if case .string("national") = value { return .national }
         guard let list = try? t.stringArray("coverage"), !list.isEmpty else { throw ConfigError(line: line, expected) }
         if let bad = list.first(where: { !Coverage.isDepartementCode($0) }) {
@@ -194,7 +216,8 @@ public struct Schedule: Sendable, Equatable {
         case "weekly": seconds = 7 * 86_400
         case "monthly": seconds = 30 * 86_400
         default:
-            guard text.hasPrefix("every "), let unit = text.last, let n = Double(text.dropFirst(6).dropLast()), n > 0 else { return nil }
+            guard text.hasPrefix("every "), let unit = text.last, let n = Double(text.dropFirst(6).dropLast()), n > 0
+            else { return nil }
             switch unit {
             case "s": seconds = n
             case "m": seconds = n * 60

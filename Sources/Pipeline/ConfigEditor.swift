@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Rewrites keys of one `[section]` of a TOML config in place, keeping every other line and
 /// every comment, so that `ruralmapd calibrate --write` leaves an operator's file as they wrote it.
@@ -7,14 +7,17 @@ public enum ConfigEditor {
     /// `text` with each `key = value` of `values` set in `[section]`: an existing line is replaced
     /// (its trailing comment kept), dotted `key.x = …` lines are removed, missing keys are added
     /// after the section header, and a missing section is appended.
-    public static func setting(_ values: [(key: String, literal: String)], in section: String, of text: String) -> String {
+    public static func setting(
+        _ values: [(key: String, literal: String)], in section: String, of text: String
+    ) -> String {
         var lines = text.components(separatedBy: "\n")
         let header = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[\(section)]") }
         guard let header else {
             let block = ["", "[\(section)]"] + values.map { "\($0.key) = \($0.literal)" }
             return (text.hasSuffix("\n") ? String(text.dropLast()) : text) + block.joined(separator: "\n") + "\n"
         }
-        let end = lines[(header + 1)...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") } ?? lines.count
+        let end =
+            lines[(header + 1)...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") } ?? lines.count
         var missing: [String] = []
         var removed = IndexSet()
         for (key, literal) in values {

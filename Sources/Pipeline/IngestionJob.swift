@@ -39,21 +39,29 @@ public struct IngestionJob: Sendable {
     }
 
     private var fetcher: Fetcher {
-        Fetcher(cacheDirectory: config.cacheDirectory, archive: DownloadArchive(directory: config.archiveDirectory),
-                options: config.fetch, logger: logger)
+        Fetcher(
+            cacheDirectory: config.cacheDirectory, archive: DownloadArchive(directory: config.archiveDirectory),
+            options: config.fetch, logger: logger)
     }
 
     /// Ingests `names` (all sources when empty). `force` re-parses unchanged files.
     /// - Throws: ``ConfigError`` for an unknown source name; per-source failures are reported, not thrown.
     public func run(sources names: [String] = [], force: Bool = false) async throws -> [SourceReport] {
         for name in names where !config.sources.contains(where: { $0.name == name }) {
-            throw ConfigError(line: nil, "unknown source \(name) (configured: \(config.sources.map(\.name).joined(separator: ", ")))", file: config.path)
+            throw ConfigError(
+                line: nil, "unknown source \(name) (configured: \(config.sources.map(\.name).joined(separator: ", ")))",
+                file: config.path)
         }
         let mapping = try CategoryMapping(path: config.categoriesPath)
-        try await store.writeCategoryMapping(mapping.rules.map {
-            CategoryCode(sourceKind: $0.source, code: $0.code, category: $0.category, kind: $0.kind, from: $0.from, to: $0.to, label: $0.label)
-        })
-        let selected = config.sources.filter { names.isEmpty || names.contains($0.name) }.sorted { $0.kind.order < $1.kind.order }
+        try await store.writeCategoryMapping(
+            mapping.rules.map {
+                CategoryCode(
+                    sourceKind: $0.source, code: $0.code, category: $0.category, kind: $0.kind, from: $0.from,
+                    to: $0.to, label: $0.label)
+            })
+        let selected = config.sources.filter { names.isEmpty || names.contains($0.name) }.sorted {
+            $0.kind.order < $1.kind.order
+        }
         var reports: [SourceReport] = []
         var geographyChanged = false
         var placesChanged = false
@@ -68,28 +76,36 @@ public struct IngestionJob: Sendable {
             reports.append(report)
         }
         let kept = try await store.loadedHashes()
-        let pruned = DownloadArchive(directory: config.archiveDirectory).prune(olderThanDays: config.archiveRetentionDays, keep: kept)
+        let pruned = DownloadArchive(directory: config.archiveDirectory).prune(
+            olderThanDays: config.archiveRetentionDays, keep: kept)
         if pruned > 0 { logger.info("archive pruned", metadata: ["files": "\(pruned)"]) }
         return reports
     }
 
     private func ingest(_ source: SourceConfig, force: Bool, mapping: CategoryMapping) async -> SourceReport {
         let started = Date()
-        logger.info("ingest start", metadata: ["source": "\(source.name)", "kind": "\(source.kind.rawValue)", "url": "\(source.url)"])
-        var report = SourceReport(name: source.name, kind: source.kind, outcome: .failed, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0,
-                                  unmapped: [], error: nil, seconds: 0)
+        logger.info(
+            "ingest start",
+            metadata: ["source": "\(source.name)", "kind": "\(source.kind.rawValue)", "url": "\(source.url)"])
+        var report = SourceReport(
+            name: source.name, kind: source.kind, outcome: .failed, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0,
+            unmapped: [], error: nil, seconds: 0)
         var runID: Int64?
         var outcome = RunOutcome(outcome: .failed)
         do {
-            runID = try await store.beginRun(source: source.name, kind: source.kind.rawValue, url: source.url, vintage: source.vintage)
+            runID = try await store.beginRun(
+                source: source.name, kind: source.kind.rawValue, url: source.url, vintage: source.vintage)
             let loaded = try await store.loadedState(source: source.name)
             let archive = DownloadArchive(directory: config.archiveDirectory)
-            let validators = (!force && loaded?.url == source.url) ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
+            let validators =
+                (!force && loaded?.url == source.url)
+                ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
             let file: DownloadedFile
             switch try await fetcher.fetch(source.url, validators: validators, label: source.name) {
             case .notModified(let status):
                 guard let loaded, archive.contains(loaded.sha256) else {
-                    throw SourceError(source: source.name, "server answered 304 but no earlier copy is archived; retry with --force")
+                    throw SourceError(
+                        source: source.name, "server answered 304 but no earlier copy is archived; retry with --force")
                 }
                 outcome = RunOutcome(outcome: .unchanged)
                 outcome.httpStatus = status
@@ -100,8 +116,9 @@ public struct IngestionJob: Sendable {
                     try await store.finishRun(runID!, outcome)
                     return finished(report: &report, outcome, started: started)
                 }
-                file = DownloadedFile(path: archive.path(for: loaded.sha256), sha256: loaded.sha256, bytes: 0, httpStatus: status,
-                                      validators: Validators(etag: loaded.etag, lastModified: loaded.lastModified), attempts: 1)
+                file = DownloadedFile(
+                    path: archive.path(for: loaded.sha256), sha256: loaded.sha256, bytes: 0, httpStatus: status,
+                    validators: Validators(etag: loaded.etag, lastModified: loaded.lastModified), attempts: 1)
             case .downloaded(let downloaded):
                 file = downloaded
                 outcome.httpStatus = file.httpStatus
@@ -143,7 +160,9 @@ public struct IngestionJob: Sendable {
             "seconds": "\(String(format: "%.2f", report.seconds))",
         ]
         if !report.unmapped.isEmpty { metadata["unmapped_codes"] = "\(report.unmapped.count)" }
-        if let coverage = report.coverage { metadata["coverage"] = "\(Summary.coverage(coverage, lacking: report.lacking))" }
+        if let coverage = report.coverage {
+            metadata["coverage"] = "\(Summary.coverage(coverage, lacking: report.lacking))"
+        }
         if let error = report.error {
             metadata["error"] = "\(error)"
             logger.error("ingest end", metadata: metadata)
@@ -154,13 +173,18 @@ public struct IngestionJob: Sendable {
     }
 
     /// Parses the file and swaps the source's data in one transaction.
-    private func load(_ source: SourceConfig, file: DownloadedFile, runID: Int64, mapping: CategoryMapping, base: RunOutcome) async throws -> RunOutcome {
+    private func load(
+        _ source: SourceConfig, file: DownloadedFile, runID: Int64, mapping: CategoryMapping, base: RunOutcome
+    ) async throws -> RunOutcome {
         let spec = source.spec
         var translator: CodeTranslator?
         if !source.kind.isReference {
             translator = try await store.translator(targetVintage: config.targetVintage)
             guard translator != nil else {
-                throw SourceError(source: source.name, "the target geography (COG \(config.targetVintage)) is not loaded: configure a cog-communes source with vintage = \(config.targetVintage)")
+                throw SourceError(
+                    source: source.name,
+                    "the target geography (COG \(config.targetVintage)) is not loaded: configure a cog-communes source with vintage = \(config.targetVintage)"
+                )
             }
         }
         var locator: CommuneLocator?
@@ -170,13 +194,19 @@ public struct IngestionJob: Sendable {
         let progress = ProgressReporter(label: "\(source.name) parse", logger: logger, unit: .rows)
         defer { progress.finish() }
         let cancellation = CancellationFlag()
-        let load = SourceLoad(spec: source.spec, declaredCoverage: source.coverage, path: file.path, base: base, translator: translator, locator: locator, mapping: mapping,
-                              maxExpandedBytes: max(config.fetch.maxBytes, 64 << 30), maxRejectRatio: config.maxRejectRatio,
-                              maxRejectsKept: config.maxRejectsKept, cancellation: cancellation, progress: progress)
-        let state = LoadedState(url: source.url, sha256: file.sha256, etag: file.validators.etag, lastModified: file.validators.lastModified, runID: runID)
+        let load = SourceLoad(
+            spec: source.spec, declaredCoverage: source.coverage, path: file.path, base: base, translator: translator,
+            locator: locator, mapping: mapping,
+            maxExpandedBytes: max(config.fetch.maxBytes, 64 << 30), maxRejectRatio: config.maxRejectRatio,
+            maxRejectsKept: config.maxRejectsKept, cancellation: cancellation, progress: progress)
+        let state = LoadedState(
+            url: source.url, sha256: file.sha256, etag: file.validators.etag,
+            lastModified: file.validators.lastModified, runID: runID)
         return try await withTaskCancellationHandler {
-            try await store.replaceData(source: source.name, kind: source.kind.rawValue, vintage: source.vintage,
-                                        geography: source.spec.geographyYear, runID: runID, state: state) {
+            try await store.replaceData(
+                source: source.name, kind: source.kind.rawValue, vintage: source.vintage,
+                geography: source.spec.geographyYear, runID: runID, state: state
+            ) {
                 try load.run(into: $0)
             }
         } onCancel: {

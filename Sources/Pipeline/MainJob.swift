@@ -69,25 +69,38 @@ public func analyze(config: Config, store: Store, logger: Logger) async throws -
     logger.info("analysis start")
     let input = try await store.analysisInputs(targetVintage: config.targetVintage)
     let result = Analyzer(settings: config.analysis).analyze(input)
-    try await store.saveAnalysis(flags: result.flags, access: result.access, candidates: result.candidates,
-                                 lostMeetingPlace: result.lostMeetingPlace, cafeKnown: result.cafeKnown, vintageFrom: result.vintageFrom, vintageTo: result.vintageTo,
-                                 communes: input.communes.count)
-    let summary = AnalysisSummary(communes: input.communes.count, candidates: result.candidates.count,
-                                  lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
-                                  vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
-    logger.info("analysis end", metadata: ["communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
-                                           "seconds": "\(String(format: "%.2f", summary.seconds))"])
+    try await store.saveAnalysis(
+        flags: result.flags, access: result.access, candidates: result.candidates,
+        lostMeetingPlace: result.lostMeetingPlace, cafeKnown: result.cafeKnown, vintageFrom: result.vintageFrom,
+        vintageTo: result.vintageTo,
+        communes: input.communes.count)
+    let summary = AnalysisSummary(
+        communes: input.communes.count, candidates: result.candidates.count,
+        lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
+        vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
+    logger.info(
+        "analysis end",
+        metadata: [
+            "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
+            "seconds": "\(String(format: "%.2f", summary.seconds))",
+        ])
     return summary
 }
 
 /// Text summaries for the terminal.
 public enum Summary {
     public static func ingestion(_ reports: [SourceReport]) -> String {
-        TextTable(["source", "kind", "outcome", "read", "loaded", "rejected", "unmapped", "coverage", "seconds", "error"], reports.map { r in
-            [r.name, r.kind.rawValue, r.outcome.rawValue, String(r.rowsRead), String(r.rowsLoaded), String(r.rowsRejected),
-             String(r.unmapped.count), r.coverage.map { coverage($0, lacking: r.lacking) } ?? "",
-             String(format: "%.1f", r.seconds), r.error ?? ""]
-        }).render()
+        TextTable(
+            ["source", "kind", "outcome", "read", "loaded", "rejected", "unmapped", "coverage", "seconds", "error"],
+            reports.map { r in
+                [
+                    r.name, r.kind.rawValue, r.outcome.rawValue, String(r.rowsRead), String(r.rowsLoaded),
+                    String(r.rowsRejected),
+                    String(r.unmapped.count), r.coverage.map { coverage($0, lacking: r.lacking) } ?? "",
+                    String(format: "%.1f", r.seconds), r.error ?? "",
+                ]
+            }
+        ).render()
     }
 
     /// `national`, or how many départements a file covers (which, when few) and which it lacks.

@@ -1,13 +1,17 @@
-import Formats
 import Analysis
 import Export
+import Formats
 
 extension AnalysisSettings {
     /// Reads `[analysis]`; every key is optional, defaults are documented in the README.
     init(_ table: TOMLDocument.Table?) throws {
         self.init()
-        var t = TableReader(table, name: "analysis", allowed: [
-            "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high", "band_falloff", "weights"])
+        var t = TableReader(
+            table, name: "analysis",
+            allowed: [
+                "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high",
+                "band_falloff", "weights",
+            ])
         vintageFrom = try t.optionalInt("vintage_from", range: 1900...2100)
         vintageTo = try t.optionalInt("vintage_to", range: 1900...2100)
         maxPopulation = try t.int("max_population", default: maxPopulation, range: 1...10_000_000)
@@ -21,7 +25,9 @@ extension AnalysisSettings {
             guard let kind = ScoreTerm.Kind(rawValue: key) else {
                 throw ConfigError(line: table?["weights"]?.line, "weights.\(key): unknown term (known: \(kinds))")
             }
-            guard value >= 0 else { throw ConfigError(line: table?["weights"]?.line, "weights.\(key): expected a weight ≥ 0") }
+            guard value >= 0 else {
+                throw ConfigError(line: table?["weights"]?.line, "weights.\(key): expected a weight ≥ 0")
+            }
             weights[kind] = value
         }
         try t.finish()
@@ -33,11 +39,17 @@ extension ExportSettings {
     init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
         var t = TableReader(table, name: "export", allowed: ["format", "what", "dep", "output", "excel"])
         let formatText = try t.string("format")
-        guard let format = ExportFormat(rawValue: formatText) else { throw ConfigError(line: table["format"]?.line, "format: expected csv or geojson") }
+        guard let format = ExportFormat(rawValue: formatText) else {
+            throw ConfigError(line: table["format"]?.line, "format: expected csv or geojson")
+        }
         let whatText = try t.string("what", default: "candidates")
-        guard let what = ExportSelection(rawValue: whatText) else { throw ConfigError(line: table["what"]?.line, "what: expected candidates or communes") }
-        self.init(format: format, what: what, departements: try t.stringArray("dep") ?? [], output: resolve(try t.string("output")),
-                  excel: try t.bool("excel", default: false))
+        guard let what = ExportSelection(rawValue: whatText) else {
+            throw ConfigError(line: table["what"]?.line, "what: expected candidates or communes")
+        }
+        self.init(
+            format: format, what: what, departements: try t.stringArray("dep") ?? [],
+            output: resolve(try t.string("output")),
+            excel: try t.bool("excel", default: false))
         try t.finish()
     }
 }

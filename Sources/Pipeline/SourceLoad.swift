@@ -24,8 +24,9 @@ struct SourceLoad: Sendable {
     func run(into writer: SourceWriter) throws -> RunOutcome {
         let bytes = try InputFile.open(path: path, entry: spec.entry, maxExpandedBytes: maxExpandedBytes)
         let input = ByteReaderInput(bytes: bytes, progress: { rows in progress.update(bytes: Int64(rows), total: 0) })
-        let sink = StoreSink(writer: writer, spec: spec, translator: translator, mapping: mapping, locator: locator,
-                             maxRejectsKept: maxRejectsKept, cancellation: cancellation)
+        let sink = StoreSink(
+            writer: writer, spec: spec, translator: translator, mapping: mapping, locator: locator,
+            maxRejectsKept: maxRejectsKept, cancellation: cancellation)
         let read = try IngestionJob.adapter(for: spec.kind, mapping: mapping).read(input, spec: spec, into: sink)
         var outcome = base
         outcome.outcome = .loaded
@@ -38,7 +39,10 @@ struct SourceLoad: Sendable {
         // A few bad rows are normal in official files; many mean the wrong file or a format change.
         if sink.rejected > 10 && Double(sink.rejected) > maxRejectRatio * Double(max(read, 1)) {
             let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
-            throw SourceError(source: spec.name, "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept")
+            throw SourceError(
+                source: spec.name,
+                "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept"
+            )
         }
         // An empty file (a header only, an empty Overpass answer) is a broken download, never "no data".
         if read == 0 || sink.loaded == 0 && sink.rejected > 0 {

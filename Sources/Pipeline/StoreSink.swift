@@ -28,8 +28,11 @@ final class StoreSink: RecordSink {
     /// unless its config states it.
     private(set) var departements = Set<String>()
 
-    init(writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping, locator: CommuneLocator?,
-         maxRejectsKept: Int, cancellation: CancellationFlag) {
+    init(
+        writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping,
+        locator: CommuneLocator?,
+        maxRejectsKept: Int, cancellation: CancellationFlag
+    ) {
         self.cancellation = cancellation
         self.writer = writer
         self.spec = spec
@@ -50,7 +53,8 @@ final class StoreSink: RecordSink {
         switch translator.translate(code, geographyYear: spec.geographyYear) {
         case .success(let c): return c
         case .failure(let error):
-            unmapped[code, default: UnmappedCode(code: code, reason: error.failure.rawValue, rows: 0, amount: 0)].rows += 1
+            unmapped[code, default: UnmappedCode(code: code, reason: error.failure.rawValue, rows: 0, amount: 0)]
+                .rows += 1
             unmapped[code]!.amount += amount
             return nil
         }
@@ -63,8 +67,9 @@ final class StoreSink: RecordSink {
         case .commune(let c):
             try writer.commune(type: c.type, code: c.code, name: c.name, dep: c.dep, reg: c.reg, parent: c.parent)
         case .mouvement(let m):
-            try writer.mouvement(mod: m.mod, date: m.date, typeBefore: m.typeBefore, codeBefore: m.codeBefore, nameBefore: m.nameBefore,
-                                 typeAfter: m.typeAfter, codeAfter: m.codeAfter, nameAfter: m.nameAfter)
+            try writer.mouvement(
+                mod: m.mod, date: m.date, typeBefore: m.typeBefore, codeBefore: m.codeBefore, nameBefore: m.nameBefore,
+                typeAfter: m.typeAfter, codeAfter: m.codeAfter, nameAfter: m.nameAfter)
         case .population(let code, let pmun, let pcap, let ptot):
             note(code)
             try writer.population(code: code, commune: target(code, amount: pmun), pmun: pmun, pcap: pcap, ptot: ptot)
@@ -74,8 +79,9 @@ final class StoreSink: RecordSink {
         case .contour(let code, let name, let shape):
             note(code)
             let b = shape.bounds
-            try writer.contour(code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
-                               minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
+            try writer.contour(
+                code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
+                minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
         case .equipment(let code, let type, let count):
             equipment[code, default: [:]][type, default: 0] += count
         case .site(let site):
@@ -104,10 +110,11 @@ final class StoreSink: RecordSink {
             commune = located.commune
             method = located.method
         }
-        try writer.site(code: site.code, commune: commune, type: site.type, externalID: site.externalID,
-                        name: site.nonDiffusible ? nil : site.name, lat: site.position?.lat, lon: site.position?.lon,
-                        usable: site.usableForDistance, opened: site.opened, closed: site.closed, active: site.active,
-                        nonDiffusible: site.nonDiffusible, method: method)
+        try writer.site(
+            code: site.code, commune: commune, type: site.type, externalID: site.externalID,
+            name: site.nonDiffusible ? nil : site.name, lat: site.position?.lat, lon: site.position?.lon,
+            usable: site.usableForDistance, opened: site.opened, closed: site.closed, active: site.active,
+            nonDiffusible: site.nonDiffusible, method: method)
     }
 
     /// Writes buffered equipment counts and returns the unmapped codes, largest first.

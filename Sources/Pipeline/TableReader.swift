@@ -1,4 +1,5 @@
 import Formats
+
 /// Reads typed keys out of a TOML table and reports unknown, missing or ill-typed keys with their line.
 struct TableReader {
     let table: TOMLDocument.Table?
@@ -14,7 +15,9 @@ struct TableReader {
     /// Fails on the first key that is not allowed.
     func finish() throws {
         for entry in table?.entries ?? [] where !allowed.contains(entry.key) {
-            throw ConfigError(line: entry.line, "unknown key \(entry.key) in [\(name)] (known: \(allowed.sorted().joined(separator: ", ")))")
+            throw ConfigError(
+                line: entry.line,
+                "unknown key \(entry.key) in [\(name)] (known: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -41,7 +44,9 @@ struct TableReader {
     func optionalInt(_ key: String, range: ClosedRange<Int>) throws -> Int? {
         guard let (value, line) = table?[key] else { return nil }
         guard case .integer(let n) = value else { throw bad(key, line, "an integer") }
-        guard range.contains(n) else { throw bad(key, line, "a value in \(range.lowerBound)...\(range.upperBound), got \(n)") }
+        guard range.contains(n) else {
+            throw bad(key, line, "a value in \(range.lowerBound)...\(range.upperBound), got \(n)")
+        }
         return n
     }
 
@@ -62,7 +67,9 @@ struct TableReader {
         case .float(let f): d = f
         default: throw bad(key, line, "a number")
         }
-        guard range.contains(d) else { throw bad(key, line, "a value in \(range.lowerBound)...\(range.upperBound), got \(d)") }
+        guard range.contains(d) else {
+            throw bad(key, line, "a value in \(range.lowerBound)...\(range.upperBound), got \(d)")
+        }
         return d
     }
 

@@ -36,11 +36,14 @@ public struct APIServer: Sendable {
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in Self.json(["status": "alive"]) }
         router.get("readyz") { _, _ in
-            (try? await store.isMigrated()) == true ? Self.json(["status": "ready"]) : Self.json(["status": "not ready"], status: .serviceUnavailable)
+            (try? await store.isMigrated()) == true
+                ? Self.json(["status": "ready"]) : Self.json(["status": "not ready"], status: .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
             let text = try await metrics.exposition(store: store)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("api/v1/candidates") { request, _ in try await guarded { try await candidates(request) } }
         router.get("api/v1/communes/:code") { _, context in
@@ -48,7 +51,9 @@ public struct APIServer: Sendable {
                 let code = try context.parameters.require("code")
                 let config = configs.current
                 guard code.count == 5, code.allSatisfy({ $0.isLetter || $0.isNumber }),
-                      let report = try await CommuneReport.load(code.uppercased(), store: store, targetVintage: config.targetVintage) else {
+                    let report = try await CommuneReport.load(
+                        code.uppercased(), store: store, targetVintage: config.targetVintage)
+                else {
                     throw APIError(status: .notFound, message: "unknown commune \(code) in COG \(config.targetVintage)")
                 }
                 return Self.json(report.json)
@@ -63,7 +68,9 @@ public struct APIServer: Sendable {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.sortedKeys]
                 let data = try encoder.encode(try await store.runs(source: source, limit: limit))
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
         }
         router.post("api/v1/ingest") { request, context in
@@ -72,11 +79,14 @@ public struct APIServer: Sendable {
                 let body = try await request.body.collect(upTo: Self.maxBody)
                 var sources: [String] = []
                 if body.readableBytes > 0 {
-                    guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+                    else {
                         throw APIError(status: .badRequest, message: "body must be a JSON object")
                     }
                     if let source = object["source"] {
-                        guard let name = source as? String else { throw APIError(status: .badRequest, message: "source must be a string") }
+                        guard let name = source as? String else {
+                            throw APIError(status: .badRequest, message: "source must be a string")
+                        }
                         sources = [name]
                     }
                 }
@@ -85,9 +95,12 @@ public struct APIServer: Sendable {
                     throw APIError(status: .badRequest, message: "unknown source \(name)")
                 }
                 Task { [runner, logger] in
-                    do { try await runner.ingest(sources) } catch { logger.error("API ingestion failed", metadata: ["error": "\(error)"]) }
+                    do { try await runner.ingest(sources) } catch {
+                        logger.error("API ingestion failed", metadata: ["error": "\(error)"])
+                    }
                 }
-                return Self.json(["accepted": true, "sources": sources.isEmpty ? Array(known).sorted() : sources], status: .accepted)
+                return Self.json(
+                    ["accepted": true, "sources": sources.isEmpty ? Array(known).sorted() : sources], status: .accepted)
             }
         }
         router.put("api/v1/candidates/:code") { request, context in
@@ -102,10 +115,15 @@ public struct APIServer: Sendable {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
                     throw APIError(status: .badRequest, message: "body must be a JSON object with status and/or note")
                 }
-                let status = object["status"] as? String, note = object["note"] as? String
-                guard status != nil || note != nil else { throw APIError(status: .badRequest, message: "give status and/or note") }
+                let status = object["status"] as? String
+                let note = object["note"] as? String
+                guard status != nil || note != nil else {
+                    throw APIError(status: .badRequest, message: "give status and/or note")
+                }
                 if let status, !CandidateRecord.statuses.contains(status) {
-                    throw APIError(status: .badRequest, message: "status must be one of \(CandidateRecord.statuses.joined(separator: ", "))")
+                    throw APIError(
+                        status: .badRequest,
+                        message: "status must be one of \(CandidateRecord.statuses.joined(separator: ", "))")
                 }
                 try await store.annotate(commune: code, status: status, note: note)
                 let report = try await CommuneReport.load(code, store: store, targetVintage: config.targetVintage)
@@ -135,8 +153,10 @@ public struct APIServer: Sendable {
         }
         switch q["format"].map(String.init) ?? "json" {
         case "json":
-            let query = CandidateQuery(departements: deps, perDepartement: perDep, cafeKnown: cafeKnown, limit: limit, offset: offset)
-            return try Self.encoded(try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init))
+            let query = CandidateQuery(
+                departements: deps, perDepartement: perDep, cafeKnown: cafeKnown, limit: limit, offset: offset)
+            return try Self.encoded(
+                try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init))
         case let f where ExportFormat(rawValue: f) != nil:
             let format = ExportFormat(rawValue: f)!
             let temp = config.cacheDirectory + "/.api-export-\(UUID().uuidString).\(f)"
@@ -145,7 +165,8 @@ public struct APIServer: Sendable {
                 .write(ExportSettings(format: format, what: .candidates, departements: deps, output: temp))
             let data = try Data(contentsOf: URL(fileURLWithPath: temp))
             let type = format == .csv ? "text/csv; charset=utf-8" : "application/geo+json"
-            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         default:
             throw APIError(status: .badRequest, message: "format must be json, csv or geojson")
         }
@@ -154,7 +175,9 @@ public struct APIServer: Sendable {
     /// Checks `Authorization: Bearer TOKEN` against the token file, in constant time.
     private func authorize(_ request: Request) throws {
         guard let file = configs.current.api.tokenFile,
-              let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines), !token.isEmpty
+        else {
             throw APIError(status: .forbidden, message: "write endpoints are disabled: no [api] token_file configured")
         }
         let header = request.headers[.authorization] ?? ""
@@ -174,7 +197,8 @@ public struct APIServer: Sendable {
         do { return try await body() } catch let error as APIError {
             return Self.json(["error": error.message], status: error.status)
         } catch let error as MapError {
-            return Self.json(["error": error.message], status: error.code == .unknownDepartement ? .badRequest : .notFound)
+            return Self.json(
+                ["error": error.message], status: error.code == .unknownDepartement ? .badRequest : .notFound)
         } catch let error as HTTPResponseError {
             // Hummingbird's own errors (a body over the cap answers 413).
             return Self.json(["error": "\(error.status.reasonPhrase)"], status: error.status)
@@ -187,16 +211,21 @@ public struct APIServer: Sendable {
     static func int(_ text: String?, name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text else { return fallback }
         guard let n = Int(text), range.contains(n) else {
-            throw APIError(status: .badRequest, message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw APIError(
+                status: .badRequest, message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return n
     }
 
     static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: try jsonText(value))))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: try jsonText(value))))
     }
 
     static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: jsonText(object))))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: jsonText(object))))
     }
 }

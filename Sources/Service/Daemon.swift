@@ -23,7 +23,7 @@ public struct Daemon: Sendable {
     /// - Throws: ``DaemonError`` when the listen address is invalid; store and bind errors.
     public func run() async throws {
         let config = configs.current
-        let store = try Store(path: config.storePath) // migrations run here, before READY
+        let store = try Store(path: config.storePath)  // migrations run here, before READY
         let runner = JobRunner(configs: configs, store: store, logger: logger, notifier: notifier)
         let metrics = RequestMetrics()
         let (host, port) = try Self.parse(listen: config.api.listen)
@@ -40,7 +40,8 @@ public struct Daemon: Sendable {
                 notifier.notify("READY=1\nSTATUS=idle, listening on \(host):\(channel.localAddress?.port ?? port)")
             },
             logger: logger)
-        logger.info("ruralmapd started", metadata: ["version": "\(RuralmapVersion.current)", "store": "\(config.storePath)"])
+        logger.info(
+            "ruralmapd started", metadata: ["version": "\(RuralmapVersion.current)", "store": "\(config.storePath)"])
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
@@ -70,7 +71,9 @@ public struct Daemon: Sendable {
     }
 
     static func parse(listen: String) throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw DaemonError(message: "[api] listen must be HOST:PORT, got \(listen)")
         }
         return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)

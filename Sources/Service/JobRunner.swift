@@ -33,7 +33,8 @@ public actor JobRunner {
             notifier.notify("STATUS=ingesting \(label)")
             await self.setRunning(label)
             defer { Task { await self.setRunning(nil) } }
-            let reports = try await IngestionJob(config: config, store: store, logger: logger).run(sources: sources, force: force)
+            let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
+                sources: sources, force: force)
             if reports.contains(where: { $0.outcome == .loaded }) {
                 notifier.notify("STATUS=analysing")
                 _ = try await analyze(config: config, store: store, logger: logger)
@@ -43,11 +44,17 @@ public actor JobRunner {
                 }
             }
             let failed = reports.filter { $0.outcome == .failed }.map(\.name)
-            notifier.notify("STATUS=idle; last job: \(label)" + (failed.isEmpty ? " ok" : ", failed: \(failed.joined(separator: ", "))"))
+            notifier.notify(
+                "STATUS=idle; last job: \(label)"
+                    + (failed.isEmpty ? " ok" : ", failed: \(failed.joined(separator: ", "))"))
             return reports
         }
         tail = task
-        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     private func setRunning(_ label: String?) { running = label }

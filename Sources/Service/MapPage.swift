@@ -9,14 +9,17 @@ import Store
 /// other origin, so the page works offline and leaks nothing.
 extension APIServer {
     static let pageHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        .contentSecurityPolicy:
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         .init("X-Content-Type-Options")!: "nosniff",
         .init("Referrer-Policy")!: "no-referrer",
     ]
 
     func addMapRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in Self.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
-        router.get("assets/map.js") { _, _ in Self.asset(PackageResources.map_js, type: "text/javascript; charset=utf-8") }
+        router.get("assets/map.js") { _, _ in
+            Self.asset(PackageResources.map_js, type: "text/javascript; charset=utf-8")
+        }
         router.get("assets/map.css") { _, _ in Self.asset(PackageResources.map_css, type: "text/css; charset=utf-8") }
         router.get("api/v1/vocabulary") { _, _ in Self.json(Vocabulary.json) }
         router.get("api/v1/departements") { _, _ in
@@ -29,8 +32,10 @@ extension APIServer {
             try await guarded {
                 let settings = try Self.mapSettings(request)
                 let communes = try await renderer.communes(settings)
-                return Self.json(["communes": communes.map(\.json), "categories": try await store.categories(),
-                                  "field_statuses": CandidateRecord.statuses])
+                return Self.json([
+                    "communes": communes.map(\.json), "categories": try await store.categories(),
+                    "field_statuses": CandidateRecord.statuses,
+                ])
             }
         }
         router.get("api/v1/map.svg") { request, _ in

@@ -16,7 +16,9 @@ public struct Scheduler: Service {
     /// Upper bound on one sleep, so that a reloaded config is picked up promptly.
     let maxSleep: Duration
 
-    public init(configs: ConfigHolder, store: Store, runner: JobRunner, logger: Logger, maxSleep: Duration = .seconds(30)) {
+    public init(
+        configs: ConfigHolder, store: Store, runner: JobRunner, logger: Logger, maxSleep: Duration = .seconds(30)
+    ) {
         self.configs = configs
         self.store = store
         self.runner = runner
@@ -33,7 +35,7 @@ public struct Scheduler: Service {
             let due = scheduled.filter { (schedule[$0.name]?.next ?? .distantPast) <= now }
             if !due.isEmpty {
                 // One job for everything due: a single analysis and export afterwards.
-                var outcomes: [String: Bool] = [:] // source → succeeded
+                var outcomes: [String: Bool] = [:]  // source → succeeded
                 do {
                     let reports = try await cancelWhenGracefulShutdown { try await runner.ingest(due.map(\.name)) }
                     for r in reports { outcomes[r.name] = r.outcome != .failed }
@@ -47,13 +49,18 @@ public struct Scheduler: Service {
                     var entry = schedule[source.name] ?? ScheduleEntry(next: now, failures: 0)
                     if outcomes[source.name] == true {
                         entry.failures = 0
-                        entry.next = Date().addingTimeInterval(interval + Double.random(in: 0...min(interval * 0.1, 3600)))
+                        entry.next = Date().addingTimeInterval(
+                            interval + Double.random(in: 0...min(interval * 0.1, 3600)))
                     } else {
                         entry.failures += 1
                         // 30 s, 60 s, 120 s… but never longer than the normal interval.
                         entry.next = Date().addingTimeInterval(min(interval, 30 * pow(2, Double(entry.failures - 1))))
-                        logger.warning("source failed, will retry", metadata: [
-                            "source": "\(source.name)", "failures": "\(entry.failures)", "next_run": "\(entry.next)"])
+                        logger.warning(
+                            "source failed, will retry",
+                            metadata: [
+                                "source": "\(source.name)", "failures": "\(entry.failures)",
+                                "next_run": "\(entry.next)",
+                            ])
                     }
                     try await store.setSchedule(source: source.name, entry)
                     schedule[source.name] = entry
@@ -65,4 +72,3 @@ public struct Scheduler: Service {
         }
     }
 }
-

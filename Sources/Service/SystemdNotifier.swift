@@ -28,7 +28,7 @@ public struct SystemdNotifier: Sendable {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var path = Array(socketPath.utf8)
-        if path.first == UInt8(ascii: "@") { path[0] = 0 } // abstract namespace
+        if path.first == UInt8(ascii: "@") { path[0] = 0 }  // abstract namespace
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard path.count < capacity else { return false }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in

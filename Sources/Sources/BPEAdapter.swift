@@ -22,7 +22,9 @@ public struct BPEAdapter: SourceAdapter {
                 guard let c = csv.value(code).flatMap(CommuneCode.init)?.rawValue else {
                     return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
                 }
-                guard let t = csv.value(type), t.count == 4 else { return try sink.reject(line: csv.line, reason: "invalid TYPEQU") }
+                guard let t = csv.value(type), t.count == 4 else {
+                    return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
+                }
                 guard let n = csv.decimal(count), n >= 0, n == n.rounded() else {
                     return try sink.reject(line: csv.line, reason: "invalid NB_EQUIP \(csv.string(count) ?? "")")
                 }
@@ -30,22 +32,35 @@ public struct BPEAdapter: SourceAdapter {
             }
         }
         guard h.column("LAMBERT_X", "LONGITUDE") != nil else {
-            throw SourceError(source: spec.name, "not a BPE file: neither NB_EQUIP (counts) nor LAMBERT_X/LONGITUDE (facilities) in the header")
+            throw SourceError(
+                source: spec.name,
+                "not a BPE file: neither NB_EQUIP (counts) nor LAMBERT_X/LONGITUDE (facilities) in the header")
         }
         return try readFacilities(csv, input: input, code: code, type: type, sink: sink)
     }
 
-    private func readFacilities(_ csv: CSVReader, input: ByteReaderInput, code: Int, type: Int, sink: RecordSink) throws -> Int {
+    private func readFacilities(
+        _ csv: CSVReader, input: ByteReaderInput, code: Int, type: Int, sink: RecordSink
+    ) throws -> Int {
         let h = csv.header
-        let x = h.column("LAMBERT_X"), y = h.column("LAMBERT_Y"), lon = h.column("LONGITUDE"), lat = h.column("LATITUDE")
-        let epsg = h.column("EPSG"), quality = h.column("QUALITE_XY"), geoloc = h.column("QUALITE_GEOLOC")
-        let name = h.column("NOMRS"), siret = h.column("SIRET"), diffusion = h.column("STATUT_DIFFUSION")
+        let x = h.column("LAMBERT_X")
+        let y = h.column("LAMBERT_Y")
+        let lon = h.column("LONGITUDE")
+        let lat = h.column("LATITUDE")
+        let epsg = h.column("EPSG")
+        let quality = h.column("QUALITE_XY")
+        let geoloc = h.column("QUALITE_GEOLOC")
+        let name = h.column("NOMRS")
+        let siret = h.column("SIRET")
+        let diffusion = h.column("STATUT_DIFFUSION")
         let projector = Projector()
         return try csv.forEachRow(input: input, sink: sink) {
             guard let c = csv.value(code).flatMap(CommuneCode.init) else {
                 return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
             }
-            guard let t = csv.value(type), t.count == 4 else { return try sink.reject(line: csv.line, reason: "invalid TYPEQU") }
+            guard let t = csv.value(type), t.count == 4 else {
+                return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
+            }
             if let pointTypes, !pointTypes.contains(t) {
                 return try sink.emit(.equipment(code: c.rawValue, type: t, count: 1), line: csv.line)
             }
@@ -53,13 +68,16 @@ public struct BPEAdapter: SourceAdapter {
             if let a = csv.decimal(lat), let o = csv.decimal(lon), Coordinate(lat: a, lon: o).isValid, a != 0 {
                 position = Coordinate(lat: a, lon: o)
             } else if let px = csv.decimal(x), let py = csv.decimal(y) {
-                position = projector.toWGS84(x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
+                position = projector.toWGS84(
+                    x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
             }
             let partial = csv.value(diffusion) == "P"
-            let site = Site(code: c.rawValue, type: t, externalID: csv.value(siret) ?? "line \(csv.line)",
-                            name: partial ? nil : csv.value(name), position: position,
-                            usableForDistance: position != nil && Self.isUsable(quality: csv.value(quality), geoloc: csv.value(geoloc)),
-                            nonDiffusible: partial)
+            let site = Site(
+                code: c.rawValue, type: t, externalID: csv.value(siret) ?? "line \(csv.line)",
+                name: partial ? nil : csv.value(name), position: position,
+                usableForDistance: position != nil
+                    && Self.isUsable(quality: csv.value(quality), geoloc: csv.value(geoloc)),
+                nonDiffusible: partial)
             try sink.emit(.site(site), line: csv.line)
         }
     }

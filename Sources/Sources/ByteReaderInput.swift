@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A source's decompressed bytes plus the limits that apply while reading them.
 public struct ByteReaderInput {
@@ -21,7 +21,9 @@ public struct ByteReaderInput {
         let reader = try CSVReader(source: bytes, maxRecordBytes: maxRecordBytes)
         let duplicates = reader.header.duplicates.filter { !$0.isEmpty }
         guard duplicates.isEmpty else {
-            throw FormatError(.syntax, "duplicate column names in the header: \(duplicates.prefix(5).joined(separator: ", "))", line: 1)
+            throw FormatError(
+                .syntax, "duplicate column names in the header: \(duplicates.prefix(5).joined(separator: ", "))",
+                line: 1)
         }
         return reader
     }
@@ -35,7 +37,10 @@ extension CSVReader {
         while try next() {
             rows += 1
             if rows & 0xFFFF == 0 { input.progress?(rows) }
-            if count == 1, string(0)?.isEmpty ?? true { rows -= 1; continue } // blank line
+            if count == 1, string(0)?.isEmpty ?? true {
+                rows -= 1
+                continue
+            }  // blank line
             if let problem {
                 switch problem {
                 case .tooLong(let n): try sink.reject(line: line, reason: "record longer than \(n) bytes")
@@ -43,7 +48,10 @@ extension CSVReader {
                 }
                 continue
             }
-            guard isWellEncoded else { try sink.reject(line: line, reason: "invalid UTF-8"); continue }
+            guard isWellEncoded else {
+                try sink.reject(line: line, reason: "invalid UTF-8")
+                continue
+            }
             try body()
         }
         return rows
@@ -68,12 +76,14 @@ extension CSVReader {
     }
 }
 
-
 extension CSVHeader {
     /// The position of a required column, trying `candidates` in order.
     /// - Throws: `FormatError` naming the missing column and listing those present.
     func require(_ candidates: [String]) throws -> Int {
         if let i = column(candidates) { return i }
-        throw FormatError(.syntax, "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))", line: 1)
+        throw FormatError(
+            .syntax,
+            "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))",
+            line: 1)
     }
 }

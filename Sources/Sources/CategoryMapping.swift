@@ -35,22 +35,32 @@ public struct CategoryMapping: Sendable {
     public init(path: String) throws {
         let csv = try CSVReader(source: FileByteSource(path: path), separator: UInt8(ascii: ";"))
         let h = csv.header
-        let source = try h.require("source"), code = try h.require("code"), category = try h.require("category")
-        let kind = h.column("kind"), from = h.column("from"), to = h.column("to"), label = h.column("label")
+        let source = try h.require("source")
+        let code = try h.require("code")
+        let category = try h.require("category")
+        let kind = h.column("kind")
+        let from = h.column("from")
+        let to = h.column("to")
+        let label = h.column("label")
         var rules: [Rule] = []
         while try csv.next() {
             guard let s = csv.string(source), !s.isEmpty, !s.hasPrefix("#") else { continue }
             guard ["bpe", "sirene", "osm"].contains(s), let c = csv.string(code), !c.isEmpty,
-                  let cat = csv.string(category), !cat.isEmpty else {
+                let cat = csv.string(category), !cat.isEmpty
+            else {
                 throw FormatError(.syntax, "\(path): malformed mapping rule", line: csv.line)
             }
             func year(_ i: Int?) throws -> Int? {
                 guard let text = i.flatMap(csv.string), !text.isEmpty else { return nil }
-                guard let y = Int(text) else { throw FormatError(.syntax, "\(path): invalid year \(text)", line: csv.line) }
+                guard let y = Int(text) else {
+                    throw FormatError(.syntax, "\(path): invalid year \(text)", line: csv.line)
+                }
                 return y
             }
-            rules.append(Rule(source: s, code: c, category: cat, kind: kind.flatMap(csv.string).flatMap { $0.isEmpty ? nil : $0 },
-                              from: try year(from), to: try year(to), label: label.flatMap(csv.string) ?? ""))
+            rules.append(
+                Rule(
+                    source: s, code: c, category: cat, kind: kind.flatMap(csv.string).flatMap { $0.isEmpty ? nil : $0 },
+                    from: try year(from), to: try year(to), label: label.flatMap(csv.string) ?? ""))
         }
         self.init(rules: rules)
     }

@@ -11,7 +11,9 @@ public struct CentroidsAdapter: SourceAdapter {
         let peek = PeekingSource(input.bytes)
         let first = try peek.firstNonSpaceByte()
         let rewound = ByteReaderInput(bytes: peek, maxRecordBytes: input.maxRecordBytes, progress: input.progress)
-        if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") { return try readJSON(rewound, spec: spec, sink: sink) }
+        if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") {
+            return try readJSON(rewound, spec: spec, sink: sink)
+        }
         let csv = try rewound.csv()
         let h = csv.header
         let code = try h.require(spec.names("code", default: ["insee_com", "code", "COM", "codgeo"]))
@@ -32,7 +34,8 @@ public struct CentroidsAdapter: SourceAdapter {
     }
 
     private func readJSON(_ input: ByteReaderInput, spec: SourceSpec, sink: RecordSink) throws -> Int {
-        let codeKey = spec.columns["code"] ?? "code", nameKey = spec.columns["name"] ?? "nom"
+        let codeKey = spec.columns["code"] ?? "code"
+        let nameKey = spec.columns["name"] ?? "nom"
         var index = 0
         try JSONStreamReader(source: input.bytes).forEachElement(ofArray: "features") { element in
             index += 1
@@ -43,10 +46,13 @@ public struct CentroidsAdapter: SourceAdapter {
                 return try sink.reject(line: index, reason: "item \(index): missing or invalid \(codeKey)")
             }
             guard let coords = point?["coordinates"]?.array, coords.count >= 2,
-                  let lon = coords[0].number, let lat = coords[1].number, Coordinate(lat: lat, lon: lon).isValid else {
+                let lon = coords[0].number, let lat = coords[1].number, Coordinate(lat: lat, lon: lon).isValid
+            else {
                 return try sink.reject(line: index, reason: "no centre point for \(code)")
             }
-            try sink.emit(.centroid(code: code, name: properties[nameKey]?.string, position: Coordinate(lat: lat, lon: lon)), line: index)
+            try sink.emit(
+                .centroid(code: code, name: properties[nameKey]?.string, position: Coordinate(lat: lat, lon: lon)),
+                line: index)
         }
         return index
     }

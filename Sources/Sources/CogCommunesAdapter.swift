@@ -11,7 +11,9 @@ public struct CogCommunesAdapter: SourceAdapter {
         let type = try h.require("TYPECOM")
         let code = try h.require(spec.names("code", default: ["COM", "CODGEO"]))
         let name = try h.require(spec.names("name", default: ["LIBELLE", "NCCENR", "NCC"]))
-        let dep = h.column("DEP"), reg = h.column("REG"), parent = h.column("COMPARENT")
+        let dep = h.column("DEP")
+        let reg = h.column("REG")
+        let parent = h.column("COMPARENT")
         return try csv.forEachRow(input: input, sink: sink) {
             guard let t = csv.value(type), ["COM", "COMD", "COMA", "ARM"].contains(t.uppercased()) else {
                 return try sink.reject(line: csv.line, reason: "unknown TYPECOM \(csv.string(type) ?? "")")
@@ -20,8 +22,11 @@ public struct CogCommunesAdapter: SourceAdapter {
                 return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
             }
             guard let n = csv.value(name) else { return try sink.reject(line: csv.line, reason: "empty name for \(c)") }
-            try sink.emit(.commune(CommuneRow(type: t.uppercased(), code: c, name: n, dep: csv.value(dep), reg: csv.value(reg),
-                                              parent: csv.value(parent))), line: csv.line)
+            try sink.emit(
+                .commune(
+                    CommuneRow(
+                        type: t.uppercased(), code: c, name: n, dep: csv.value(dep), reg: csv.value(reg),
+                        parent: csv.value(parent))), line: csv.line)
         }
     }
 }

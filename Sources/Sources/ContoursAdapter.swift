@@ -11,7 +11,8 @@ public struct ContoursAdapter: SourceAdapter {
     public init() {}
 
     public func read(_ input: ByteReaderInput, spec: SourceSpec, into sink: RecordSink) throws -> Int {
-        let codeKey = spec.columns["code"] ?? "code", nameKey = spec.columns["name"] ?? "nom"
+        let codeKey = spec.columns["code"] ?? "code"
+        let nameKey = spec.columns["name"] ?? "nom"
         var index = 0
         let reader = JSONStreamReader(source: input.bytes, maxValuesPerElement: maxPointsPerFeature * 3)
         try reader.forEachElement(ofArray: "features") { feature in
@@ -38,10 +39,13 @@ public struct ContoursAdapter: SourceAdapter {
             throw GeometryError(message: "missing geometry")
         }
         func ring(_ value: JSONValue) throws -> [Coordinate] {
-            guard let points = value.array, points.count >= 4 else { throw GeometryError(message: "ring with fewer than 4 positions") }
+            guard let points = value.array, points.count >= 4 else {
+                throw GeometryError(message: "ring with fewer than 4 positions")
+            }
             return try points.map { p in
                 guard let xy = p.array, xy.count >= 2, let lon = xy[0].number, let lat = xy[1].number,
-                      Coordinate(lat: lat, lon: lon).isValid else { throw GeometryError(message: "invalid position") }
+                    Coordinate(lat: lat, lon: lon).isValid
+                else { throw GeometryError(message: "invalid position") }
                 return Coordinate(lat: lat, lon: lon)
             }
         }

@@ -12,7 +12,9 @@ public struct OverpassAdapter: SourceAdapter {
     public init(tags: Set<String>) {
         self.tags = tags
         var keys: [String] = []
-        for tag in tags.sorted() { if let k = tag.split(separator: "=").first.map(String.init), !keys.contains(k) { keys.append(k) } }
+        for tag in tags.sorted() {
+            if let k = tag.split(separator: "=").first.map(String.init), !keys.contains(k) { keys.append(k) }
+        }
         self.keys = keys
     }
 
@@ -21,16 +23,23 @@ public struct OverpassAdapter: SourceAdapter {
         let others = try JSONStreamReader(source: input.bytes).forEachElement(ofArray: "elements") { element in
             index += 1
             guard let tagValues = element["tags"]?.object else { return }
-            guard let tag = keys.lazy.compactMap({ k in tagValues[k]?.string.map { "\(k)=\($0)" } }).first(where: tags.contains) else { return }
+            guard
+                let tag = keys.lazy.compactMap({ k in tagValues[k]?.string.map { "\(k)=\($0)" } }).first(
+                    where: tags.contains)
+            else { return }
             guard let type = element["type"]?.string, let id = element["id"]?.string else {
                 return try sink.reject(line: index, reason: "element \(index): no type or id")
             }
             let point = element["center"] ?? element
-            guard let lat = point["lat"]?.number, let lon = point["lon"]?.number, Coordinate(lat: lat, lon: lon).isValid else {
+            guard let lat = point["lat"]?.number, let lon = point["lon"]?.number, Coordinate(lat: lat, lon: lon).isValid
+            else {
                 return try sink.reject(line: index, reason: "\(type)/\(id): no position")
             }
-            try sink.emit(.site(Site(code: nil, type: tag, externalID: "\(type)/\(id)", name: tagValues["name"]?.string,
-                                     position: Coordinate(lat: lat, lon: lon), usableForDistance: true)), line: index)
+            try sink.emit(
+                .site(
+                    Site(
+                        code: nil, type: tag, externalID: "\(type)/\(id)", name: tagValues["name"]?.string,
+                        position: Coordinate(lat: lat, lon: lon), usableForDistance: true)), line: index)
         }
         // Overpass answers a timeout or out-of-memory with HTTP 200, no elements, and a remark.
         if let remark = others["remark"]?.string, remark.contains("error") {

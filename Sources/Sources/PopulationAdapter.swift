@@ -10,13 +10,17 @@ public struct PopulationAdapter: SourceAdapter {
         let h = csv.header
         let code = try h.require(spec.names("code", default: ["COM", "DEPCOM", "CODGEO"]))
         let pmun = try h.require(spec.names("pmun", default: ["PMUN"]))
-        let pcap = h.column("PCAP"), ptot = h.column("PTOT")
+        let pcap = h.column("PCAP")
+        let ptot = h.column("PTOT")
         return try csv.forEachRow(input: input, sink: sink) {
             guard let c = csv.value(code).flatMap(CommuneCode.init)?.rawValue else {
                 return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
             }
-            guard let p = csv.integer(pmun), p >= 0 else { return try sink.reject(line: csv.line, reason: "invalid PMUN for \(c)") }
-            try sink.emit(.population(code: c, pmun: p, pcap: csv.integer(pcap), ptot: csv.integer(ptot)), line: csv.line)
+            guard let p = csv.integer(pmun), p >= 0 else {
+                return try sink.reject(line: csv.line, reason: "invalid PMUN for \(c)")
+            }
+            try sink.emit(
+                .population(code: c, pmun: p, pcap: csv.integer(pcap), ptot: csv.integer(ptot)), line: csv.line)
         }
     }
 }

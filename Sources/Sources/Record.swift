@@ -43,8 +43,10 @@ public struct Site: Sendable, Equatable {
     /// Whether personal fields were withheld (Sirene `[ND]`, BPE `P`).
     public var nonDiffusible: Bool
 
-    public init(code: String?, type: String, externalID: String, name: String?, position: Coordinate?, usableForDistance: Bool,
-                opened: String? = nil, closed: String? = nil, active: Bool = true, nonDiffusible: Bool = false) {
+    public init(
+        code: String?, type: String, externalID: String, name: String?, position: Coordinate?, usableForDistance: Bool,
+        opened: String? = nil, closed: String? = nil, active: Bool = true, nonDiffusible: Bool = false
+    ) {
         self.code = code
         self.type = type
         self.externalID = externalID
@@ -78,6 +80,9 @@ public protocol SourceAdapter {
 public struct SourceError: Error, CustomStringConvertible, Sendable {
     public let source: String
     public let message: String
-    public init(source: String, _ message: String) { self.source = source; self.message = message }
+    public init(source: String, _ message: String) {
+        self.source = source
+        self.message = message
+    }
     public var description: String { "\(source): \(message)" }
 }

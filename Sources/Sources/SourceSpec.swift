@@ -11,7 +11,10 @@ public struct SourceSpec: Sendable {
     /// Column or property name overrides, keyed by role (`code`, `lat`, `lon`, `name`).
     public var columns: [String: String]
 
-    public init(name: String, kind: SourceKind, vintage: Int, geographyYear: Int? = nil, entry: String? = nil, columns: [String: String] = [:]) {
+    public init(
+        name: String, kind: SourceKind, vintage: Int, geographyYear: Int? = nil, entry: String? = nil,
+        columns: [String: String] = [:]
+    ) {
         self.name = name
         self.kind = kind
         self.vintage = vintage

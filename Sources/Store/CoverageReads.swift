@@ -9,8 +9,10 @@ extension Store {
     }
 
     static func departementCodes(_ db: Database, targetVintage: Int) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT DISTINCT dep FROM commune WHERE vintage = ? AND type = 'COM' AND dep IS NOT NULL",
-                                arguments: [targetVintage]))
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT dep FROM commune WHERE vintage = ? AND type = 'COM' AND dep IS NOT NULL",
+                arguments: [targetVintage]))
     }
 
     /// The territory each loaded source describes (`national` when it covers every département of
@@ -19,7 +21,8 @@ extension Store {
         try await pool.read { db in
             let geography = try Self.departementCodes(db, targetVintage: targetVintage)
             var out: [String: Coverage] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT source, coverage FROM source_state WHERE coverage IS NOT NULL") {
+            for row in try Row.fetchAll(db, sql: "SELECT source, coverage FROM source_state WHERE coverage IS NOT NULL")
+            {
                 out[row[0]] = Coverage(stored: row[1]).normalised(geography: geography)
             }
             return out
@@ -30,16 +33,23 @@ extension Store {
     /// existed in its geography (communes created or re-established since received none of its
     /// counts, which stayed with the commune that kept the code).
     static func describedCommunes(_ db: Database, source: String, communes: [CommuneFacts]) throws -> Set<String> {
-        guard let state = try Row.fetchOne(db, sql: "SELECT vintage, geography, coverage FROM source_state WHERE source = ?",
-                                           arguments: [source]) else { return [] }
+        guard
+            let state = try Row.fetchOne(
+                db, sql: "SELECT vintage, geography, coverage FROM source_state WHERE source = ?",
+                arguments: [source])
+        else { return [] }
         let geography: Int = state["geography"] ?? state["vintage"]
         let coverage = (state["coverage"] as String?).map(Coverage.init(stored:)) ?? .national
-        let newborn = Set(try String.fetchAll(db, sql: """
-            SELECT code_ap FROM mouvement
-            WHERE mod IN (20, 21) AND date_eff > ? AND type_ap = 'COM' AND NOT (type_av = 'COM' AND code_av = code_ap)
-            """, arguments: [String(format: "%04d-01-01", geography)]))
-        return Set(communes.lazy.filter { c in
-            (c.dep.map(coverage.covers(departement:)) ?? false) && !newborn.contains(c.code)
-        }.map(\.code))
+        let newborn = Set(
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT code_ap FROM mouvement
+                    WHERE mod IN (20, 21) AND date_eff > ? AND type_ap = 'COM' AND NOT (type_av = 'COM' AND code_av = code_ap)
+                    """, arguments: [String(format: "%04d-01-01", geography)]))
+        return Set(
+            communes.lazy.filter { c in
+                (c.dep.map(coverage.covers(departement:)) ?? false) && !newborn.contains(c.code)
+            }.map(\.code))
     }
 }

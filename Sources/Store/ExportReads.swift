@@ -27,8 +27,10 @@ extension Store {
     /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
     /// communes and, in the same order, their flags, distances, candidacy and contours, merged
     /// as they come (one query per table rather than four per commune).
-    public func forEachExportRow(targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
-                                 _ body: @escaping @Sendable (ExportRow) throws -> Void) async throws {
+    public func forEachExportRow(
+        targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
+        _ body: @escaping @Sendable (ExportRow) throws -> Void
+    ) async throws {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
             // The selection, numbered in output order; every query below joins it and sorts by `pos`.
@@ -39,40 +41,57 @@ extension Store {
                     WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                         \(candidatesOnly ? "AND k.listed = 1" : ""))
                 """
-            let arguments: StatementArguments = [targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements)]
-            func ordered<T>(_ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) -> T) throws -> OrderedRows<T> {
+            let arguments: StatementArguments = [
+                targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements),
+            ]
+            func ordered<T>(
+                _ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) -> T
+            ) throws -> OrderedRows<T> {
                 OrderedRows(try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra), value)
             }
-            var flags = try ordered("SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code ORDER BY sel.pos") {
+            var flags = try ordered(
+                "SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code ORDER BY sel.pos"
+            ) {
                 ($0[1] as String, $0[2] as String)
             }
-            var access = try ordered("""
+            var access = try ordered(
+                """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
                 WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
-                """) { ($0[1] as String, $0[2] as Double) }
-            var candidates = try ordered("SELECT sel.pos, \(Self.candidateColumns) FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos", [], Self.candidate)
-            var contours = try ordered("""
+                """
+            ) { ($0[1] as String, $0[2] as Double) }
+            var candidates = try ordered(
+                "SELECT sel.pos, \(Self.candidateColumns) FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos",
+                [], Self.candidate)
+            var contours = try ordered(
+                """
                 SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code WHERE ? ORDER BY sel.pos, t.code
-                """, [withGeometry]) { $0[1] as String }
-            let rows = try Row.fetchCursor(db, sql: selection + """
-                SELECT sel.pos, c.code, c.name, c.dep, c.reg,
-                    (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
-                    (SELECT lat FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
-                    (SELECT lon FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
-                    (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting,
-                    (SELECT 1 FROM cafe_known ck WHERE ck.commune = c.code) AS cafe_known
-                FROM sel JOIN commune c ON c.code = sel.code AND c.vintage = ? AND c.type = 'COM'
-                ORDER BY sel.pos
-                """, arguments: arguments + [popYear, targetVintage])
+                """, [withGeometry]
+            ) { $0[1] as String }
+            let rows = try Row.fetchCursor(
+                db,
+                sql: selection + """
+                    SELECT sel.pos, c.code, c.name, c.dep, c.reg,
+                        (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
+                        (SELECT lat FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
+                        (SELECT lon FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
+                        (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting,
+                        (SELECT 1 FROM cafe_known ck WHERE ck.commune = c.code) AS cafe_known
+                    FROM sel JOIN commune c ON c.code = sel.code AND c.vintage = ? AND c.type = 'COM'
+                    ORDER BY sel.pos
+                    """, arguments: arguments + [popYear, targetVintage])
             while let r = try rows.next() {
                 let pos: Int = r["pos"]
                 let population: Int? = r["population"]
-                try body(ExportRow(code: r["code"], name: r["name"], dep: r["dep"], reg: r["reg"], population: population,
-                                   populationYear: population == nil ? nil : popYear, lat: r["lat"], lon: r["lon"],
-                                   flags: Dictionary(try flags.take(pos), uniquingKeysWith: { a, _ in a }),
-                                   nearestKm: Dictionary(try access.take(pos), uniquingKeysWith: { a, _ in a }),
-                                   lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, cafeKnown: (r["cafe_known"] as Int?) == 1, candidate: try candidates.take(pos).first,
-                                   geometries: try contours.take(pos)))
+                try body(
+                    ExportRow(
+                        code: r["code"], name: r["name"], dep: r["dep"], reg: r["reg"], population: population,
+                        populationYear: population == nil ? nil : popYear, lat: r["lat"], lon: r["lon"],
+                        flags: Dictionary(try flags.take(pos), uniquingKeysWith: { a, _ in a }),
+                        nearestKm: Dictionary(try access.take(pos), uniquingKeysWith: { a, _ in a }),
+                        lostMeetingPlace: (r["lost_meeting"] as Int?) == 1, cafeKnown: (r["cafe_known"] as Int?) == 1,
+                        candidate: try candidates.take(pos).first,
+                        geometries: try contours.take(pos)))
             }
         }
     }
@@ -81,32 +100,43 @@ extension Store {
     public func categories() async throws -> [String] {
         try await pool.read { db in
             var out: [String] = []
-            for c in try String.fetchAll(db, sql: "SELECT category FROM category_code ORDER BY rowid") where !out.contains(c) { out.append(c) }
+            for c in try String.fetchAll(db, sql: "SELECT category FROM category_code ORDER BY rowid")
+            where !out.contains(c) { out.append(c) }
             return out
         }
     }
 
     /// Listed candidates by rank, as the query selects them.
-    public func candidates(targetVintage: Int, _ query: CandidateQuery) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
+    public func candidates(
+        targetVintage: Int, _ query: CandidateQuery
+    ) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
         try await pool.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
             // Filters first, then the N best of each département, then the page.
-            let rows = try Row.fetchAll(db, sql: """
-                WITH selected AS (
-                    SELECT \(Self.candidateColumns), c.name, c.dep, c.reg,
-                        ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
-                    FROM candidate k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
-                    WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
-                        AND (? IS NULL OR EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) = ?))
-                SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
-                FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
-                ORDER BY s.rank LIMIT ? OFFSET ?
-                """, arguments: [targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
-                                 query.cafeKnown, query.cafeKnown, popYear, query.perDepartement, query.perDepartement,
-                                 query.limit ?? -1, query.offset])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    WITH selected AS (
+                        SELECT \(Self.candidateColumns), c.name, c.dep, c.reg,
+                            ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
+                        FROM candidate k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
+                        WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
+                            AND (? IS NULL OR EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) = ?))
+                    SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
+                    FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
+                    ORDER BY s.rank LIMIT ? OFFSET ?
+                    """,
+                arguments: [
+                    targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
+                    query.cafeKnown, query.cafeKnown, popYear, query.perDepartement, query.perDepartement,
+                    query.limit ?? -1, query.offset,
+                ])
             return rows.map { r in
-                (CommuneFacts(code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
-                              populationYear: popYear, lat: nil, lon: nil), Self.candidate(r))
+                (
+                    CommuneFacts(
+                        code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
+                        populationYear: popYear, lat: nil, lon: nil), Self.candidate(r)
+                )
             }
         }
     }
@@ -122,7 +152,10 @@ public struct CandidateQuery: Sendable, Equatable {
     public var limit: Int?
     public var offset: Int
 
-    public init(departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil, offset: Int = 0) {
+    public init(
+        departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil,
+        offset: Int = 0
+    ) {
         self.departements = departements
         self.perDepartement = perDepartement
         self.cafeKnown = cafeKnown

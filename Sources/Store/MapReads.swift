@@ -26,21 +26,30 @@ extension Store {
             let scope = """
                 c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                 """
-            let depArguments: StatementArguments = [targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements)]
-            let communes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commune c WHERE \(scope)", arguments: depArguments) ?? 0
-            let box = try Row.fetchOne(db, sql: """
-                SELECT MIN(a), MIN(b), MAX(x), MAX(y) FROM (
-                    SELECT t.min_lat AS a, t.min_lon AS b, t.max_lat AS x, t.max_lon AS y
-                    FROM contour t JOIN commune c ON c.code = t.commune WHERE \(scope)
-                    UNION ALL
-                    SELECT e.lat, e.lon, e.lat, e.lon FROM centroid e JOIN commune c ON c.code = e.commune WHERE \(scope))
-                """, arguments: depArguments + depArguments)
-            let ranks = try Int.fetchAll(db, sql: """
-                SELECT k.rank FROM candidate k JOIN commune c ON c.code = k.commune
-                WHERE k.listed = 1 AND k.rank IS NOT NULL AND \(scope) ORDER BY k.rank
-                """, arguments: depArguments)
+            let depArguments: StatementArguments = [
+                targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements),
+            ]
+            let communes =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commune c WHERE \(scope)", arguments: depArguments) ?? 0
+            let box = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(a), MIN(b), MAX(x), MAX(y) FROM (
+                        SELECT t.min_lat AS a, t.min_lon AS b, t.max_lat AS x, t.max_lon AS y
+                        FROM contour t JOIN commune c ON c.code = t.commune WHERE \(scope)
+                        UNION ALL
+                        SELECT e.lat, e.lon, e.lat, e.lon FROM centroid e JOIN commune c ON c.code = e.commune WHERE \(scope))
+                    """, arguments: depArguments + depArguments)
+            let ranks = try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT k.rank FROM candidate k JOIN commune c ON c.code = k.commune
+                    WHERE k.listed = 1 AND k.rank IS NOT NULL AND \(scope) ORDER BY k.rank
+                    """, arguments: depArguments)
             var bounds: (Double, Double, Double, Double)?
-            if let box, let a: Double = box[0], let b: Double = box[1], let x: Double = box[2], let y: Double = box[3] { bounds = (a, b, x, y) }
+            if let box, let a: Double = box[0], let b: Double = box[1], let x: Double = box[2], let y: Double = box[3] {
+                bounds = (a, b, x, y)
+            }
             return MapSelection(communes: communes, bounds: bounds, candidateRanks: ranks)
         }
     }
@@ -48,11 +57,14 @@ extension Store {
     /// The départements of the target geography with their commune and candidate counts.
     public func departements(targetVintage: Int) async throws -> [DepartementSummary] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.dep, COUNT(*) AS communes, COUNT(k.commune) AS candidates
-                FROM commune c LEFT JOIN candidate k ON k.commune = c.code AND k.listed = 1
-                WHERE c.vintage = ? AND c.type = 'COM' AND c.dep IS NOT NULL GROUP BY c.dep ORDER BY c.dep
-                """, arguments: [targetVintage]).map { DepartementSummary(code: $0[0], communes: $0[1], candidates: $0[2]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.dep, COUNT(*) AS communes, COUNT(k.commune) AS candidates
+                    FROM commune c LEFT JOIN candidate k ON k.commune = c.code AND k.listed = 1
+                    WHERE c.vintage = ? AND c.type = 'COM' AND c.dep IS NOT NULL GROUP BY c.dep ORDER BY c.dep
+                    """, arguments: [targetVintage]
+            ).map { DepartementSummary(code: $0[0], communes: $0[1], candidates: $0[2]) }
         }
     }
 

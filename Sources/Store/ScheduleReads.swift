@@ -5,7 +5,10 @@ import GRDB
 public struct ScheduleEntry: Sendable, Equatable {
     public var next: Date
     public var failures: Int
-    public init(next: Date, failures: Int) { self.next = next; self.failures = failures }
+    public init(next: Date, failures: Int) {
+        self.next = next
+        self.failures = failures
+    }
 }
 
 /// Figures for the Prometheus endpoint.
@@ -24,7 +27,8 @@ extension Store {
         try await pool.read { db in
             var out: [String: ScheduleEntry] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT * FROM schedule") {
-                out[r["source"]] = ScheduleEntry(next: Date(timeIntervalSince1970: r["next_run"]), failures: r["failures"])
+                out[r["source"]] = ScheduleEntry(
+                    next: Date(timeIntervalSince1970: r["next_run"]), failures: r["failures"])
             }
             return out
         }
@@ -32,30 +36,44 @@ extension Store {
 
     public func setSchedule(source: String, _ entry: ScheduleEntry) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO schedule (source, next_run, failures) VALUES (?, ?, ?)",
-                           arguments: [source, entry.next.timeIntervalSince1970, entry.failures])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO schedule (source, next_run, failures) VALUES (?, ?, ?)",
+                arguments: [source, entry.next.timeIntervalSince1970, entry.failures])
         }
     }
 
     public func metrics() async throws -> StoreMetrics {
         try await pool.read { db in
             var m = StoreMetrics()
-            for r in try Row.fetchAll(db, sql: "SELECT source, outcome, COUNT(*) AS n, SUM(COALESCE(rows_loaded, 0)) AS rows, SUM(COALESCE(bytes, 0)) AS bytes FROM ingestion_run GROUP BY source, outcome") {
+            for r in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT source, outcome, COUNT(*) AS n, SUM(COALESCE(rows_loaded, 0)) AS rows, SUM(COALESCE(bytes, 0)) AS bytes FROM ingestion_run GROUP BY source, outcome"
+            ) {
                 let source: String = r["source"]
                 m.runs[source, default: [:]][r["outcome"]] = r["n"]
                 m.rowsLoaded[source, default: 0] += r["rows"] as Int
                 m.bytes[source, default: 0] += r["bytes"] as Int
             }
             let iso = Store.timestampFormatter()
-            for r in try Row.fetchAll(db, sql: """
-                SELECT source, started_at, finished_at FROM ingestion_run WHERE id IN (SELECT MAX(id) FROM ingestion_run WHERE finished_at IS NOT NULL GROUP BY source)
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT source, started_at, finished_at FROM ingestion_run WHERE id IN (SELECT MAX(id) FROM ingestion_run WHERE finished_at IS NOT NULL GROUP BY source)
+                    """)
+            {
                 if let s = iso.date(from: r["started_at"]), let f = (r["finished_at"] as String?).flatMap(iso.date) {
                     m.lastDurationSeconds[r["source"]] = f.timeIntervalSince(s)
                 }
             }
-            for r in try Row.fetchAll(db, sql: "SELECT source, MAX(finished_at) AS t FROM ingestion_run WHERE outcome IN ('loaded', 'unchanged') GROUP BY source") {
-                if let t = (r["t"] as String?).flatMap(iso.date) { m.lastSuccess[r["source"]] = t.timeIntervalSince1970 }
+            for r in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT source, MAX(finished_at) AS t FROM ingestion_run WHERE outcome IN ('loaded', 'unchanged') GROUP BY source"
+            ) {
+                if let t = (r["t"] as String?).flatMap(iso.date) {
+                    m.lastSuccess[r["source"]] = t.timeIntervalSince1970
+                }
             }
             m.candidates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE listed = 1") ?? 0
             return m

@@ -17,7 +17,8 @@ public struct Store: Sendable {
     public init(path: String) throws {
         self.path = path
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var config = Configuration()
             config.busyMode = .timeout(30)
             config.prepareDatabase { db in
@@ -27,10 +28,11 @@ public struct Store: Sendable {
             try Schema.migrator.migrate(pool)
             // A process killed mid-ingestion leaves its run 'running': it did not finish.
             try pool.write { db in
-                try db.execute(sql: """
-                    UPDATE ingestion_run SET outcome = 'failed', finished_at = ?, error = 'interrupted (process stopped before the run finished)'
-                    WHERE outcome = 'running'
-                    """, arguments: [Store.now()])
+                try db.execute(
+                    sql: """
+                        UPDATE ingestion_run SET outcome = 'failed', finished_at = ?, error = 'interrupted (process stopped before the run finished)'
+                        WHERE outcome = 'running'
+                        """, arguments: [Store.now()])
             }
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(error)")

@@ -46,7 +46,9 @@ public struct CodeTranslator: Sendable {
 
     /// The target commune for `code` read from a dataset in the geography of `geographyYear`.
     public func translate(_ code: String, geographyYear: Int) -> Result<String, TranslationError> {
-        guard let valid = CommuneCode(code)?.rawValue else { return .failure(TranslationError(code: code, failure: .invalidCode)) }
+        guard let valid = CommuneCode(code)?.rawValue else {
+            return .failure(TranslationError(code: code, failure: .invalidCode))
+        }
         let start = String(format4: geographyYear) + "-01-01"
         if let found = follow(valid, after: start) { return .success(found) }
         // The dataset may predate its stated geography: replay the whole history as a fallback.
@@ -55,7 +57,8 @@ public struct CodeTranslator: Sendable {
     }
 
     private func follow(_ code: String, after start: String) -> String? {
-        var current = code, date = start
+        var current = code
+        var date = start
         var steps = 0
         while steps < 64, let next = events[current]?.first(where: { $0.date > date }) {
             current = next.to

@@ -13,7 +13,7 @@ public struct CommuneCode: Sendable, Hashable, Comparable, CustomStringConvertib
             return
         }
         guard u.count == 5 else { return nil }
-        let corsica = u[0] == 0x32 && (u[1] | 0x20 == 0x61 || u[1] | 0x20 == 0x62) // 2A, 2B (either case)
+        let corsica = u[0] == 0x32 && (u[1] | 0x20 == 0x61 || u[1] | 0x20 == 0x62)  // 2A, 2B (either case)
         guard digit(u[0]), digit(u[1]) || corsica, digit(u[2]), digit(u[3]), digit(u[4]) else { return nil }
         rawValue = corsica && u[1] >= 0x61 ? text.uppercased() : text
     }

@@ -2,9 +2,17 @@
 public struct Mouvement: Sendable, Equatable {
     /// INSEE event codes used in translation (see the COG documentation).
     public enum Kind: Int, Sendable {
-        case rename = 10, creation = 20, reestablishment = 21, suppression = 30, simpleMerger = 31
-        case newCommune = 32, mergerAssociation = 33, associationToMerger = 34, delegateRemoval = 35
-        case departementChange = 41, seatTransfer = 50
+        case rename = 10
+        case creation = 20
+        case reestablishment = 21
+        case suppression = 30
+        case simpleMerger = 31
+        case newCommune = 32
+        case mergerAssociation = 33
+        case associationToMerger = 34
+        case delegateRemoval = 35
+        case departementChange = 41
+        case seatTransfer = 50
     }
 
     public let mod: Int
@@ -17,8 +25,10 @@ public struct Mouvement: Sendable, Equatable {
     public let codeAfter: String
     public let nameAfter: String
 
-    public init(mod: Int, date: String, typeBefore: String, codeBefore: String, nameBefore: String,
-                typeAfter: String, codeAfter: String, nameAfter: String) {
+    public init(
+        mod: Int, date: String, typeBefore: String, codeBefore: String, nameBefore: String,
+        typeAfter: String, codeAfter: String, nameAfter: String
+    ) {
         self.mod = mod
         self.date = date
         self.typeBefore = typeBefore

@@ -7,9 +7,11 @@ import Store
 /// Options of the commands that read a programme's past choices.
 struct ChoiceOptions: ParsableArguments {
     @Option(help: "CSV file of the communes a programme chose (a column of INSEE codes).") var chosen: String
-    @Option(help: "The column of codes (default: com_insee_2026, com_insee, code_insee, insee, codgeo, depcom, com, code).")
+    @Option(
+        help: "The column of codes (default: com_insee_2026, com_insee, code_insee, insee, codgeo, depcom, com, code).")
     var column: String?
-    @Option(help: "The COG year of the codes (default: the target geography); older codes are translated.") var geography: Int?
+    @Option(help: "The COG year of the codes (default: the target geography); older codes are translated.")
+    var geography: Int?
 }
 
 struct Validate: AsyncParsableCommand {
@@ -29,8 +31,9 @@ struct Validate: AsyncParsableCommand {
         let (config, _) = try global.loadOrFail()
         do {
             let store = try Store(path: config.storePath)
-            let review = try await ChoiceReview(config: config, store: store, path: choice.chosen, column: choice.column,
-                                                geographyYear: choice.geography)
+            let review = try await ChoiceReview(
+                config: config, store: store, path: choice.chosen, column: choice.column,
+                geographyYear: choice.geography)
             let report = try await review.validate(path: choice.chosen)
             print(json ? try jsonText(report) : ChoiceText.validation(report))
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
@@ -52,7 +55,9 @@ struct Calibrate: AsyncParsableCommand {
     @OptionGroup var choice: ChoiceOptions
     @Option(help: "Folds of the cross-validation.") var folds = 6
     @Option(help: "Seed of the folds and samples.") var seed: UInt64 = 1
-    @Option(parsing: .upToNextOption, help: "Terms to fit (default: all); the others get weight 0, to measure what each adds.")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Terms to fit (default: all); the others get weight 0, to measure what each adds.")
     var terms: [ScoreTerm.Kind] = ScoreTerm.Kind.allCases
     @Flag(help: "Write the fitted settings into the config file.") var write = false
     @Flag(help: "Print JSON.") var json = false
@@ -65,14 +70,19 @@ struct Calibrate: AsyncParsableCommand {
         let (config, _) = try global.loadOrFail()
         do {
             let store = try Store(path: config.storePath)
-            let review = try await ChoiceReview(config: config, store: store, path: choice.chosen, column: choice.column,
-                                                geographyYear: choice.geography)
+            let review = try await ChoiceReview(
+                config: config, store: store, path: choice.chosen, column: choice.column,
+                geographyYear: choice.geography)
             let calibration = try await review.calibrate(path: choice.chosen, folds: folds, seed: seed, terms: terms)
             print(json ? try jsonText(calibration) : ChoiceText.calibration(calibration))
             if write {
                 let text = try String(contentsOfFile: config.path, encoding: .utf8)
-                let backup = try ConfigEditor.replace(path: config.path, with: ConfigEditor.setting(calibration.settings, in: "analysis", of: text))
-                FileHandle.standardError.write(Data("wrote [analysis] to \(config.path) (previous file kept as \(backup)); run `ruralmapd analyze` to re-rank\n".utf8))
+                let backup = try ConfigEditor.replace(
+                    path: config.path, with: ConfigEditor.setting(calibration.settings, in: "analysis", of: text))
+                FileHandle.standardError.write(
+                    Data(
+                        "wrote [analysis] to \(config.path) (previous file kept as \(backup)); run `ruralmapd analyze` to re-rank\n"
+                            .utf8))
             }
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
     }
@@ -87,15 +97,22 @@ enum ChoiceText {
         var lines = ["\(v.file) (column \(v.column)): \(r.chosen) chosen communes among the \(r.gated) gated communes"]
         if !v.unknownCodes.isEmpty { lines.append("unknown codes: " + v.unknownCodes.joined(separator: ", ")) }
         if !v.excluded.isEmpty {
-            lines.append("left out by the gates: " + v.excluded.map { "\($0.name) (\($0.code), \($0.population.map(String.init) ?? "?") inh.)" }
-                .joined(separator: ", "))
+            lines.append(
+                "left out by the gates: "
+                    + v.excluded.map { "\($0.name) (\($0.code), \($0.population.map(String.init) ?? "?") inh.)" }
+                    .joined(separator: ", "))
         }
         lines.append("")
-        lines.append(rankings([("score (current weights)", r.score), ("population rule (closeness to 700)", r.populationRule)]))
+        lines.append(
+            rankings([("score (current weights)", r.score), ("population rule (closeness to 700)", r.populationRule)]))
         lines.append("")
-        lines.append(TextTable(["term", "chosen (mean)", "all gated (mean)"], r.terms.map {
-            [$0.term.rawValue, String(format: "%.3f", $0.chosen), String(format: "%.3f", $0.all)]
-        }).render())
+        lines.append(
+            TextTable(
+                ["term", "chosen (mean)", "all gated (mean)"],
+                r.terms.map {
+                    [$0.term.rawValue, String(format: "%.3f", $0.chosen), String(format: "%.3f", $0.all)]
+                }
+            ).render())
         return lines.joined(separator: "\n")
     }
 
@@ -104,8 +121,10 @@ enum ChoiceText {
         return [
             "\(c.validation.file): \(r.chosen) chosen communes among the \(r.gated) gated communes; \(c.fit.folds) folds, seed \(c.fit.seed)",
             "",
-            rankings([("cross-validated fit", c.fit.crossValidated), ("current weights (in-sample)", r.score),
-                      ("population rule", r.populationRule)]),
+            rankings([
+                ("cross-validated fit", c.fit.crossValidated), ("current weights (in-sample)", r.score),
+                ("population rule", r.populationRule),
+            ]),
             "",
             "Fitted on every chosen commune; [analysis] settings:",
             c.settings.map { "\($0.key) = \($0.literal)" }.joined(separator: "\n"),
@@ -114,8 +133,11 @@ enum ChoiceText {
 
     private static func rankings(_ rows: [(String, RankingEvaluation)]) -> String {
         func share(_ x: Double) -> String { String(format: "%.0f %%", x * 100) }
-        return TextTable(["ranking", "mean percentile", "top 5 %", "top 10 %", "top 20 %"], rows.map { name, e in
-            [name, String(format: "%.3f", e.meanPercentile), share(e.top5), share(e.top10), share(e.top20)]
-        }).render()
+        return TextTable(
+            ["ranking", "mean percentile", "top 5 %", "top 10 %", "top 20 %"],
+            rows.map { name, e in
+                [name, String(format: "%.3f", e.meanPercentile), share(e.top5), share(e.top10), share(e.top20)]
+            }
+        ).render()
     }
 }

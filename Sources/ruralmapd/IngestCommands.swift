@@ -4,7 +4,8 @@ import Pipeline
 import Store
 
 struct Ingest: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Download and load sources (only what changed, unless --force).")
+    static let configuration = CommandConfiguration(
+        abstract: "Download and load sources (only what changed, unless --force).")
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("source"), help: "A source name from the config (repeatable; default: all).")
@@ -15,14 +16,16 @@ struct Ingest: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(sources: sources, force: force)
+        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
+            sources: sources, force: force)
         print(Summary.ingestion(reports))
         if reports.contains(where: { $0.outcome == .failed }) { throw ExitCode(2) }
     }
 }
 
 struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The main job: ingest what changed, then analyse and export.")
+    static let configuration = CommandConfiguration(
+        abstract: "The main job: ingest what changed, then analyse and export.")
 
     @OptionGroup var global: GlobalOptions
 

@@ -14,7 +14,8 @@ struct MapCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("dep"), help: "Département code (repeatable); all communes when absent.") var departements: [String] = []
+    @Option(name: .customLong("dep"), help: "Département code (repeatable); all communes when absent.")
+    var departements: [String] = []
     @Option(help: "candidates (default) or losses.") var what = "candidates"
     @Option(help: "fr (default) or en.") var lang = "fr"
     @Option(help: "svg (default) or png.") var format = "svg"
@@ -27,7 +28,9 @@ struct MapCommand: AsyncParsableCommand {
         guard format == "svg" || format == "png" else { throw CommandFailure("--format must be svg or png") }
         let rasterizer = SVGRasterizer()
         if format == "png" && rasterizer.executable == nil {
-            throw CommandFailure("--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; --format svg works without it")
+            throw CommandFailure(
+                "--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; --format svg works without it"
+            )
         }
         let store = try Store(path: config.storePath)
         do {
@@ -44,7 +47,9 @@ struct MapCommand: AsyncParsableCommand {
                 let partial = output + ".partial"
                 defer { unlink(partial) }
                 try rasterizer.convert(svg: temp, png: partial)
-                guard rename(partial, output) == 0 else { throw CommandFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
+                guard rename(partial, output) == 0 else {
+                    throw CommandFailure("cannot write \(output): \(String(cString: strerror(errno)))")
+                }
             }
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
     }

@@ -16,8 +16,11 @@ struct Ruralmapd: AsyncParsableCommand {
             The config is --config FILE, else $RURALMAPD_CONFIG, else /etc/ruralmapd/ruralmapd.toml.
             """,
         version: RuralmapVersion.current,
-        subcommands: [Run.self, Ingest.self, Analyze.self, Serve.self, Status.self, CommuneCommand.self, Candidates.self, Annotate.self, ExportCommand.self, MapCommand.self,
-                      Validate.self, Calibrate.self])
+        subcommands: [
+            Run.self, Ingest.self, Analyze.self, Serve.self, Status.self, CommuneCommand.self, Candidates.self,
+            Annotate.self, ExportCommand.self, MapCommand.self,
+            Validate.self, Calibrate.self,
+        ])
 }
 
 /// Options every command shares.

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import GRDB
 import Geo
 import Pipeline
@@ -31,14 +31,14 @@ import Testing
         let (_, store) = try await Self.demo.value
         let amand = try await flags("99002", store)
         #expect(amand["bakery"] == "kept")
-        #expect(amand["post"] == "downgraded")   // office (A206) → agence postale (A208)
+        #expect(amand["post"] == "downgraded")  // office (A206) → agence postale (A208)
         #expect(amand["restaurant"] == "lost")
         #expect(amand["grocery"] == "lost")
-        #expect(amand["cafe_bar"] == "lost")     // Sirene: café closed 2019-06-30
+        #expect(amand["cafe_bar"] == "lost")  // Sirene: café closed 2019-06-30
         #expect(amand["school"] == "kept")
-        #expect(amand["pharmacy"] == "never")    // never had one: never, not lost
+        #expect(amand["pharmacy"] == "never")  // never had one: never, not lost
         let rochebrune = try await flags("99005", store)
-        #expect(rochebrune["cafe_bar"] == "gained") // opened 2017
+        #expect(rochebrune["cafe_bar"] == "gained")  // opened 2017
         #expect(rochebrune["bakery"] == "lost")
         // Bellefond was re-established in 2015: the 2013 file counted its land with Les Landes-Noires
         // and knows nothing of it. Unknown there, never reported as lost.
@@ -57,9 +57,9 @@ import Testing
         let orvin = try await flags("99008", store)
         #expect(orvin["post"] == "lost")
         #expect(orvin["restaurant"] == "kept")
-        #expect(orvin["cafe_bar"] == "lost") // the non-diffusible café closed in 2020
+        #expect(orvin["cafe_bar"] == "lost")  // the non-diffusible café closed in 2020
         let marcillac = try await flags("99004", store)
-        #expect(marcillac["post"] == "downgraded") // office → relais poste
+        #expect(marcillac["post"] == "downgraded")  // office → relais poste
         // Lost meeting place: had a café, bar or restaurant, has none now.
         let lost = try await store.read { Set(try String.fetchAll($0, sql: "SELECT commune FROM meeting_loss")) }
         #expect(lost == ["99002", "99003"])
@@ -68,11 +68,18 @@ import Testing
     @Test func demoDistancesAreHaversineToTheNearestSite() async throws {
         let (_, store) = try await Self.demo.value
         // Cafés open today in the demo (make_demo.py): Sirene in 99001 (two), 99005, 99006; OSM in 99001, 99006.
-        let cafes = [Coordinate(lat: 45.997, lon: 2.000), Coordinate(lat: 45.997, lon: 2.001), Coordinate(lat: 45.917, lon: 1.926),
-                     Coordinate(lat: 46.147, lon: 2.027), Coordinate(lat: 46.0012, lon: 2.0021), Coordinate(lat: 46.1503, lon: 2.0207)]
+        let cafes = [
+            Coordinate(lat: 45.997, lon: 2.000), Coordinate(lat: 45.997, lon: 2.001),
+            Coordinate(lat: 45.917, lon: 1.926),
+            Coordinate(lat: 46.147, lon: 2.027), Coordinate(lat: 46.0012, lon: 2.0021),
+            Coordinate(lat: 46.1503, lon: 2.0207),
+        ]
         func haversine(_ a: Coordinate, _ b: Coordinate) -> Double {
-            let r = 6371.0088, p = Double.pi / 180
-            let h = pow(sin((b.lat - a.lat) * p / 2), 2) + cos(a.lat * p) * cos(b.lat * p) * pow(sin((b.lon - a.lon) * p / 2), 2)
+            let r = 6371.0088
+            let p = Double.pi / 180
+            let h =
+                pow(sin((b.lat - a.lat) * p / 2), 2) + cos(a.lat * p) * cos(b.lat * p)
+                * pow(sin((b.lon - a.lon) * p / 2), 2)
             return 2 * r * asin(sqrt(h))
         }
         for (code, lat, lon) in [("99002", 46.06, 2.08), ("99003", 45.94, 2.09), ("99008", 45.99, 1.82)] {
@@ -93,8 +100,9 @@ import Testing
         for c in list {
             let sum = c.candidate.breakdown.map(\.value).reduce(0, +)
             #expect(abs(sum - c.candidate.score) < 0.011)
-            #expect(c.candidate.breakdown.map(\.term) == [.population, .vitality, .trend, .lost, .distance, .catchment])
-            #expect(c.candidate.cafeKnown) // the demo's Sirene and OSM files cover the whole territory
+            #expect(
+                c.candidate.breakdown.map(\.term) == [.population, .vitality, .trend, .lost, .distance, .catchment])
+            #expect(c.candidate.cafeKnown)  // the demo's Sirene and OSM files cover the whole territory
         }
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.candidate.score >= $1.candidate.score })
     }
@@ -108,7 +116,9 @@ import Testing
         #expect(kept.status == "contacted")
         #expect(kept.note == "=Maire rencontré; \"ok\"")
         #expect(kept.listed)
-        await #expect(throws: StoreError.self) { try await store.annotate(commune: "99003", status: "maybe", note: nil) }
+        await #expect(throws: StoreError.self) {
+            try await store.annotate(commune: "99003", status: "maybe", note: nil)
+        }
     }
 
     @Test func realLossesMatchAnIndependentRecount() async throws {
@@ -125,7 +135,10 @@ import Testing
         var touched = Set<String>()
         for line in try TestSupport.gunzipLines(ds + "/cog2026_mouvements_communes.csv.gz").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            if f[1] > "2013-01-01" { touched.insert(String(f[3])); touched.insert(String(f[9])) }
+            if f[1] > "2013-01-01" {
+                touched.insert(String(f[3]))
+                touched.insert(String(f[9]))
+            }
         }
         var small = Set<String>()
         for line in try TestSupport.gunzipLines(ds + "/pop_legales_2023_communes.csv.gz").dropFirst() {
@@ -146,9 +159,12 @@ import Testing
         #expect(subset.count > 25_000)
         #expect(subset.contains { y2018[$0] == nil }, "some village lost every facility between the files")
         for (category, types) in codes.sorted(by: { $0.key < $1.key }) {
-            let expected = subset.filter { !(y2013[$0] ?? []).isDisjoint(with: types) && (y2018[$0] ?? []).isDisjoint(with: types) }.count
+            let expected = subset.filter {
+                !(y2013[$0] ?? []).isDisjoint(with: types) && (y2018[$0] ?? []).isDisjoint(with: types)
+            }.count
             let got = try await store.read { db in
-                try String.fetchAll(db, sql: "SELECT commune FROM flag WHERE category = ? AND flag = 'lost'", arguments: [category])
+                try String.fetchAll(
+                    db, sql: "SELECT commune FROM flag WHERE category = ? AND flag = 'lost'", arguments: [category])
             }.filter(subset.contains).count
             #expect(got == expected, "\(category): \(got) flagged lost, recount \(expected)")
             #expect(expected > 0)
@@ -163,18 +179,23 @@ import Testing
     /// A count file covers a territory: its départements (inferred, or stated in the config), not
     /// the communes it happens to hold rows for.
     @Test func aFileCoversItsDepartementsNotItsRows() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
         // Extracts of the real files, made here: the departements' lines only (code column first or third).
         func extract(_ file: String, codeColumn: Int, departements: Set<String>, to name: String) throws -> String {
             let lines = try TestSupport.gunzipLines(ds + "/" + file)
-            let kept = lines.dropFirst().filter { departements.contains(String($0.split(separator: ";")[codeColumn].prefix(2))) }
-            try ([lines[0]] + kept).joined(separator: "\n").appending("\n").write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+            let kept = lines.dropFirst().filter {
+                departements.contains(String($0.split(separator: ";")[codeColumn].prefix(2)))
+            }
+            try ([lines[0]] + kept).joined(separator: "\n").appending("\n").write(
+                toFile: dir + "/" + name, atomically: true, encoding: .utf8)
             return "file://\(dir)/\(name)"
         }
         let three: Set<String> = ["02", "23", "87"]
         let y2013 = try extract("bpe2013_communes_typequ.csv.gz", codeColumn: 0, departements: three, to: "bpe2013.csv")
         let y2018 = try extract("bpe2018_ensemble_iris.csv.gz", codeColumn: 2, departements: three, to: "bpe2018.csv")
-        let y2018WithoutCreuse = try extract("bpe2018_ensemble_iris.csv.gz", codeColumn: 2, departements: ["02", "87"], to: "bpe2018-no23.csv")
+        let y2018WithoutCreuse = try extract(
+            "bpe2018_ensemble_iris.csv.gz", codeColumn: 2, departements: ["02", "87"], to: "bpe2018-no23.csv")
         func flagCount(_ store: Store, _ condition: String) async throws -> Int {
             try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM flag WHERE " + condition) ?? -1 }
         }
@@ -184,27 +205,34 @@ import Testing
 
         // Creuse removed from the 2018 file: its communes are unknown for every category, and the run
         // report says the file lacks the département.
-        for sub in ["removed", "declared"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
-        let first = try TestSupport.config(in: dir + "/removed", sources: TestSupport.geographySources(ds)
-            + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013) + TestSupport.source("bpe2018", "bpe", y2018WithoutCreuse, vintage: 2018))
+        for sub in ["removed", "declared"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
+        let first = try TestSupport.config(
+            in: dir + "/removed",
+            sources: TestSupport.geographySources(ds)
+                + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013)
+                + TestSupport.source("bpe2018", "bpe", y2018WithoutCreuse, vintage: 2018))
         let removed = try Store(path: first.storePath)
         let reports = try await TestSupport.ingest(first, store: removed)
         _ = try await analyze(config: first, store: removed, logger: TestSupport.logger)
         #expect(reports["bpe2013"]?.coverage == .departements(three))
         #expect(reports["bpe2018"]?.coverage == .departements(["02", "87"]))
         #expect(reports["bpe2018"]?.lacking.contains("23") == true)
-        #expect(reports["bpe2018"]?.lacking.count == 101 - 2) // COG 2026 has 101 départements
+        #expect(reports["bpe2018"]?.lacking.count == 101 - 2)  // COG 2026 has 101 départements
         #expect(Summary.ingestion(Array(reports.values)).contains("lacks 99: 01 03 04"))
         #expect(try await flagCount(removed, "commune LIKE '23%'") > 255 * 5)
         #expect(try await flagCount(removed, "commune LIKE '23%' AND flag != 'unknown'") == 0)
-        #expect(try await restaurant(removed, "02773") == "lost") // a restaurant in 2013, no row in 2018
+        #expect(try await restaurant(removed, "02773") == "lost")  // a restaurant in 2013, no row in 2018
         #expect(try await flagCount(removed, "commune LIKE '87%' AND flag = 'lost'") > 0)
-        #expect(try await flagCount(removed, "commune LIKE '01%' AND flag != 'unknown'") == 0) // in neither file
+        #expect(try await flagCount(removed, "commune LIKE '01%' AND flag != 'unknown'") == 0)  // in neither file
 
         // The same 2013 extract declared to cover Creuse only: communes elsewhere are unknown.
-        let second = try TestSupport.config(in: dir + "/declared", sources: TestSupport.geographySources(ds)
-            + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013, more: "coverage = [\"23\"]")
-            + TestSupport.source("bpe2018", "bpe", y2018, vintage: 2018))
+        let second = try TestSupport.config(
+            in: dir + "/declared",
+            sources: TestSupport.geographySources(ds)
+                + TestSupport.source("bpe2013", "bpe", y2013, vintage: 2013, more: "coverage = [\"23\"]")
+                + TestSupport.source("bpe2018", "bpe", y2018, vintage: 2018))
         let declared = try Store(path: second.storePath)
         _ = try await TestSupport.ingest(second, store: declared)
         _ = try await analyze(config: second, store: declared, logger: TestSupport.logger)

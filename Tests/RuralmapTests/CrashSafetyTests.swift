@@ -13,25 +13,31 @@ import Testing
     }
 
     @Test func killedRunsNeverLoseData() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
         let header = String(lines[0])
         // Two different real extracts of BPE 2013, and their checksums counted here from the text.
         let parts = [Array(lines[1...200_000]), Array(lines[200_001...320_000])]
         var expected: [Checksum] = []
         for (i, part) in parts.enumerated() {
-            try ([header] + part.map(String.init)).joined(separator: "\n").appending("\n").write(toFile: dir + "/bpe-\(i).csv", atomically: true, encoding: .utf8)
-            expected.append(Checksum(rows: part.count, total: part.reduce(0) { $0 + Int($1.split(separator: ";")[3])! }))
+            try ([header] + part.map(String.init)).joined(separator: "\n").appending("\n").write(
+                toFile: dir + "/bpe-\(i).csv", atomically: true, encoding: .utf8)
+            expected.append(
+                Checksum(rows: part.count, total: part.reduce(0) { $0 + Int($1.split(separator: ";")[3])! }))
         }
         // The real COG rows of Creuse: the target geography stays small, so each run is short and
         // the kills land in every phase (BPE rows elsewhere load untranslated, counted all the same).
         let cog = try TestSupport.gunzipLines(ds + "/cog2026_communes.csv.gz")
-        try ([String(cog[0])] + cog.filter { $0.hasPrefix("COM,23") }.map(String.init)).joined(separator: "\n").appending("\n")
+        try ([String(cog[0])] + cog.filter { $0.hasPrefix("COM,23") }.map(String.init)).joined(separator: "\n")
+            .appending("\n")
             .write(toFile: dir + "/cog-creuse.csv", atomically: true, encoding: .utf8)
         func writeConfig(_ variant: Int) throws -> String {
-            let config = try TestSupport.config(in: dir, sources:
-                TestSupport.source("cog2026", "cog-communes", "file://\(dir)/cog-creuse.csv", vintage: 2026)
-                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe-\(variant).csv", vintage: 2013),
+            let config = try TestSupport.config(
+                in: dir,
+                sources:
+                    TestSupport.source("cog2026", "cog-communes", "file://\(dir)/cog-creuse.csv", vintage: 2026)
+                    + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe-\(variant).csv", vintage: 2013),
                 extra: "[[export]]\nformat = \"geojson\"\nwhat = \"communes\"\noutput = \"\(dir)/communes.geojson\"\n")
             return config.path
         }
@@ -56,8 +62,12 @@ import Testing
             return (status, killed)
         }
         func checksum(_ store: Store) async throws -> Checksum {
-            let rows = try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM equipment WHERE source = 'bpe'") ?? -1 }
-            let total = try await store.read { try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe'") ?? -1 }
+            let rows = try await store.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM equipment WHERE source = 'bpe'") ?? -1
+            }
+            let total = try await store.read {
+                try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe'") ?? -1
+            }
             return Checksum(rows: rows, total: total)
         }
 
@@ -83,10 +93,12 @@ import Testing
             let sum = try await checksum(after)
             let holds = expected.firstIndex(of: sum)
             let note = try await after.candidate(commune: "23096")
-            outcomes.append(String(format: "trial %2d: %@ %.2f s → integrity %@, store holds %@, note %@", trial,
-                                   killed ? "SIGKILL after" : "run finished before the kill planned at", delay, integrity,
-                                   holds.map { $0 == next ? "the new data" : "the previous data" } ?? "NEITHER (\(sum))",
-                                   note?.note == "étude en cours; ne pas perdre" && note?.status == "feasibility" ? "intact" : "LOST"))
+            outcomes.append(
+                String(
+                    format: "trial %2d: %@ %.2f s → integrity %@, store holds %@, note %@", trial,
+                    killed ? "SIGKILL after" : "run finished before the kill planned at", delay, integrity,
+                    holds.map { $0 == next ? "the new data" : "the previous data" } ?? "NEITHER (\(sum))",
+                    note?.note == "étude en cours; ne pas perdre" && note?.status == "feasibility" ? "intact" : "LOST"))
             #expect(integrity == "ok")
             #expect(holds != nil, "trial \(trial): \(sum) is neither \(expected[0]) nor \(expected[1])")
             #expect(note?.note == "étude en cours; ne pas perdre")

@@ -1,9 +1,10 @@
-@testable import Export
 import Formats
 import Foundation
 import Pipeline
 import Store
 import Testing
+
+@testable import Export
 
 /// CSV and GeoJSON exports: content, safety, validity for GDAL, atomic replacement.
 @Suite(.serialized) struct ExportTests {
@@ -14,7 +15,9 @@ import Testing
     }
 
     private func featureCount(_ ogr: String) -> Int? {
-        ogr.split(separator: "\n").first { $0.hasPrefix("Feature Count:") }.flatMap { Int($0.split(separator: " ").last!) }
+        ogr.split(separator: "\n").first { $0.hasPrefix("Feature Count:") }.flatMap {
+            Int($0.split(separator: " ").last!)
+        }
     }
 
     private func rows(_ path: String) throws -> [[String: String]] {
@@ -34,7 +37,8 @@ import Testing
         try await store.annotate(commune: "99004", status: nil, note: "-20 % de loyer; \"bail\" signé")
         let dir = try TestSupport.temporaryDirectory()
         let exporter = Exporter(store: store, targetVintage: config.targetVintage)
-        try await exporter.write(ExportSettings(format: .csv, what: .communes, departements: ["99"], output: dir + "/c.csv"))
+        try await exporter.write(
+            ExportSettings(format: .csv, what: .communes, departements: ["99"], output: dir + "/c.csv"))
         let text = try String(contentsOfFile: dir + "/c.csv", encoding: .utf8)
         #expect(!text.contains("\r\n"))
         let table = try rows(dir + "/c.csv")
@@ -53,7 +57,8 @@ import Testing
         // Formula neutralised with a leading quote, content otherwise intact.
         #expect(amand["note"] == "'=HYPERLINK(\"http://x\"); à voir")
         #expect(table.first { $0["code"] == "99004" }?["note"] == "'-20 % de loyer; \"bail\" signé")
-        let breakdown = try JSONSerialization.jsonObject(with: Data((amand["breakdown"] ?? "").utf8)) as? [String: Double]
+        let breakdown =
+            try JSONSerialization.jsonObject(with: Data((amand["breakdown"] ?? "").utf8)) as? [String: Double]
         #expect(abs((breakdown?.values.reduce(0, +) ?? 0) - candidate.score) < 0.011)
         // Communes that are not candidates have empty candidate fields.
         #expect(table.first { $0["code"] == "99001" }?["score"] == "")
@@ -70,11 +75,13 @@ import Testing
         let header = text.split(separator: "\n")[0]
         #expect(header.hasPrefix("code;name;dep;reg;population;population_year;lat;lon;"))
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("99002;") })
-        #expect(line.contains(";46,06;2,08;")) // decimal commas in numbers
+        #expect(line.contains(";46,06;2,08;"))  // decimal commas in numbers
     }
 
     @Test func jsonStringsParseBack() throws {
-        for text in ["plain", "quote \" and backslash \\", "line\nbreak\r\ttab", "\u{1}\u{1F} controls", "é, 🇫🇷, </script>", ""] {
+        for text in [
+            "plain", "quote \" and backslash \\", "line\nbreak\r\ttab", "\u{1}\u{1F} controls", "é, 🇫🇷, </script>", "",
+        ] {
             let parsed = try JSONSerialization.jsonObject(with: Data("[\(jsonString(text))]".utf8)) as? [String]
             #expect(parsed == [text])
         }
@@ -85,14 +92,17 @@ import Testing
         let (config, store) = try await AnalysisTests.demo.value
         let dir = try TestSupport.temporaryDirectory()
         let exporter = Exporter(store: store, targetVintage: config.targetVintage)
-        try await exporter.write(ExportSettings(format: .geojson, what: .communes, departements: [], output: dir + "/c.geojson"))
+        try await exporter.write(
+            ExportSettings(format: .geojson, what: .communes, departements: [], output: dir + "/c.geojson"))
         let ogr = try ogrinfo(dir + "/c.geojson")
         #expect(featureCount(ogr) == 8)
         #expect(ogr.contains("Geometry: Polygon"))
         for field in ["code:", "flag_cafe_bar:", "nearest_km_bakery:", "lost_meeting_place:", "score:", "note:"] {
             #expect(ogr.contains(field), "missing field \(field)")
         }
-        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/c.geojson"))) as! [String: Any]
+        let doc =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/c.geojson")))
+            as! [String: Any]
         #expect(doc["crs"] == nil)
         let features = doc["features"] as! [[String: Any]]
         let amand = try #require(features.first { ($0["id"] as? String) == "99002" })
@@ -104,23 +114,30 @@ import Testing
         #expect(((amand["properties"] as! [String: Any])["breakdown"] as? [String: Double]) != nil)
         // Empty selection: a valid, empty FeatureCollection; unknown département: an error.
         try await store.annotate(commune: "99001", status: "rejected", note: nil)
-        try await exporter.write(ExportSettings(format: .geojson, what: .candidates, departements: ["99"], output: dir + "/all.geojson"))
+        try await exporter.write(
+            ExportSettings(format: .geojson, what: .candidates, departements: ["99"], output: dir + "/all.geojson"))
         #expect(featureCount(try ogrinfo(dir + "/all.geojson")) == 5)
         await #expect(throws: ExportError.self) {
-            try await exporter.write(ExportSettings(format: .csv, what: .candidates, departements: ["98"], output: dir + "/none.csv"))
+            try await exporter.write(
+                ExportSettings(format: .csv, what: .candidates, departements: ["98"], output: dir + "/none.csv"))
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.csv"))
     }
 
     @Test func emptySelectionWritesValidEmptyFiles() async throws {
         let dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", TestSupport.packageRoot + "/data/demo/v_commune_2026.csv", vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source(
+                "cog", "cog-communes", TestSupport.packageRoot + "/data/demo/v_commune_2026.csv", vintage: 2026))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let exporter = Exporter(store: store, targetVintage: 2026)
-        try await exporter.write(ExportSettings(format: .geojson, what: .candidates, departements: ["99"], output: dir + "/e.geojson"))
+        try await exporter.write(
+            ExportSettings(format: .geojson, what: .candidates, departements: ["99"], output: dir + "/e.geojson"))
         #expect(featureCount(try ogrinfo(dir + "/e.geojson")) == 0)
-        try await exporter.write(ExportSettings(format: .csv, what: .candidates, departements: [], output: dir + "/e.csv"))
+        try await exporter.write(
+            ExportSettings(format: .csv, what: .candidates, departements: [], output: dir + "/e.csv"))
         let text = try String(contentsOfFile: dir + "/e.csv", encoding: .utf8)
         #expect(text.split(separator: "\n").count == 1)
         #expect(text.hasPrefix("code,name,"))
@@ -134,7 +151,8 @@ import Testing
         let settings = ExportSettings(format: .geojson, what: .communes, departements: [], output: path)
         try await exporter.write(settings)
         let reader = Task.detached { () -> (Int, Int) in
-            var reads = 0, broken = 0
+            var reads = 0
+            var broken = 0
             let deadline = Date().addingTimeInterval(2)
             while Date() < deadline {
                 guard let data = FileManager.default.contents(atPath: path) else { continue }
@@ -150,23 +168,33 @@ import Testing
     }
 
     @Test func realCreuseWithContoursAndFranceWithPoints() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.geographySources(ds)
-            + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
-            + TestSupport.source("creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018, more: "geography = 2018"))
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.geographySources(ds)
+                + TestSupport.source(
+                    "centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+                + TestSupport.source(
+                    "creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018,
+                    more: "geography = 2018"))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let exporter = Exporter(store: store, targetVintage: 2026)
-        try await exporter.write(ExportSettings(format: .geojson, what: .communes, departements: ["23"], output: dir + "/creuse.geojson"))
+        try await exporter.write(
+            ExportSettings(format: .geojson, what: .communes, departements: ["23"], output: dir + "/creuse.geojson"))
         let creuse = try ogrinfo(dir + "/creuse.geojson")
-        #expect(featureCount(creuse) == 255) // COG 2026: 255 communes in Creuse
-        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/creuse.geojson"))) as! [String: Any]
+        #expect(featureCount(creuse) == 255)  // COG 2026: 255 communes in Creuse
+        let doc =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/creuse.geojson")))
+            as! [String: Any]
         let types = (doc["features"] as! [[String: Any]]).map { ($0["geometry"] as! [String: Any])["type"] as! String }
         // Every Creuse commune has its contour (communes nouvelles as MultiPolygons of their former communes).
         #expect(types.allSatisfy { $0 == "Polygon" || $0 == "MultiPolygon" })
         #expect(types.contains("MultiPolygon"))
-        try await exporter.write(ExportSettings(format: .geojson, what: .communes, departements: [], output: dir + "/france.geojson"))
+        try await exporter.write(
+            ExportSettings(format: .geojson, what: .communes, departements: [], output: dir + "/france.geojson"))
         let france = try ogrinfo(dir + "/france.geojson")
         #expect(featureCount(france) == 34_875)
     }

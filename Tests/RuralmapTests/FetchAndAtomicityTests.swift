@@ -9,9 +9,11 @@ import Testing
 @Suite(.serialized) struct FetchAndAtomicityTests {
     /// A directory served over HTTP holding the first `rows` lines of the real COG 2026 file.
     private func servedCOG(rows: Int = 3000) throws -> (dir: String, server: LocalHTTPServer, lines: [Substring]) {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
         let lines = Array(try TestSupport.gunzipLines(ds + "/cog2026_communes.csv.gz").prefix(rows + 1))
-        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
         return (dir, try LocalHTTPServer(root: dir), lines)
     }
 
@@ -21,16 +23,17 @@ import Testing
 
     @Test func unchangedFileIsNotReparsed() async throws {
         let (dir, server, _) = try servedCOG()
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
         let store = try Store(path: config.storePath)
         let first = try await TestSupport.ingest(config, store: store)
         #expect(first["cog"]?.outcome == .loaded)
         #expect(first["cog"]?.rowsRead == 3000)
         let second = try await TestSupport.ingest(config, store: store)
         #expect(second["cog"]?.outcome == .unchanged)
-        #expect(second["cog"]?.rowsRead == 0) // not re-parsed
+        #expect(second["cog"]?.rowsRead == 0)  // not re-parsed
         let runs = try await store.runs(source: "cog", limit: 1)
-        #expect(runs[0].httpStatus == 304) // the server's ETag came back as If-None-Match
+        #expect(runs[0].httpStatus == 304)  // the server's ETag came back as If-None-Match
         // --force re-parses.
         let forced = try await TestSupport.ingest(config, store: store, force: true)
         #expect(forced["cog"]?.outcome == .loaded)
@@ -39,7 +42,8 @@ import Testing
 
     @Test func fileURLUnchangedBySHA256() async throws {
         let (dir, _, _) = try servedCOG(rows: 100)
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let again = try await TestSupport.ingest(config, store: store)
@@ -52,7 +56,8 @@ import Testing
     @Test func unchangedLocalFileIsNotRead() async throws {
         let (dir, _, lines) = try servedCOG(rows: 100)
         let path = dir + "/communes.csv"
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(path)", vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(path)", vintage: 2026))
         let store = try Store(path: config.storePath)
         // Files changed within the last 2 s are always read (timestamps move by clock ticks).
         try await Task.sleep(for: .milliseconds(2100))
@@ -80,7 +85,9 @@ import Testing
 
     @Test func serverErrorIsRetriedThenLoads() async throws {
         let (dir, server, _) = try servedCOG(rows: 500)
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("flaky/1/communes.csv"), vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", server.url("flaky/1/communes.csv"), vintage: 2026))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog"]?.outcome == .loaded)
@@ -89,11 +96,14 @@ import Testing
 
     @Test func truncatedBodyFailsAndKeepsPreviousData() async throws {
         let (dir, server, _) = try servedCOG(rows: 2000)
-        let good = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
+        let good = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("communes.csv"), vintage: 2026))
         let store = try Store(path: good.storePath)
         _ = try await TestSupport.ingest(good, store: store)
         #expect(try await count(store) == 2000)
-        let bad = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("truncate/communes.csv"), vintage: 2026))
+        let bad = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", server.url("truncate/communes.csv"), vintage: 2026))
         let reports = try await TestSupport.ingest(bad, store: store)
         #expect(reports["cog"]?.outcome == .failed)
         #expect(reports["cog"]?.error?.isEmpty == false)
@@ -105,9 +115,11 @@ import Testing
     @Test func malformedRowIsRejectedWithItsLine() async throws {
         let (dir, _, lines) = try servedCOG(rows: 2000)
         var edited = lines.map(String.init)
-        edited[100] = "COM,12X45,84,01,,,,BROKEN,Broken,Broken,," // line 101 of the file
-        try (edited.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        edited[100] = "COM,12X45,84,01,,,,BROKEN,Broken,Broken,,"  // line 101 of the file
+        try (edited.joined(separator: "\n") + "\n").write(
+            toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog"]?.outcome == .loaded)
@@ -120,11 +132,13 @@ import Testing
 
     @Test func tooManyRejectsRefuseTheLoad() async throws {
         let (dir, _, lines) = try servedCOG(rows: 200)
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let broken = [String(lines[0])] + lines.dropFirst().map { _ in "COM,BAD,,,,,,,,,," }
-        try (broken.joined(separator: "\n") + "\n").write(toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        try (broken.joined(separator: "\n") + "\n").write(
+            toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog"]?.outcome == .failed)
         #expect(reports["cog"]?.error?.contains("max_reject_ratio") == true)
@@ -136,7 +150,8 @@ import Testing
         let text = lines.joined(separator: "\n") + "\n"
         let latin1 = try #require(text.data(using: .isoLatin1))
         try latin1.write(to: URL(fileURLWithPath: dir + "/latin1.csv"))
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("latin1.csv"), vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("latin1.csv"), vintage: 2026))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog"]?.outcome == .loaded)
@@ -146,7 +161,8 @@ import Testing
 
     @Test func gzipContentEncodingIsDecoded() async throws {
         let (dir, server, _) = try servedCOG(rows: 100)
-        let config = try TestSupport.config(in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("gzip/communes.csv"), vintage: 2026))
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", server.url("gzip/communes.csv"), vintage: 2026))
         let store = try Store(path: config.storePath)
         #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .loaded)
         #expect(try await count(store) == 100)
@@ -164,13 +180,18 @@ import Testing
         options.maxRetryAfter = 2
         options.maxBytes = 1 << 20
         options.maxRedirects = 3
-        let fetcher = Fetcher(cacheDirectory: dir + "/cache", archive: DownloadArchive(directory: dir + "/archive"), options: options, logger: TestSupport.logger)
+        let fetcher = Fetcher(
+            cacheDirectory: dir + "/cache", archive: DownloadArchive(directory: dir + "/archive"), options: options,
+            logger: TestSupport.logger)
         func failure(_ url: String) async -> FetchError? {
-            do { _ = try await fetcher.fetch(url, validators: nil); return nil } catch { return error as? FetchError }
+            do {
+                _ = try await fetcher.fetch(url, validators: nil)
+                return nil
+            } catch { return error as? FetchError }
         }
         #expect(await failure(server.url("status/404"))?.code == .http)
-        #expect(await failure(server.url("status/404"))?.attempts == 1) // 4xx: no retry
-        #expect(await failure(server.url("status/503"))?.attempts == 3) // retried, then gives up
+        #expect(await failure(server.url("status/404"))?.attempts == 1)  // 4xx: no retry
+        #expect(await failure(server.url("status/503"))?.attempts == 3)  // retried, then gives up
         #expect(await failure(server.url("redirect-loop"))?.code == .tooManyRedirects)
         #expect(await failure(server.url("redirect-file"))?.code == .refusedProtocol)
         #expect(await failure("ftp://127.0.0.1/x")?.code == .refusedProtocol)
@@ -187,10 +208,15 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 60)
         // 429 with Retry-After: waits, retries, succeeds.
         let retried = try await fetcher.fetch(server.url("flaky429/1/communes.csv"), validators: nil)
-        guard case .downloaded(let file) = retried else { Issue.record("expected a download"); return }
+        guard case .downloaded(let file) = retried else {
+            Issue.record("expected a download")
+            return
+        }
         #expect(file.attempts == 2)
         // Nothing partial is left in the cache.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").filter { $0.hasPrefix(".partial") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").filter {
+            $0.hasPrefix(".partial")
+        }
         #expect(leftovers.isEmpty)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Testing
 
 /// The byte-level readers on small inputs and the real fixtures.
@@ -61,20 +61,24 @@ struct FormatsTests {
         let fx = try TestSupport.formats()
         let archive = try ZipArchive(path: fx + "/bpe24_BPE24_sample.zip")
         #expect(try archive.entry(named: nil).name == "BPE24.csv")
-        let csv = try CSVReader(source: try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 1 << 20))
+        let csv = try CSVReader(
+            source: try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 1 << 20))
         var n = 0
         while try csv.next() { n += 1 }
-        #expect(n == 19) // the fixture's README: 19 rows
+        #expect(n == 19)  // the fixture's README: 19 rows
         let dir = try TestSupport.temporaryDirectory()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: fx + "/bpe24_BPE24_sample.zip"))
         try bytes.prefix(bytes.count - 30).write(to: URL(fileURLWithPath: dir + "/cut.zip"))
         #expect(throws: FormatError.self) { _ = try InputFile.open(path: dir + "/cut.zip", maxExpandedBytes: 1 << 20) }
         // A declared size over the cap is refused before inflating anything (zip bombs).
-        #expect(throws: FormatError.self) { _ = try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 100) }
+        #expect(throws: FormatError.self) {
+            _ = try InputFile.open(path: fx + "/bpe24_BPE24_sample.zip", maxExpandedBytes: 100)
+        }
     }
 
     @Test func jsonStreamsArrayElements() throws {
-        let doc = #"{"version":0.6,"elements":[{"id":1,"tags":{"name":"Caf\u00e9 \"du\" coin"}},{"id":2}],"remark":"ok"}"#
+        let doc =
+            #"{"version":0.6,"elements":[{"id":1,"tags":{"name":"Caf\u00e9 \"du\" coin"}},{"id":2}],"remark":"ok"}"#
         var ids: [Double] = []
         var names: [String] = []
         let others = try JSONStreamReader(source: MemoryByteSource(doc)).forEachElement(ofArray: "elements") { e in
@@ -85,10 +89,14 @@ struct FormatsTests {
         #expect(names == ["Café \"du\" coin"])
         #expect(others["remark"]?.string == "ok")
         #expect(throws: FormatError.self) {
-            try JSONStreamReader(source: MemoryByteSource(#"{"elements":[{"id":1},"#)).forEachElement(ofArray: "elements") { _ in }
+            try JSONStreamReader(source: MemoryByteSource(#"{"elements":[{"id":1},"#)).forEachElement(
+                ofArray: "elements"
+            ) { _ in }
         }
         #expect(throws: FormatError.self) {
-            try JSONStreamReader(source: MemoryByteSource("[[1,2,3,4,5,6]]"), maxValuesPerElement: 4).forEachElement(ofArray: "x") { _ in }
+            try JSONStreamReader(source: MemoryByteSource("[[1,2,3,4,5,6]]"), maxValuesPerElement: 4).forEachElement(
+                ofArray: "x"
+            ) { _ in }
         }
     }
 }

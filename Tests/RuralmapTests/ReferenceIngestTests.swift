@@ -7,10 +7,13 @@ import Testing
 /// The reference sources ingested from the real files in ../shared/datasets.
 @Suite(.serialized) struct ReferenceIngestTests {
     @Test func cogCommunesOfTwoVintages() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("cog2023", "cog-communes", "file://\(ds)/cog2023_communes.csv.gz", vintage: 2023))
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("cog2023", "cog-communes", "file://\(ds)/cog2023_communes.csv.gz", vintage: 2023))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog2026"]?.outcome == .loaded)
@@ -18,23 +21,38 @@ import Testing
         // Figures from the dataset's README (INSEE COG 2026).
         #expect(counts == ["COM": 34_875, "COMD": 2_105, "COMA": 471, "ARM": 45])
         #expect(try await store.communeCounts(vintage: 2023)["COM"] == 34_945)
-        let creuse = try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM commune WHERE vintage = 2026 AND type = 'COM' AND dep = '23'") }
+        let creuse = try await store.read {
+            try Int.fetchOne(
+                $0, sql: "SELECT COUNT(*) FROM commune WHERE vintage = 2026 AND type = 'COM' AND dep = '23'")
+        }
         #expect(creuse == 255)
         // A commune déléguée keeps its parent.
-        let parent = try await store.read { try String.fetchOne($0, sql: "SELECT parent FROM commune WHERE vintage = 2026 AND type = 'COMD' AND code = '01015'") }
+        let parent = try await store.read {
+            try String.fetchOne(
+                $0, sql: "SELECT parent FROM commune WHERE vintage = 2026 AND type = 'COMD' AND code = '01015'")
+        }
         #expect(parent != nil)
     }
 
     @Test func populationsCentroidsAndContours() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.geographySources(ds)
-            + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
-            + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
-            + TestSupport.source("creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018))
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.geographySources(ds)
+                + TestSupport.source(
+                    "pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023,
+                    more: "geography = 2025")
+                + TestSupport.source(
+                    "centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+                + TestSupport.source(
+                    "creuse", "contours", "file://\(ds)/contours_communes_23-creuse.geojson.gz", vintage: 2018))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
-        #expect(reports.values.allSatisfy { $0.outcome == .loaded }, "\(reports.values.map { "\($0.name): \($0.error ?? "")" })")
+        #expect(
+            reports.values.allSatisfy { $0.outcome == .loaded },
+            "\(reports.values.map { "\($0.name): \($0.error ?? "")" })")
 
         let rows = try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM population") }
         let sum = try await store.read { try Int.fetchOne($0, sql: "SELECT SUM(pmun) FROM population") }
@@ -60,10 +78,14 @@ import Testing
     }
 
     @Test func parisPopulationIsTheSumOfItsArrondissements() async throws {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023))
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source(
+                    "pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         // Recount from the raw file: rows whose COM is 751xx.

@@ -9,11 +9,14 @@ import Testing
 @Suite(.serialized) struct ServicesTests {
     /// One store with the real geography and both BPE vintages, shared by the tests of this suite.
     static let realStore: Task<(Store, [String: SourceReport], String), Error> = Task {
-        let ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.geographySources(ds)
-            + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
-            + TestSupport.source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.geographySources(ds)
+                + TestSupport.source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
+                + TestSupport.source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
         let store = try Store(path: config.storePath)
         return (store, try await TestSupport.ingest(config, store: store), ds)
     }
@@ -23,11 +26,16 @@ import Testing
         #expect(reports["bpe2013"]?.outcome == .loaded)
         #expect(reports["bpe2018"]?.outcome == .loaded)
         let totals = try await store.read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT source, SUM(count) AS n FROM equipment GROUP BY source").map { ($0["source"] as String, $0["n"] as Int) })
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT source, SUM(count) AS n FROM equipment GROUP BY source"
+                ).map { ($0["source"] as String, $0["n"] as Int) })
         }
         // The files' own sums, from the datasets README, recounted here from the raw 2013 file.
         var raw2013 = 0
-        for line in try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz").dropFirst() { raw2013 += Int(line.split(separator: ";")[3])! }
+        for line in try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz").dropFirst() {
+            raw2013 += Int(line.split(separator: ";")[3])!
+        }
         #expect(raw2013 == 2_186_273)
         #expect(totals["bpe2013"] == 2_186_273)
         #expect(totals["bpe2018"] == 2_504_782)
@@ -35,13 +43,21 @@ import Testing
 
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
         let (store, reports, _) = try await Self.realStore.value
-        let unmapped = try await store.read { try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe2018' AND commune IS NULL") ?? -1 }
+        let unmapped = try await store.read {
+            try Int.fetchOne(
+                $0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe2018' AND commune IS NULL")
+                ?? -1
+        }
         #expect(Double(unmapped) <= 0.001 * 2_504_782)
         // Every unmapped code is in the run report with its amount.
         let reported = reports["bpe2018"]?.unmapped.reduce(0) { $0 + $1.amount } ?? -1
         #expect(reported == unmapped)
         let reported2013 = reports["bpe2013"]?.unmapped ?? []
-        let stored2013 = try await store.read { try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe2013' AND commune IS NULL") ?? -1 }
+        let stored2013 = try await store.read {
+            try Int.fetchOne(
+                $0, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment WHERE source = 'bpe2013' AND commune IS NULL")
+                ?? -1
+        }
         #expect(reported2013.reduce(0) { $0 + $1.amount } == stored2013)
     }
 
@@ -52,7 +68,9 @@ import Testing
             let f = line.split(separator: ";")
             if f[2].hasPrefix("751") { expected += Int(f[6])! }
         }
-        let paris = try await store.read { try Int.fetchOne($0, sql: "SELECT SUM(count) FROM equipment WHERE source = 'bpe2018' AND commune = '75056'") }
+        let paris = try await store.read {
+            try Int.fetchOne($0, sql: "SELECT SUM(count) FROM equipment WHERE source = 'bpe2018' AND commune = '75056'")
+        }
         #expect(expected > 50_000)
         #expect(paris == expected)
     }
@@ -66,33 +84,51 @@ import Testing
             guard f[0] == "32", f[1] >= "2016", f[1] < "2017", f[2] == "COM", f[8] == "COM" else { continue }
             members[String(f[9]), default: []].insert(String(f[3]))
         }
-        let stillThere = try await store.read { Set(try String.fetchAll($0, sql: "SELECT code FROM commune WHERE vintage = 2026 AND type = 'COM'")) }
+        let stillThere = try await store.read {
+            Set(try String.fetchAll($0, sql: "SELECT code FROM commune WHERE vintage = 2026 AND type = 'COM'"))
+        }
         // A commune nouvelle of 2016 untouched since (no later event on its members or itself).
-        let laterCodes = Set(try TestSupport.gunzipLines(ds + "/cog2026_mouvements_communes.csv.gz").dropFirst().compactMap { line -> [String]? in
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            return f[1] >= "2017" ? [String(f[3]), String(f[9])] : nil
-        }.flatMap { $0 })
-        let (nouvelle, former) = try #require(members.filter { $0.value.count >= 3 && stillThere.contains($0.key) && laterCodes.isDisjoint(with: $0.value.union([$0.key])) }
+        let laterCodes = Set(
+            try TestSupport.gunzipLines(ds + "/cog2026_mouvements_communes.csv.gz").dropFirst().compactMap {
+                line -> [String]? in
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                return f[1] >= "2017" ? [String(f[3]), String(f[9])] : nil
+            }.flatMap { $0 })
+        let (nouvelle, former) = try #require(
+            members.filter {
+                $0.value.count >= 3 && stillThere.contains($0.key)
+                    && laterCodes.isDisjoint(with: $0.value.union([$0.key]))
+            }
             .sorted { $0.key < $1.key }.first)
         var expected = 0
         for line in try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz").dropFirst() {
             let f = line.split(separator: ";")
             if former.contains(String(f[0])) { expected += Int(f[3])! }
         }
-        let got = try await store.read { try Int.fetchOne($0, sql: "SELECT SUM(count) FROM equipment WHERE source = 'bpe2013' AND commune = ?", arguments: [nouvelle]) }
+        let got = try await store.read {
+            try Int.fetchOne(
+                $0, sql: "SELECT SUM(count) FROM equipment WHERE source = 'bpe2013' AND commune = ?",
+                arguments: [nouvelle])
+        }
         #expect(expected > 0)
         #expect(got == expected, "commune nouvelle \(nouvelle) from \(former.sorted())")
     }
 
     @Test func fixturesParseToTheExpectedRecords() async throws {
-        let fx = try TestSupport.formats(), ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
-            + TestSupport.source("bpe24", "bpe", "file://\(fx)/bpe24_BPE24_sample.zip", vintage: 2024)
-            + TestSupport.source("bpe21", "bpe", "file://\(fx)/bpe21_ensemble_xy_sample.csv", vintage: 2021)
-            + TestSupport.source("sirene", "sirene", "file://\(fx)/StockEtablissement_utf8_sample.zip", vintage: 2025)
-            + TestSupport.source("osm", "osm", "file://\(fx)/overpass_out_center_tags_sample.json", vintage: 2024))
+        let fx = try TestSupport.formats()
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source(
+                    "centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+                + TestSupport.source("bpe24", "bpe", "file://\(fx)/bpe24_BPE24_sample.zip", vintage: 2024)
+                + TestSupport.source("bpe21", "bpe", "file://\(fx)/bpe21_ensemble_xy_sample.csv", vintage: 2021)
+                + TestSupport.source(
+                    "sirene", "sirene", "file://\(fx)/StockEtablissement_utf8_sample.zip", vintage: 2025)
+                + TestSupport.source("osm", "osm", "file://\(fx)/overpass_out_center_tags_sample.json", vintage: 2024))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         for name in ["bpe24", "bpe21", "sirene", "osm"] {
@@ -103,10 +139,14 @@ import Testing
         let sites = try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY source, ext_id").map { r -> [String: String] in
                 var d: [String: String] = [:]
-                for column in ["source", "code", "commune", "type", "ext_id", "name", "opened", "closed", "method"] { d[column] = r[column] }
+                for column in ["source", "code", "commune", "type", "ext_id", "name", "opened", "closed", "method"] {
+                    d[column] = r[column]
+                }
                 d["lat"] = (r["lat"] as Double?).map { String(format: "%.4f", $0) }
                 d["lon"] = (r["lon"] as Double?).map { String(format: "%.4f", $0) }
-                d["usable"] = String(r["usable"] as Int); d["active"] = String(r["active"] as Int); d["nd"] = String(r["non_diffusible"] as Int)
+                d["usable"] = String(r["usable"] as Int)
+                d["active"] = String(r["active"] as Int)
+                d["nd"] = String(r["non_diffusible"] as Int)
                 return d
             }
         }
@@ -127,7 +167,9 @@ import Testing
         #expect(!nd.isEmpty)
         #expect(nd.allSatisfy { $0["name"] == nil && $0["lat"] == nil })
         let bpe = try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, commune FROM equipment WHERE source = 'bpe24'").map { "\($0["code"] as String)>\(($0["commune"] as String?) ?? "-")" }
+            try Row.fetchAll(db, sql: "SELECT code, commune FROM equipment WHERE source = 'bpe24'").map {
+                "\($0["code"] as String)>\(($0["commune"] as String?) ?? "-")"
+            }
         }
         #expect(bpe.contains("2A004>2A004"))
         #expect(bpe.contains("97411>97411"))
@@ -136,7 +178,9 @@ import Testing
         let reunion = sites.filter { $0["source"] == "bpe24" && $0["code"] == "97411" && $0["lat"] != nil }
         #expect(reunion.allSatisfy { abs(Double($0["lat"]!)! + 21) < 0.5 && abs(Double($0["lon"]!)! - 55.5) < 0.5 })
         // A name with the separator inside quotes survives.
-        let names = try await store.read { try String.fetchAll($0, sql: "SELECT name FROM site WHERE source = 'bpe24' AND name LIKE '%;%'") }
+        let names = try await store.read {
+            try String.fetchAll($0, sql: "SELECT name FROM site WHERE source = 'bpe24' AND name LIKE '%;%'")
+        }
         #expect(!names.isEmpty)
         // OSM: every mapped element placed in a commune, with the method recorded.
         let osm = sites.filter { $0["source"] == "osm" }
@@ -145,15 +189,21 @@ import Testing
     }
 
     @Test func wrongHeaderAndTruncatedZipKeepPreviousData() async throws {
-        let fx = try TestSupport.formats(), ds = try TestSupport.datasets(), dir = try TestSupport.temporaryDirectory()
+        let fx = try TestSupport.formats()
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
         let zip = try Data(contentsOf: URL(fileURLWithPath: fx + "/bpe24_BPE24_sample.zip"))
         try zip.write(to: URL(fileURLWithPath: dir + "/bpe.zip"))
-        let config = try TestSupport.config(in: dir, sources:
-            TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-            + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.zip", vintage: 2024))
+        let config = try TestSupport.config(
+            in: dir,
+            sources:
+                TestSupport.source("cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.zip", vintage: 2024))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
-        func total() async throws -> Int { try await store.read { try Int.fetchOne($0, sql: "SELECT SUM(count) FROM equipment") ?? 0 } }
+        func total() async throws -> Int {
+            try await store.read { try Int.fetchOne($0, sql: "SELECT SUM(count) FROM equipment") ?? 0 }
+        }
         #expect(try await total() == 19)
         try zip.prefix(zip.count - 40).write(to: URL(fileURLWithPath: dir + "/bpe.zip"))
         let truncated = try await TestSupport.ingest(config, store: store, sources: ["bpe"])

@@ -14,7 +14,8 @@ struct SystemdUnitTests {
         let units = ["ruralmapd.service", "ruralmapd-ingest.service", "ruralmapd-ingest.timer"]
         for unit in units {
             let text = try String(contentsOfFile: TestSupport.packageRoot + "/systemd/" + unit, encoding: .utf8)
-            try text.replacingOccurrences(of: "/usr/local/bin/ruralmapd", with: binary).write(toFile: dir + "/" + unit, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "/usr/local/bin/ruralmapd", with: binary).write(
+                toFile: dir + "/" + unit, atomically: true, encoding: .utf8)
         }
         let (status, output) = try analyze(["verify"] + units, in: dir)
         #expect(status == 0, "\(output)")
@@ -24,7 +25,10 @@ struct SystemdUnitTests {
         let level = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
         #expect(level <= 2.0, "\(line)")
         let service = try String(contentsOfFile: dir + "/ruralmapd.service", encoding: .utf8)
-        for key in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=\n"] {
+        for key in [
+            "Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "MemoryDenyWriteExecute=yes",
+            "CapabilityBoundingSet=\n",
+        ] {
             #expect(service.contains(key), "missing \(key)")
         }
     }

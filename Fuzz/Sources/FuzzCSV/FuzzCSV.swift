@@ -5,7 +5,9 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let csv = try? CSVReader(source: MemoryByteSource(bytes), maxRecordBytes: 4096, chunkSize: 64) else { return 0 }
+    guard let csv = try? CSVReader(source: MemoryByteSource(bytes), maxRecordBytes: 4096, chunkSize: 64) else {
+        return 0
+    }
     while (try? csv.next()) == true {
         for i in 0..<csv.count { _ = csv.string(i) }
         _ = csv.isWellEncoded

@@ -63,12 +63,16 @@ public struct Calibrator: Sendable {
             let train = positives.filter { !test.contains($0) }
             let scorer = fit(features, positives: train, negatives: sampled)
             let scores = features.map(scorer.score)
-            for (i, p) in zip(test, RankingEvaluation.percentiles(scores: scores, of: test)) { heldOut[features[i].commune] = p }
+            for (i, p) in zip(test, RankingEvaluation.percentiles(scores: scores, of: test)) {
+                heldOut[features[i].commune] = p
+            }
         }
         let final = fit(features, positives: positives, negatives: sampled)
         var weights: [String: Double] = [:]
         for kind in ScoreTerm.Kind.allCases { weights[kind.rawValue] = final.weights[kind] }
-        return Result(band: final.band, weights: weights, crossValidated: RankingEvaluation(percentiles: heldOut), folds: k, seed: seed)
+        return Result(
+            band: final.band, weights: weights, crossValidated: RankingEvaluation(percentiles: heldOut), folds: k,
+            seed: seed)
     }
 
     /// The scorer (band and weights) that ranks `positives` best among themselves and `negatives`.
@@ -81,9 +85,11 @@ public struct Calibrator: Sendable {
             var x: [Double] = []
             x.reserveCapacity(rows.count * kinds.count)
             for i in rows {
-                let f = features[i], viability = band.viability(f.population)
+                let f = features[i]
+                let viability = band.viability(f.population)
                 for kind in kinds {
-                    x.append(!terms.contains(kind) ? 0 : kind == .population ? viability : viability * (f.values[kind] ?? 0))
+                    x.append(
+                        !terms.contains(kind) ? 0 : kind == .population ? viability : viability * (f.values[kind] ?? 0))
                 }
             }
             let w = LogisticFit(x: x, labels: labels, features: kinds.count, lambda: regularisation).weights()
@@ -95,6 +101,7 @@ public struct Calibrator: Sendable {
             let fit = RankingEvaluation.percentiles(scores: scores, of: Array(0..<positives.count)).reduce(0, +)
             if best == nil || fit > best!.fit { best = (scorer, fit) }
         }
-        return best?.scorer ?? Scorer(weights: ScoreWeights([:]), band: bands.first ?? PopulationBand(low: 200, high: 1500, falloff: 2))
+        return best?.scorer
+            ?? Scorer(weights: ScoreWeights([:]), band: bands.first ?? PopulationBand(low: 200, high: 1500, falloff: 2))
     }
 }

@@ -13,8 +13,10 @@ public struct CandidateFeatures: Sendable {
     /// The facts behind each term (empty when rebuilt from a stored breakdown for calibration).
     public var facts: [ScoreTerm.Kind: ScoreFacts]
 
-    public init(commune: String, population: Int, cafeKnown: Bool, values: [ScoreTerm.Kind: Double],
-                facts: [ScoreTerm.Kind: ScoreFacts] = [:]) {
+    public init(
+        commune: String, population: Int, cafeKnown: Bool, values: [ScoreTerm.Kind: Double],
+        facts: [ScoreTerm.Kind: ScoreFacts] = [:]
+    ) {
         self.commune = commune
         self.population = population
         self.cafeKnown = cafeKnown

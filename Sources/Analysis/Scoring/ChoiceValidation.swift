@@ -31,7 +31,8 @@ public struct ChoiceValidation: Sendable, Equatable, Codable {
         gated = features.count
         self.chosen = positions.count
         score = RankingEvaluation(scores: features.map(scorer.score), codes: codes, chosen: positions)
-        populationRule = RankingEvaluation(scores: features.map { PopulationRule.score($0.population) }, codes: codes, chosen: positions)
+        populationRule = RankingEvaluation(
+            scores: features.map { PopulationRule.score($0.population) }, codes: codes, chosen: positions)
         func normalised(_ kind: ScoreTerm.Kind, _ f: CandidateFeatures) -> Double {
             kind == .population ? scorer.band.viability(f.population) : f.values[kind] ?? 0
         }

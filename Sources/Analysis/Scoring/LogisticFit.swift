@@ -18,13 +18,21 @@ struct LogisticFit {
         let n = labels.count
         guard n > 0, labels.contains(true), labels.contains(false) else { return Array(repeating: 0, count: features) }
         // Standardise so that one penalty fits every feature and Newton's steps are well conditioned.
-        var mean = Array(repeating: 0.0, count: features), sd = Array(repeating: 0.0, count: features)
+        var mean = Array(repeating: 0.0, count: features)
+        var sd = Array(repeating: 0.0, count: features)
         for i in 0..<n { for k in 0..<features { mean[k] += x[i * features + k] } }
         for k in 0..<features { mean[k] /= Double(n) }
-        for i in 0..<n { for k in 0..<features { let d = x[i * features + k] - mean[k]; sd[k] += d * d } }
+        for i in 0..<n {
+            for k in 0..<features {
+                let d = x[i * features + k] - mean[k]
+                sd[k] += d * d
+            }
+        }
         for k in 0..<features { sd[k] = (sd[k] / Double(n)).squareRoot() }
         let positives = labels.filter { $0 }.count
-        let weightOf = (positive: Double(n) / (2 * Double(positives)), negative: Double(n) / (2 * Double(n - positives)))
+        let weightOf = (
+            positive: Double(n) / (2 * Double(positives)), negative: Double(n) / (2 * Double(n - positives))
+        )
         var active = (0..<features).filter { sd[$0] > 1e-12 }
         while true {
             let w = newton(active: active, mean: mean, sd: sd, weightOf: weightOf)
@@ -39,8 +47,10 @@ struct LogisticFit {
     }
 
     /// Newton's method on the active features; returns their standardised weights.
-    private func newton(active: [Int], mean: [Double], sd: [Double], weightOf: (positive: Double, negative: Double)) -> [Double] {
-        let m = active.count + 1 // the intercept last
+    private func newton(
+        active: [Int], mean: [Double], sd: [Double], weightOf: (positive: Double, negative: Double)
+    ) -> [Double] {
+        let m = active.count + 1  // the intercept last
         var beta = Array(repeating: 0.0, count: m)
         let n = labels.count
         var z = Array(repeating: 0.0, count: m)
@@ -54,7 +64,8 @@ struct LogisticFit {
                 for j in 0..<m { t += beta[j] * z[j] }
                 let p = 1 / (1 + exp(-t))
                 let s = labels[i] ? weightOf.positive : weightOf.negative
-                let g = s * (p - (labels[i] ? 1 : 0)), h = s * p * (1 - p)
+                let g = s * (p - (labels[i] ? 1 : 0))
+                let h = s * p * (1 - p)
                 for j in 0..<m {
                     gradient[j] += g * z[j]
                     let hz = h * z[j]
@@ -79,7 +90,8 @@ struct LogisticFit {
 
     /// Solves `a · v = b` (a symmetric positive definite, `size`²) by Gaussian elimination.
     static func solve(_ a: [Double], _ b: [Double], size m: Int) -> [Double] {
-        var a = a, b = b
+        var a = a
+        var b = b
         for col in 0..<m {
             let pivot = (col..<m).max { abs(a[$0 * m + col]) < abs(a[$1 * m + col]) } ?? col
             if pivot != col {

@@ -19,7 +19,9 @@ public struct PopulationBand: Sendable, Equatable, Codable {
 
     /// Viability of a commune of `population` inhabitants, 0…1.
     public func viability(_ population: Int) -> Double {
-        let p = Double(max(population, 1)), l = Double(max(low, 1)), h = Double(max(high, low, 1))
+        let p = Double(max(population, 1))
+        let l = Double(max(low, 1))
+        let h = Double(max(high, low, 1))
         let outside = p < l ? log(l / p) : p > h ? log(p / h) : 0
         guard outside > 0 else { return 1 }
         guard falloff > 1 else { return 0 }

@@ -15,12 +15,18 @@ public struct RankingEvaluation: Sendable, Equatable, Codable {
     public var percentiles: [String: Double]
 
     enum CodingKeys: String, CodingKey {
-        case meanPercentile = "mean_percentile", top5 = "top_5", top10 = "top_10", top20 = "top_20", percentiles
+        case meanPercentile = "mean_percentile"
+        case top5 = "top_5"
+        case top10 = "top_10"
+        case top20 = "top_20"
+        case percentiles
     }
 
     /// Evaluates `scores` (higher ranks first) for the communes at `chosen` positions.
     public init(scores: [Double], codes: [String], chosen: [Int]) {
-        self.init(percentiles: Dictionary(uniqueKeysWithValues: zip(chosen.map { codes[$0] }, Self.percentiles(scores: scores, of: chosen))))
+        self.init(
+            percentiles: Dictionary(
+                uniqueKeysWithValues: zip(chosen.map { codes[$0] }, Self.percentiles(scores: scores, of: chosen))))
     }
 
     /// Aggregates percentiles measured elsewhere (the held-out folds of a cross-validation).
@@ -41,14 +47,16 @@ public struct RankingEvaluation: Sendable, Equatable, Codable {
         let others = Double(max(scores.count - 1, 1))
         return positions.map { i in
             let s = scores[i]
-            let below = lowerBound(sorted, s), equal = lowerBound(sorted, s.nextUp) - below
+            let below = lowerBound(sorted, s)
+            let equal = lowerBound(sorted, s.nextUp) - below
             return (Double(below) + 0.5 * Double(equal - 1)) / others
         }
     }
 
     /// The first index of `sorted` whose value is not below `x`.
     private static func lowerBound(_ sorted: [Double], _ x: Double) -> Int {
-        var lo = 0, hi = sorted.count
+        var lo = 0
+        var hi = sorted.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if sorted[mid] < x { lo = mid + 1 } else { hi = mid }

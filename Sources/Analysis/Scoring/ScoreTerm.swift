@@ -98,8 +98,14 @@ public struct ScoreFacts: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case population, viability, present, known, losses, distances, people
-        case bandLow = "band_low", bandHigh = "band_high", bandFalloff = "band_falloff"
-        case fromYear = "from_year", toYear = "to_year", previousPopulation = "previous_population"
-        case changePercent = "change_percent", radiusKm = "radius_km", cafeKnown = "cafe_known"
+        case bandLow = "band_low"
+        case bandHigh = "band_high"
+        case bandFalloff = "band_falloff"
+        case fromYear = "from_year"
+        case toYear = "to_year"
+        case previousPopulation = "previous_population"
+        case changePercent = "change_percent"
+        case radiusKm = "radius_km"
+        case cafeKnown = "cafe_known"
     }
 }

@@ -17,7 +17,9 @@ public struct Scorer: Sendable {
     public func score(_ features: CandidateFeatures) -> Double {
         let viability = band.viability(features.population)
         var total = 0.0
-        for kind in ScoreTerm.Kind.allCases { total += Self.hundredths(contribution(kind, features, viability: viability)) }
+        for kind in ScoreTerm.Kind.allCases {
+            total += Self.hundredths(contribution(kind, features, viability: viability))
+        }
         return Self.hundredths(total)
     }
 
@@ -33,9 +35,10 @@ public struct Scorer: Sendable {
                 facts.bandHigh = band.high
                 facts.bandFalloff = band.falloff
             }
-            return ScoreTerm(term: kind, value: Self.hundredths(contribution(kind, features, viability: viability)),
-                             normalised: kind == .population ? viability : features.values[kind] ?? 0,
-                             detail: ScoreExplanation.english(kind, facts), facts: facts)
+            return ScoreTerm(
+                term: kind, value: Self.hundredths(contribution(kind, features, viability: viability)),
+                normalised: kind == .population ? viability : features.values[kind] ?? 0,
+                detail: ScoreExplanation.english(kind, facts), facts: facts)
         }
         return (Self.hundredths(terms.map(\.value).reduce(0, +)), terms)
     }
@@ -51,27 +54,43 @@ public struct Scorer: Sendable {
 /// the same facts).
 enum ScoreExplanation {
     static func english(_ kind: ScoreTerm.Kind, _ f: ScoreFacts) -> String {
-        func number(_ x: Double, _ decimals: Int) -> String { DecimalText.format(x, decimals: decimals, trimmed: false) }
+        func number(_ x: Double, _ decimals: Int) -> String {
+            DecimalText.format(x, decimals: decimals, trimmed: false)
+        }
         switch kind {
         case .population:
             return "\(f.population ?? 0) inhabitants: viability \(number(f.viability ?? 0, 2)) "
                 + "(full from \(f.bandLow ?? 0) to \(f.bandHigh ?? 0))"
         case .vitality:
             let present = f.present ?? []
-            return present.isEmpty ? "no everyday service left" : "still has: \(present.joined(separator: ", ")) (\(present.count) of \(f.known ?? 0))"
+            return present.isEmpty
+                ? "no everyday service left"
+                : "still has: \(present.joined(separator: ", ")) (\(present.count) of \(f.known ?? 0))"
         case .trend:
-            guard let change = f.changePercent, let from = f.fromYear, let to = f.toYear else { return "one population year loaded: no trend" }
+            guard let change = f.changePercent, let from = f.fromYear, let to = f.toYear else {
+                return "one population year loaded: no trend"
+            }
             return "population \(change >= 0 ? "+" : "")\(number(change, 1)) % from \(from) to \(to)"
         case .lost:
             let losses = f.losses ?? []
-            return losses.isEmpty ? "no loss" : "lost: " + losses.map { "\($0.category) (\($0.from.map(String.init) ?? "?")→\($0.to.map(String.init) ?? "?"))" }
-                .joined(separator: ", ")
+            return losses.isEmpty
+                ? "no loss"
+                : "lost: "
+                    + losses.map {
+                        "\($0.category) (\($0.from.map(String.init) ?? "?")→\($0.to.map(String.init) ?? "?"))"
+                    }
+                    .joined(separator: ", ")
         case .distance:
             let distances = f.distances ?? []
-            return distances.isEmpty ? "no distance known" : distances.map { "\($0.category) \(number($0.km, 1)) km" }.joined(separator: ", ")
+            return distances.isEmpty
+                ? "no distance known"
+                : distances.map { "\($0.category) \(number($0.km, 1)) km" }.joined(separator: ", ")
         case .catchment:
-            guard f.cafeKnown == true else { return "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown" }
-            return "\(f.people ?? 0) inhabitants within \(number(f.radiusKm ?? 0, 0)) km live in communes without a café"
+            guard f.cafeKnown == true else {
+                return "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown"
+            }
+            return
+                "\(f.people ?? 0) inhabitants within \(number(f.radiusKm ?? 0, 0)) km live in communes without a café"
         }
     }
 }

@@ -25,9 +25,11 @@ final class ServedDaemon {
         self.logPath = logPath
         try process.run()
         guard notify.wait(for: "READY=1"), let ready = notify.all.first(where: { $0.contains("READY=1") }),
-              let port = ready.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
+            let port = ready.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) })
+        else {
             kill(process.processIdentifier, SIGKILL)
-            throw TestFailure("the daemon did not get ready; log: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+            throw TestFailure(
+                "the daemon did not get ready; log: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
         }
         self.port = port
         base = "http://127.0.0.1:\(port)"

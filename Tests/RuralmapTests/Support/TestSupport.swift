@@ -26,7 +26,9 @@ enum TestSupport {
     /// `../shared/formats` (fixtures of formats we cannot download).
     static func formats() throws -> String {
         let path = (try datasets() as NSString).deletingLastPathComponent + "/formats"
-        guard FileManager.default.fileExists(atPath: path) else { throw TestFailure("missing formats fixtures at \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TestFailure("missing formats fixtures at \(path)")
+        }
         return path
     }
 
@@ -43,7 +45,9 @@ enum TestSupport {
     }
 
     /// Writes a config with the given `[[source]]` blocks and returns it loaded.
-    static func config(in dir: String, sources: String, extra: String = "", fetch: String = "retries = 1\nretry_base_delay = 0.05") throws -> Config {
+    static func config(
+        in dir: String, sources: String, extra: String = "", fetch: String = "retries = 1\nretry_base_delay = 0.05"
+    ) throws -> Config {
         let text = """
             [store]
             path = "\(dir)/store.sqlite"
@@ -67,8 +71,11 @@ enum TestSupport {
     }
 
     /// Runs an ingestion job and returns its reports by source name.
-    static func ingest(_ config: Config, store: Store, sources: [String] = [], force: Bool = false) async throws -> [String: SourceReport] {
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(sources: sources, force: force)
+    static func ingest(
+        _ config: Config, store: Store, sources: [String] = [], force: Bool = false
+    ) async throws -> [String: SourceReport] {
+        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
+            sources: sources, force: force)
         return Dictionary(uniqueKeysWithValues: reports.map { ($0.name, $0) })
     }
 
@@ -96,13 +103,20 @@ enum TestSupport {
     /// centroids 2024, BPE 2013 and 2018), ingested and analysed once for every suite that reads
     /// it. No café source: every café status is unknown.
     static let national: Task<(config: Config, store: Store), Error> = Task {
-        let ds = try datasets(), dir = try temporaryDirectory()
-        let config = try TestSupport.config(in: dir, sources: geographySources(ds)
-            + source("pop2021", "population", "file://\(ds)/pop_legales_2021_communes.csv.gz", vintage: 2021, more: "geography = 2023")
-            + source("pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023, more: "geography = 2025")
-            + source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
-            + source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
-            + source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
+        let ds = try datasets()
+        let dir = try temporaryDirectory()
+        let config = try TestSupport.config(
+            in: dir,
+            sources: geographySources(ds)
+                + source(
+                    "pop2021", "population", "file://\(ds)/pop_legales_2021_communes.csv.gz", vintage: 2021,
+                    more: "geography = 2023")
+                + source(
+                    "pop2023", "population", "file://\(ds)/pop_legales_2023_communes.csv.gz", vintage: 2023,
+                    more: "geography = 2025")
+                + source("centroids", "centroids", "file://\(ds)/communes_centroides_2024.csv.gz", vintage: 2024)
+                + source("bpe2013", "bpe", "file://\(ds)/bpe2013_communes_typequ.csv.gz", vintage: 2013)
+                + source("bpe2018", "bpe", "file://\(ds)/bpe2018_ensemble_iris.csv.gz", vintage: 2018))
         let store = try Store(path: config.storePath)
         let result = try await MainJob(config: config, store: store, logger: logger).run()
         guard !result.failed else { throw TestFailure("national ingestion failed: \(result.summary)") }
@@ -128,7 +142,9 @@ final class LocalHTTPServer {
 
     init(root: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.packageRoot + "/Tests/RuralmapTests/Support/test_server.py", "--root", root]
+        process.arguments = [
+            "python3", TestSupport.packageRoot + "/Tests/RuralmapTests/Support/test_server.py", "--root", root,
+        ]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
