@@ -35,26 +35,28 @@ let package = Package(
             ]),
         .target(name: "Geo", dependencies: ["CProj"]),
         .target(name: "Territory"),
-        .target(name: "Sources", dependencies: ["Formats", "Geo", "Territory"], resources: []),
+        // Source kinds, service categories and the table mapping source codes to them (compiled in).
+        .target(name: "Catalog", dependencies: ["Formats"], resources: [.embedInCode("categories.csv")]),
+        .target(name: "Adapters", dependencies: ["Formats", "Geo", "Territory", "Catalog"]),
         .target(
             name: "Store",
             dependencies: [
-                "Territory", "Geo", "Analysis",
+                "Territory", "Geo", "Analysis", "Catalog",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .target(name: "Analysis", dependencies: ["Geo", "Territory"]),
+        .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
         .target(name: "Export", dependencies: ["Store", "Analysis", "Formats"]),
         .target(name: "Cartography", dependencies: ["Store", "Geo", "Analysis"]),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+                "Fetching", "Formats", "Adapters", "Store", "Territory", "Geo", "Analysis", "Catalog", "Export",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Service",
             dependencies: [
-                "Pipeline", "Store", "Export", "Sources", "Cartography",
+                "Pipeline", "Store", "Export", "Adapters", "Cartography",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,10 +75,14 @@ let package = Package(
         .testTarget(
             name: "RuralmapTests",
             dependencies: [
-                "Pipeline", "Fetching", "Formats", "Sources", "Store", "Territory", "Geo", "Analysis", "Export",
+                "Pipeline", "Fetching", "Formats", "Adapters", "Store", "Territory", "Geo", "Analysis", "Catalog",
+                "Export",
                 "Service", "Cartography",
+                // The CLI tests run the binary: depending on it builds it with the tests, never stale.
+                "ruralmapd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ], exclude: ["Support/test_server.py", "Browser"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,9 @@
+import Catalog
+import Territory
+
 /// Facts about one commune of the target geography.
 public struct CommuneFacts: Sendable {
-    public var code: String
+    public var code: CommuneCode
     public var name: String
     public var dep: String?
     public var reg: String?
@@ -13,7 +16,7 @@ public struct CommuneFacts: Sendable {
     public var lon: Double?
 
     public init(
-        code: String, name: String, dep: String?, reg: String?, population: Int?, populationYear: Int?,
+        code: CommuneCode, name: String, dep: String?, reg: String?, population: Int?, populationYear: Int?,
         previousPopulation: Int? = nil, previousPopulationYear: Int? = nil, lat: Double?, lon: Double?
     ) {
         self.code = code
@@ -29,18 +32,31 @@ public struct CommuneFacts: Sendable {
     }
 }
 
-/// Category counts of one commune by one count source (BPE) for one vintage.
-public struct CountFact: Sendable {
+/// One source at one vintage (`bpe2013`, 2013).
+public struct SourceVintage: Hashable, Sendable, Comparable {
     public var source: String
     public var vintage: Int
-    public var commune: String
-    public var category: String
-    public var kind: String?
-    public var count: Int
 
-    public init(source: String, vintage: Int, commune: String, category: String, kind: String?, count: Int) {
+    public init(source: String, vintage: Int) {
         self.source = source
         self.vintage = vintage
+    }
+
+    public static func < (a: SourceVintage, b: SourceVintage) -> Bool { (a.vintage, a.source) < (b.vintage, b.source) }
+}
+
+/// Category counts of one commune by one count source (BPE) for one vintage.
+public struct CountFact: Sendable {
+    public var source: SourceVintage
+    public var commune: CommuneCode
+    public var category: ServiceCategory
+    public var kind: ServiceCategory.Kind?
+    public var count: Int
+
+    public init(
+        source: SourceVintage, commune: CommuneCode, category: ServiceCategory, kind: ServiceCategory.Kind?, count: Int
+    ) {
+        self.source = source
         self.commune = commune
         self.category = category
         self.kind = kind
@@ -48,28 +64,45 @@ public struct CountFact: Sendable {
     }
 }
 
+/// A count source (BPE) at one vintage: what its codes can see and which communes it describes.
+public struct CountSource: Sendable {
+    public var kind: SourceKind
+    /// Categories its codes map to in its vintage.
+    public var categories: Set<ServiceCategory>
+    /// Communes of the territory it covers (one there without a row has none of its facilities);
+    /// the others are unknown to it.
+    public var describes: Set<CommuneCode>
+
+    public init(kind: SourceKind, categories: Set<ServiceCategory>, describes: Set<CommuneCode>) {
+        self.kind = kind
+        self.categories = categories
+        self.describes = describes
+    }
+}
+
 /// One mapped site (facility, establishment, OSM object).
 public struct SiteFact: Sendable {
-    public var source: String
-    public var sourceKind: String
-    public var vintage: Int
-    public var commune: String?
-    public var category: String
-    public var kind: String?
+    public var source: SourceVintage
+    public var sourceKind: SourceKind
+    public var commune: CommuneCode?
+    public var category: ServiceCategory
+    public var kind: ServiceCategory.Kind?
     public var lat: Double?
     public var lon: Double?
+    /// Whether its position may serve for distances (not a poor or randomised geolocation).
     public var usable: Bool
     public var active: Bool
+    /// `YYYY-MM-DD` when known.
     public var opened: String?
     public var closed: String?
 
     public init(
-        source: String, sourceKind: String, vintage: Int, commune: String?, category: String, kind: String?,
-        lat: Double?, lon: Double?, usable: Bool, active: Bool, opened: String?, closed: String?
+        source: SourceVintage, sourceKind: SourceKind, commune: CommuneCode?, category: ServiceCategory,
+        kind: ServiceCategory.Kind?, lat: Double?, lon: Double?, usable: Bool, active: Bool, opened: String?,
+        closed: String?
     ) {
         self.source = source
         self.sourceKind = sourceKind
-        self.vintage = vintage
         self.commune = commune
         self.category = category
         self.kind = kind
@@ -85,28 +118,26 @@ public struct SiteFact: Sendable {
 /// Everything the analysis reads, in one consistent snapshot of the store.
 public struct AnalysisInputs: Sendable {
     public var communes: [CommuneFacts]
-    public var categories: [String]
-    /// Categories each source kind can see in each vintage: `"bpe|2013"` → categories.
-    public var coverage: [String: Set<String>]
+    public var categories: [ServiceCategory]
+    public var countSources: [SourceVintage: CountSource]
     public var counts: [CountFact]
-    /// Communes each count source's vintage (`"source|vintage"`) describes: those of the territory
-    /// it covers (a commune there without a row has none of its facilities); others are unknown.
-    public var countCoverage: [String: Set<String>]
     public var sites: [SiteFact]
-    /// Count sources per vintage: `"source|vintage"` → kind.
-    public var countSources: [String: (kind: String, vintage: Int, source: String)]
+    /// Categories the mapping of each site kind can see (Sirene NAF codes, OSM tags).
+    public var siteCategories: [SourceKind: Set<ServiceCategory>]
+    /// Communes each site source describes, for sources that do not cover every commune.
+    public var siteCoverage: [String: Set<CommuneCode>]
 
     public init(
-        communes: [CommuneFacts], categories: [String], coverage: [String: Set<String>], counts: [CountFact],
-        countCoverage: [String: Set<String>], sites: [SiteFact],
-        countSources: [String: (kind: String, vintage: Int, source: String)]
+        communes: [CommuneFacts], categories: [ServiceCategory], countSources: [SourceVintage: CountSource],
+        counts: [CountFact], sites: [SiteFact], siteCategories: [SourceKind: Set<ServiceCategory>],
+        siteCoverage: [String: Set<CommuneCode>]
     ) {
         self.communes = communes
         self.categories = categories
-        self.coverage = coverage
-        self.counts = counts
-        self.countCoverage = countCoverage
-        self.sites = sites
         self.countSources = countSources
+        self.counts = counts
+        self.sites = sites
+        self.siteCategories = siteCategories
+        self.siteCoverage = siteCoverage
     }
 }

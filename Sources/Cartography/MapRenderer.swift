@@ -163,7 +163,7 @@ public struct MapRenderer: Sendable {
         let population = commune.population.map { ", \(words.number(Double($0))) \(words["ui.inhabitants"])" } ?? ""
         let label = escape(commune.name + population)
         var attributes = "data-code=\"\(commune.code)\" data-status=\"\(commune.status.rawValue)\""
-        if commune.status == .candidate, let rank = commune.candidate?.rank { attributes += " data-rank=\"\(rank)\"" }
+        if commune.status == .candidate, let rank = commune.rank { attributes += " data-rank=\"\(rank)\"" }
         if !commune.cafeKnown { attributes += " data-cafe=\"unknown\"" }
         attributes += " fill=\"\(fill)\" tabindex=\"0\" role=\"button\" aria-label=\"\(label)\""
         let title = "<title>\(label)</title>"

@@ -44,7 +44,7 @@ struct Palette: Sendable {
 
     /// The index of the legend entry a commune is drawn with.
     func entry(for commune: MapCommune) -> Int {
-        if commune.status == .candidate, let rank = commune.candidate?.rank {
+        if commune.status == .candidate, let rank = commune.rank {
             return classBounds.firstIndex { rank <= $0 } ?? max(classBounds.count - 1, 0)
         }
         return entries.firstIndex { $0.status == commune.status } ?? entries.count - 1

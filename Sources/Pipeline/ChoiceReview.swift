@@ -2,6 +2,7 @@ import Analysis
 import Formats
 import Foundation
 import Store
+import Territory
 
 /// A programme's past choices set against the score: `ruralmapd validate` and `calibrate`.
 public struct ChoiceReview: Sendable {
@@ -32,9 +33,9 @@ public struct ChoiceReview: Sendable {
 
     /// A chosen commune the gates left out (too populous, or a café open).
     public struct Excluded: Sendable, Codable, Equatable {
-        public var code: String
+        public var code: CommuneCode
         public var name: String
-        public var population: Int?
+        @Nullable public var population: Int?
     }
 
     /// Chosen communes that are not among the gated ones.
@@ -43,7 +44,7 @@ public struct ChoiceReview: Sendable {
         var out: [Excluded] = []
         for code in chosen.communes.subtracting(gated).sorted() {
             let info = try await store.commune(code, targetVintage: config.targetVintage)
-            out.append(Excluded(code: code, name: info?.name ?? code, population: info?.population))
+            out.append(Excluded(code: code, name: info?.name ?? code.rawValue, population: info?.population))
         }
         return out
     }
@@ -55,11 +56,6 @@ public struct ChoiceReview: Sendable {
         public var unknownCodes: [String]
         public var excluded: [Excluded]
         public var ranking: ChoiceValidation
-
-        enum CodingKeys: String, CodingKey {
-            case file, column, excluded, ranking
-            case unknownCodes = "unknown_codes"
-        }
     }
 
     public func validate(path: String) async throws -> Validation {

@@ -6,7 +6,7 @@ import Territory
 /// translated to the target geography like every dataset.
 public struct ChosenCommunes: Sendable {
     /// Target communes the file names.
-    public var communes: Set<String>
+    public var communes: Set<CommuneCode>
     /// Codes that could not be translated to the target geography, in file order.
     public var unknown: [String]
     /// The column read.
@@ -35,7 +35,7 @@ public struct ChosenCommunes: Sendable {
                 "no column of commune codes (\(column ?? codeColumns.joined(separator: ", "))); "
                     + "the header has: \(csv.header.names.joined(separator: ", "))", file: path)
         }
-        var communes = Set<String>()
+        var communes = Set<CommuneCode>()
         var unknown: [String] = []
         while try csv.next() {
             guard let code = csv.string(index)?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { continue }

@@ -1,9 +1,10 @@
+import Adapters
 import Analysis
+import Catalog
 import Export
 import Fetching
 import Formats
 import Foundation
-import Sources
 import Territory
 
 /// ruralmapd's configuration, read from TOML. Relative paths are relative to the config file.
@@ -22,11 +23,18 @@ public struct Config: Sendable {
     public var maxRejectRatio: Double = 0.01
     /// Rejected rows kept per run for the report.
     public var maxRejectsKept: Int = 1000
-    public var categoriesPath: String
+    /// The category mapping file (`[services] categories`); nil: the table compiled in.
+    public var categoriesPath: String?
     public var sources: [SourceConfig]
     public var analysis = AnalysisSettings()
     public var exports: [ExportSettings] = []
     public var api = APISettings()
+
+    /// The category mapping in force: the configured file, else the table compiled in.
+    /// - Throws: `FormatError` naming the file and line of a malformed rule.
+    public func categoryMapping() throws -> CategoryMapping {
+        try categoriesPath.map(CategoryMapping.init(path:)) ?? .shipped
+    }
 
     /// Where the config is looked for: `--config`, else `$RURALMAPD_CONFIG`, else the system path.
     public static func resolvePath(
@@ -103,7 +111,7 @@ public struct Config: Sendable {
         try i.finish()
 
         var s = TableReader(doc.tables["services"], name: "services", allowed: ["categories"])
-        categoriesPath = resolve(try s.string("categories", default: "/usr/share/ruralmapd/categories.csv"))
+        categoriesPath = try s.optionalString("categories").map(resolve)
         try s.finish()
 
         analysis = try AnalysisSettings(doc.tables["analysis"])

@@ -1,8 +1,9 @@
+import Adapters
+import Catalog
 import Fetching
 import Formats
 import Foundation
 import Logging
-import Sources
 import Store
 import Territory
 
@@ -10,7 +11,7 @@ import Territory
 public struct SourceReport: Sendable {
     public var name: String
     public var kind: SourceKind
-    public var outcome: RunOutcome.Outcome
+    public var outcome: RunState
     public var rowsRead: Int
     public var rowsLoaded: Int
     public var rowsRejected: Int
@@ -52,13 +53,8 @@ public struct IngestionJob: Sendable {
                 line: nil, "unknown source \(name) (configured: \(config.sources.map(\.name).joined(separator: ", ")))",
                 file: config.path)
         }
-        let mapping = try CategoryMapping(path: config.categoriesPath)
-        try await store.writeCategoryMapping(
-            mapping.rules.map {
-                CategoryCode(
-                    sourceKind: $0.source, code: $0.code, category: $0.category, kind: $0.kind, from: $0.from,
-                    to: $0.to, label: $0.label)
-            })
+        let mapping = try config.categoryMapping()
+        try await store.writeCategoryMapping(mapping)
         let selected = config.sources.filter { names.isEmpty || names.contains($0.name) }.sorted {
             $0.kind.order < $1.kind.order
         }
@@ -94,8 +90,8 @@ public struct IngestionJob: Sendable {
         var outcome = RunOutcome(outcome: .failed)
         do {
             runID = try await store.beginRun(
-                source: source.name, kind: source.kind.rawValue, url: source.url, vintage: source.vintage)
-            let loaded = try await store.loadedState(source: source.name)
+                source: source.name, kind: source.kind, url: source.url, vintage: source.vintage)
+            let loaded = try await store.sourceState(source.name)
             let archive = DownloadArchive(directory: config.archiveDirectory)
             let validators =
                 (!force && loaded?.url == source.url)
@@ -199,16 +195,12 @@ public struct IngestionJob: Sendable {
             locator: locator, mapping: mapping,
             maxExpandedBytes: max(config.fetch.maxBytes, 64 << 30), maxRejectRatio: config.maxRejectRatio,
             maxRejectsKept: config.maxRejectsKept, cancellation: cancellation, progress: progress)
-        let state = LoadedState(
-            url: source.url, sha256: file.sha256, etag: file.validators.etag,
-            lastModified: file.validators.lastModified, runID: runID)
+        let state = SourceState(
+            source: source.name, kind: source.kind, url: source.url, vintage: source.vintage,
+            geography: source.spec.geographyYear, coverage: nil, runId: runID, sha256: file.sha256,
+            etag: file.validators.etag, lastModified: file.validators.lastModified, loadedAt: "")
         return try await withTaskCancellationHandler {
-            try await store.replaceData(
-                source: source.name, kind: source.kind.rawValue, vintage: source.vintage,
-                geography: source.spec.geographyYear, runID: runID, state: state
-            ) {
-                try load.run(into: $0)
-            }
+            try await store.replaceData(state) { try load.run(into: $0) }
         } onCancel: {
             cancellation.set()
         }
@@ -221,9 +213,9 @@ public struct IngestionJob: Sendable {
         case .population: PopulationAdapter()
         case .centroids: CentroidsAdapter()
         case .contours: ContoursAdapter()
-        case .bpe: BPEAdapter(pointTypes: mapping.codes(source: "bpe"))
-        case .sirene: SireneAdapter(activities: mapping.codes(source: "sirene"))
-        case .osm: OverpassAdapter(tags: mapping.codes(source: "osm"))
+        case .bpe: BPEAdapter(pointTypes: mapping.codes(source: .bpe))
+        case .sirene: SireneAdapter(activities: mapping.codes(source: .sirene))
+        case .osm: OverpassAdapter(tags: mapping.codes(source: .osm))
         }
     }
 }

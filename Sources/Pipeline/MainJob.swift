@@ -30,14 +30,18 @@ public struct MainJob: Sendable {
         }
     }
 
-    /// Ingests, then analyses and exports when anything changed or no analysis exists yet.
-    public func run(force: Bool = false) async throws -> Result {
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(force: force)
+    /// Ingests `sources` (all when empty), then analyses and exports when anything was loaded, when
+    /// forced, or when no analysis exists yet: the one place where ingestion leads to analysis
+    /// (the CLI's `run` and the daemon's jobs both come here).
+    public func run(sources: [String] = [], force: Bool = false) async throws -> Result {
+        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
+            sources: sources, force: force)
         var result = Result(reports: reports, analysis: nil, exports: [])
-        let changed = reports.contains { $0.outcome == .loaded }
+        let loaded = reports.contains { $0.outcome == .loaded }
         let analysed = try await store.hasAnalysis()
-        if changed || force || !analysed {
-            result.analysis = try await analyze(config: config, store: store, logger: logger)
+        if loaded || force || !analysed {
+            try Task.checkCancellation()
+            result.analysis = try await analyze()
             for export in config.exports {
                 let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
                 logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
@@ -45,6 +49,26 @@ public struct MainJob: Sendable {
             }
         }
         return result
+    }
+
+    /// Runs the analysis on the store and saves its results (`ruralmapd analyze`).
+    public func analyze() async throws -> AnalysisSummary {
+        let started = Date()
+        logger.info("analysis start")
+        let input = try await store.analysisInputs(targetVintage: config.targetVintage)
+        let result = Analyzer(settings: config.analysis).analyze(input)
+        try await store.saveAnalysis(result, communes: input.communes.count)
+        let summary = AnalysisSummary(
+            communes: input.communes.count, candidates: result.candidates.count,
+            lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
+            vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
+        logger.info(
+            "analysis end",
+            metadata: [
+                "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
+                "seconds": "\(String(format: "%.2f", summary.seconds))",
+            ])
+        return summary
     }
 }
 
@@ -58,33 +82,11 @@ public struct AnalysisSummary: Sendable {
     public var seconds: Double
 
     public var text: String {
-        "analysis: \(communes) communes, vintages \(vintageFrom.map(String.init) ?? "?")→\(vintageTo.map(String.init) ?? "?"), "
-            + "\(lostMeetingPlaces) lost their last meeting place, \(candidates) candidates (\(String(format: "%.1f", seconds)) s)"
+        let vintages = "\(vintageFrom.map(String.init) ?? "?")→\(vintageTo.map(String.init) ?? "?")"
+        return
+            "analysis: \(communes) communes, vintages \(vintages), \(lostMeetingPlaces) lost their last meeting place, "
+            + "\(candidates) candidates (\(String(format: "%.1f", seconds)) s)"
     }
-}
-
-/// Runs the analysis on the store and saves its results (`ruralmapd analyze`).
-public func analyze(config: Config, store: Store, logger: Logger) async throws -> AnalysisSummary {
-    let started = Date()
-    logger.info("analysis start")
-    let input = try await store.analysisInputs(targetVintage: config.targetVintage)
-    let result = Analyzer(settings: config.analysis).analyze(input)
-    try await store.saveAnalysis(
-        flags: result.flags, access: result.access, candidates: result.candidates,
-        lostMeetingPlace: result.lostMeetingPlace, cafeKnown: result.cafeKnown, vintageFrom: result.vintageFrom,
-        vintageTo: result.vintageTo,
-        communes: input.communes.count)
-    let summary = AnalysisSummary(
-        communes: input.communes.count, candidates: result.candidates.count,
-        lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
-        vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
-    logger.info(
-        "analysis end",
-        metadata: [
-            "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
-            "seconds": "\(String(format: "%.2f", summary.seconds))",
-        ])
-    return summary
 }
 
 /// Text summaries for the terminal.

@@ -1,6 +1,7 @@
+import Adapters
+import Catalog
 import Fetching
 import Formats
-import Sources
 import Store
 import Territory
 
@@ -55,10 +56,7 @@ struct SourceLoad: Sendable {
     /// registers of establishments and objects), else the départements it holds rows of.
     private func coverage(present: Set<String>) -> Coverage? {
         if let declaredCoverage { return declaredCoverage }
-        switch spec.kind {
-        case .cogCommunes, .cogMouvements: return nil
-        case .sirene, .osm: return .national
-        case .population, .centroids, .contours, .bpe: return .departements(present)
-        }
+        if spec.kind.isReference { return nil }
+        return spec.kind.coversEveryCommune ? .national : .departements(present)
     }
 }

@@ -1,7 +1,8 @@
+import Adapters
+import Catalog
 import Fetching
 import Formats
 import Geo
-import Sources
 import Store
 import Territory
 
@@ -19,11 +20,11 @@ final class StoreSink: RecordSink {
 
     private(set) var loaded = 0
     private(set) var rejected = 0
-    private(set) var rejects: [(line: Int, reason: String)] = []
+    private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
     /// Equipment counts summed per (source code, type) before writing: IRIS rows and facility rows
     /// add up to commune counts.
-    private var equipment: [String: [String: Int]] = [:]
+    private var equipment: [CommuneCode: [String: Int]] = [:]
     /// Départements of the codes read, in the file's geography: the territory the file describes
     /// unless its config states it.
     private(set) var departements = Set<String>()
@@ -44,23 +45,24 @@ final class StoreSink: RecordSink {
 
     func reject(line: Int, reason: String) throws {
         rejected += 1
-        if rejects.count < maxRejectsKept { rejects.append((line, reason)) }
+        if rejects.count < maxRejectsKept { rejects.append(RejectedRow(line: line, reason: reason)) }
     }
 
     /// The target commune of `code`; records it as unmapped (with `amount`) when there is none.
-    private func target(_ code: String, amount: Int = 1) -> String? {
+    private func target(_ code: CommuneCode, amount: Int = 1) -> CommuneCode? {
         guard let translator else { return code }
         switch translator.translate(code, geographyYear: spec.geographyYear) {
         case .success(let c): return c
         case .failure(let error):
-            unmapped[code, default: UnmappedCode(code: code, reason: error.failure.rawValue, rows: 0, amount: 0)]
-                .rows += 1
-            unmapped[code]!.amount += amount
+            let key = code.rawValue
+            unmapped[key, default: UnmappedCode(code: key, reason: error.failure.rawValue, rows: 0, amount: 0)].rows +=
+                1
+            unmapped[key]!.amount += amount
             return nil
         }
     }
 
-    func emit(_ record: Record, line: Int) throws {
+    func emit(_ record: SourceRecord, line: Int) throws {
         // A stopping daemon abandons the load: the transaction rolls back, the old data stays.
         if loaded & 0x1FFF == 0, cancellation.isSet { throw CancellationError() }
         switch record {
@@ -90,22 +92,19 @@ final class StoreSink: RecordSink {
         loaded += 1
     }
 
-    private func note(_ code: String?) {
-        if let d = code.flatMap(CommuneCode.init)?.departement { departements.insert(d) }
-    }
+    private func note(_ code: CommuneCode) { departements.insert(code.departement) }
 
     private func write(_ site: Site) throws {
-        let source = spec.kind.rawValue
         if spec.kind == .bpe, let code = site.code {
             // A facility row is one equipment; only mapped types are worth keeping as points.
             equipment[code, default: [:]][site.type, default: 0] += 1
-            guard !mapping.rules(source: source, code: site.type, vintage: spec.vintage).isEmpty else { return }
+            guard !mapping.rules(source: spec.kind, code: site.type, vintage: spec.vintage).isEmpty else { return }
         }
-        var commune: String?
-        var method: String?
+        var commune: CommuneCode?
+        var method: LocationMethod?
         if let code = site.code {
             commune = target(code)
-            method = "code"
+            method = .code
         } else if let position = site.position, let located = locator?.locate(position) {
             commune = located.commune
             method = located.method

@@ -1,8 +1,8 @@
+import Catalog
 import Foundation
 import Logging
 import Pipeline
 import ServiceLifecycle
-import Sources
 import Store
 
 /// Fetches each source on its `schedule`, with jitter, one at a time. Next-run times live in the
@@ -11,17 +11,17 @@ import Store
 public struct Scheduler: Service {
     let configs: ConfigHolder
     let store: Store
-    let runner: JobRunner
+    let queue: JobQueue
     let logger: Logger
     /// Upper bound on one sleep, so that a reloaded config is picked up promptly.
     let maxSleep: Duration
 
     public init(
-        configs: ConfigHolder, store: Store, runner: JobRunner, logger: Logger, maxSleep: Duration = .seconds(30)
+        configs: ConfigHolder, store: Store, queue: JobQueue, logger: Logger, maxSleep: Duration = .seconds(30)
     ) {
         self.configs = configs
         self.store = store
-        self.runner = runner
+        self.queue = queue
         self.logger = logger
         self.maxSleep = maxSleep
     }
@@ -32,13 +32,13 @@ public struct Scheduler: Service {
             var schedule = try await store.schedule()
             let now = Date()
             let scheduled = config.sources.filter { $0.schedule != nil }.sorted { $0.kind.order < $1.kind.order }
-            let due = scheduled.filter { (schedule[$0.name]?.next ?? .distantPast) <= now }
+            let due = scheduled.filter { (schedule[$0.name]?.nextRun ?? .distantPast) <= now }
             if !due.isEmpty {
                 // One job for everything due: a single analysis and export afterwards.
                 var outcomes: [String: Bool] = [:]  // source → succeeded
                 do {
-                    let reports = try await cancelWhenGracefulShutdown { try await runner.ingest(due.map(\.name)) }
-                    for r in reports { outcomes[r.name] = r.outcome != .failed }
+                    let result = try await queue.run(due.map(\.name))
+                    for r in result.reports { outcomes[r.name] = r.outcome != .failed }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -46,27 +46,28 @@ public struct Scheduler: Service {
                 }
                 for source in due {
                     let interval = source.schedule!.seconds
-                    var entry = schedule[source.name] ?? ScheduleEntry(next: now, failures: 0)
+                    var entry = schedule[source.name] ?? ScheduleEntry(source: source.name, nextRun: now, failures: 0)
                     if outcomes[source.name] == true {
                         entry.failures = 0
-                        entry.next = Date().addingTimeInterval(
+                        entry.nextRun = Date().addingTimeInterval(
                             interval + Double.random(in: 0...min(interval * 0.1, 3600)))
                     } else {
                         entry.failures += 1
                         // 30 s, 60 s, 120 s… but never longer than the normal interval.
-                        entry.next = Date().addingTimeInterval(min(interval, 30 * pow(2, Double(entry.failures - 1))))
+                        entry.nextRun = Date().addingTimeInterval(
+                            min(interval, 30 * pow(2, Double(entry.failures - 1))))
                         logger.warning(
                             "source failed, will retry",
                             metadata: [
                                 "source": "\(source.name)", "failures": "\(entry.failures)",
-                                "next_run": "\(entry.next)",
+                                "next_run": "\(entry.nextRun)",
                             ])
                     }
-                    try await store.setSchedule(source: source.name, entry)
+                    try await store.setSchedule(entry)
                     schedule[source.name] = entry
                 }
             }
-            let nextDue = scheduled.compactMap { schedule[$0.name]?.next }.min() ?? Date().addingTimeInterval(3600)
+            let nextDue = scheduled.compactMap { schedule[$0.name]?.nextRun }.min() ?? Date().addingTimeInterval(3600)
             let wait = max(0.2, min(nextDue.timeIntervalSinceNow, Double(maxSleep.components.seconds)))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
         }

@@ -1,11 +1,12 @@
 import Analysis
+import Foundation
 import GRDB
 import Territory
 
 extension Store {
     /// The départements of the target geography.
     public func departementCodes(targetVintage: Int) async throws -> Set<String> {
-        try await pool.read { try Self.departementCodes($0, targetVintage: targetVintage) }
+        try await writer.read { try Self.departementCodes($0, targetVintage: targetVintage) }
     }
 
     static func departementCodes(_ db: Database, targetVintage: Int) throws -> Set<String> {
@@ -18,30 +19,25 @@ extension Store {
     /// The territory each loaded source describes (`national` when it covers every département of
     /// the target geography); sources of the geography itself have none.
     public func coverages(targetVintage: Int) async throws -> [String: Coverage] {
-        try await pool.read { db in
+        try await writer.read { db in
             let geography = try Self.departementCodes(db, targetVintage: targetVintage)
             var out: [String: Coverage] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT source, coverage FROM source_state WHERE coverage IS NOT NULL")
-            {
-                out[row[0]] = Coverage(stored: row[1]).normalised(geography: geography)
+            for state in try SourceState.filter(sql: "coverage IS NOT NULL").fetchAll(db) {
+                out[state.source] = state.coverage.map { Coverage(stored: $0).normalised(geography: geography) }
             }
             return out
         }
     }
 
-    /// Target communes a count file of `source` describes: those of its covered départements that
-    /// existed in its geography (communes created or re-established since received none of its
-    /// counts, which stayed with the commune that kept the code).
-    static func describedCommunes(_ db: Database, source: String, communes: [CommuneFacts]) throws -> Set<String> {
-        guard
-            let state = try Row.fetchOne(
-                db, sql: "SELECT vintage, geography, coverage FROM source_state WHERE source = ?",
-                arguments: [source])
-        else { return [] }
-        let geography: Int = state["geography"] ?? state["vintage"]
-        let coverage = (state["coverage"] as String?).map(Coverage.init(stored:)) ?? .national
+    /// Target communes a file of `source` describes: those of its covered départements that existed
+    /// in its geography (communes created or re-established since received none of its counts,
+    /// which stayed with the commune that kept the code).
+    static func describedCommunes(_ db: Database, source: String, communes: [CommuneFacts]) throws -> Set<CommuneCode> {
+        guard let state = try SourceState.fetchOne(db, key: source) else { return [] }
+        let geography = state.geography ?? state.vintage ?? 0
+        let coverage = state.coverage.map(Coverage.init(stored:)) ?? .national
         let newborn = Set(
-            try String.fetchAll(
+            try CommuneCode.fetchAll(
                 db,
                 sql: """
                     SELECT code_ap FROM mouvement

@@ -1,9 +1,11 @@
 import Analysis
+import Catalog
 import GRDB
+import Territory
 
 /// One commune as exported: reference facts, flags, distances, candidate fields, shape.
 public struct ExportRow: Sendable {
-    public var code: String
+    public var code: CommuneCode
     public var name: String
     public var dep: String?
     public var reg: String?
@@ -11,8 +13,8 @@ public struct ExportRow: Sendable {
     public var populationYear: Int?
     public var lat: Double?
     public var lon: Double?
-    public var flags: [String: String]
-    public var nearestKm: [String: Double]
+    public var flags: [ServiceCategory: LossFlag]
+    public var nearestKm: [ServiceCategory: Double]
     public var lostMeetingPlace: Bool
     /// Whether a café source covers the commune (else its café status is unknown).
     public var cafeKnown: Bool
@@ -31,7 +33,7 @@ extension Store {
         targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
         _ body: @escaping @Sendable (ExportRow) throws -> Void
     ) async throws {
-        try await pool.read { db in
+        try await writer.read { db in
             let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
             // The selection, numbered in output order; every query below joins it and sorts by `pos`.
             let selection = """
@@ -45,24 +47,24 @@ extension Store {
                 targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements),
             ]
             func ordered<T>(
-                _ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) -> T
+                _ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) throws -> T
             ) throws -> OrderedRows<T> {
                 OrderedRows(try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra), value)
             }
             var flags = try ordered(
                 "SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code ORDER BY sel.pos"
             ) {
-                ($0[1] as String, $0[2] as String)
+                ($0[1] as ServiceCategory, $0[2] as LossFlag)
             }
             var access = try ordered(
                 """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
                 WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
                 """
-            ) { ($0[1] as String, $0[2] as Double) }
+            ) { ($0[1] as ServiceCategory, $0[2] as Double) }
             var candidates = try ordered(
-                "SELECT sel.pos, \(Self.candidateColumns) FROM sel JOIN candidate k ON k.commune = sel.code ORDER BY sel.pos",
-                [], Self.candidate)
+                "SELECT sel.pos, k.* FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos"
+            ) { try CandidateRecord(row: $0) }
             var contours = try ordered(
                 """
                 SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code WHERE ? ORDER BY sel.pos, t.code
@@ -95,83 +97,16 @@ extension Store {
             }
         }
     }
-
-    /// The categories of the mapping in force, in file order.
-    public func categories() async throws -> [String] {
-        try await pool.read { db in
-            var out: [String] = []
-            for c in try String.fetchAll(db, sql: "SELECT category FROM category_code ORDER BY rowid")
-            where !out.contains(c) { out.append(c) }
-            return out
-        }
-    }
-
-    /// Listed candidates by rank, as the query selects them.
-    public func candidates(
-        targetVintage: Int, _ query: CandidateQuery
-    ) async throws -> [(info: CommuneFacts, candidate: CandidateRecord)] {
-        try await pool.read { db in
-            let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            // Filters first, then the N best of each département, then the page.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    WITH selected AS (
-                        SELECT \(Self.candidateColumns), c.name, c.dep, c.reg,
-                            ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
-                        FROM candidate k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
-                        WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
-                            AND (? IS NULL OR EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) = ?))
-                    SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
-                    FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
-                    ORDER BY s.rank LIMIT ? OFFSET ?
-                    """,
-                arguments: [
-                    targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
-                    query.cafeKnown, query.cafeKnown, popYear, query.perDepartement, query.perDepartement,
-                    query.limit ?? -1, query.offset,
-                ])
-            return rows.map { r in
-                (
-                    CommuneFacts(
-                        code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
-                        populationYear: popYear, lat: nil, lon: nil), Self.candidate(r)
-                )
-            }
-        }
-    }
-}
-
-/// Which candidates to list: by département, the N best of each, café status known or not, a page.
-public struct CandidateQuery: Sendable, Equatable {
-    public var departements: [String]
-    /// The N best of each département.
-    public var perDepartement: Int?
-    /// Only those whose café status is known (true) or unknown (false).
-    public var cafeKnown: Bool?
-    public var limit: Int?
-    public var offset: Int
-
-    public init(
-        departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil,
-        offset: Int = 0
-    ) {
-        self.departements = departements
-        self.perDepartement = perDepartement
-        self.cafeKnown = cafeKnown
-        self.limit = limit
-        self.offset = offset
-    }
 }
 
 /// Rows of a cursor sorted by their first column (`pos`), handed out one position at a time:
 /// the merge side of a merge join.
 private struct OrderedRows<T> {
     private let cursor: RowCursor
-    private let value: (Row) -> T
+    private let value: (Row) throws -> T
     private var pending: (pos: Int, value: T)?
 
-    init(_ cursor: RowCursor, _ value: @escaping (Row) -> T) {
+    init(_ cursor: RowCursor, _ value: @escaping (Row) throws -> T) {
         self.cursor = cursor
         self.value = value
     }
@@ -182,7 +117,7 @@ private struct OrderedRows<T> {
         while true {
             if pending == nil {
                 guard let row = try cursor.next() else { return out }
-                pending = (row[0], value(row))
+                pending = (row[0], try value(row))
             }
             guard let (p, v) = pending, p <= pos else { return out }
             if p == pos { out.append(v) }

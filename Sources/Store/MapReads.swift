@@ -13,7 +13,7 @@ public struct MapSelection: Sendable {
 }
 
 /// A département of the target geography, for pickers.
-public struct DepartementSummary: Sendable, Equatable {
+public struct DepartementSummary: Sendable, Equatable, Codable {
     public var code: String
     public var communes: Int
     public var candidates: Int
@@ -22,7 +22,7 @@ public struct DepartementSummary: Sendable, Equatable {
 extension Store {
     /// The extent and candidate ranks of the communes of `departements` (all when empty).
     public func mapSelection(targetVintage: Int, departements: [String]) async throws -> MapSelection {
-        try await pool.read { db in
+        try await writer.read { db in
             let scope = """
                 c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                 """
@@ -56,7 +56,7 @@ extension Store {
 
     /// The départements of the target geography with their commune and candidate counts.
     public func departements(targetVintage: Int) async throws -> [DepartementSummary] {
-        try await pool.read { db in
+        try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -66,10 +66,5 @@ extension Store {
                     """, arguments: [targetVintage]
             ).map { DepartementSummary(code: $0[0], communes: $0[1], candidates: $0[2]) }
         }
-    }
-
-    /// A JSON array of département codes for `json_each` (bound, never spliced into SQL).
-    static func jsonArray(_ codes: [String]) -> String {
-        "[" + codes.map { "\"\($0.filter { $0.isLetter || $0.isNumber })\"" }.joined(separator: ",") + "]"
     }
 }

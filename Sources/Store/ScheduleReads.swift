@@ -1,12 +1,22 @@
 import Foundation
 import GRDB
 
-/// When the daemon will next fetch a source, and how many times in a row it failed.
-public struct ScheduleEntry: Sendable, Equatable {
-    public var next: Date
+/// When the daemon will next fetch a source, and how many times in a row it failed (table
+/// `schedule`, the time as Unix seconds).
+public struct ScheduleEntry: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "schedule"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+    public static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+
+    public var source: String
+    public var nextRun: Date
     public var failures: Int
-    public init(next: Date, failures: Int) {
-        self.next = next
+
+    public init(source: String, nextRun: Date, failures: Int) {
+        self.source = source
+        self.nextRun = nextRun
         self.failures = failures
     }
 }
@@ -14,7 +24,7 @@ public struct ScheduleEntry: Sendable, Equatable {
 /// Figures for the Prometheus endpoint.
 public struct StoreMetrics: Sendable {
     /// (source, outcome) → runs
-    public var runs: [String: [String: Int]] = [:]
+    public var runs: [String: [RunState: Int]] = [:]
     public var rowsLoaded: [String: Int] = [:]
     public var bytes: [String: Int] = [:]
     public var lastDurationSeconds: [String: Double] = [:]
@@ -23,32 +33,28 @@ public struct StoreMetrics: Sendable {
 }
 
 extension Store {
+    /// The daemon's schedule, by source.
     public func schedule() async throws -> [String: ScheduleEntry] {
-        try await pool.read { db in
-            var out: [String: ScheduleEntry] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM schedule") {
-                out[r["source"]] = ScheduleEntry(
-                    next: Date(timeIntervalSince1970: r["next_run"]), failures: r["failures"])
-            }
-            return out
+        try await writer.read { db in
+            Dictionary(try ScheduleEntry.fetchAll(db).map { ($0.source, $0) }, uniquingKeysWith: { a, _ in a })
         }
     }
 
-    public func setSchedule(source: String, _ entry: ScheduleEntry) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO schedule (source, next_run, failures) VALUES (?, ?, ?)",
-                arguments: [source, entry.next.timeIntervalSince1970, entry.failures])
-        }
+    /// Records a source's next run.
+    public func setSchedule(_ entry: ScheduleEntry) async throws {
+        try await writer.write { try entry.save($0) }
     }
 
     public func metrics() async throws -> StoreMetrics {
-        try await pool.read { db in
+        try await writer.read { db in
             var m = StoreMetrics()
             for r in try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT source, outcome, COUNT(*) AS n, SUM(COALESCE(rows_loaded, 0)) AS rows, SUM(COALESCE(bytes, 0)) AS bytes FROM ingestion_run GROUP BY source, outcome"
+                sql: """
+                    SELECT source, outcome, COUNT(*) AS n, SUM(COALESCE(rows_loaded, 0)) AS rows,
+                        SUM(COALESCE(bytes, 0)) AS bytes
+                    FROM ingestion_run GROUP BY source, outcome
+                    """
             ) {
                 let source: String = r["source"]
                 m.runs[source, default: [:]][r["outcome"]] = r["n"]
@@ -59,7 +65,8 @@ extension Store {
             for r in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT source, started_at, finished_at FROM ingestion_run WHERE id IN (SELECT MAX(id) FROM ingestion_run WHERE finished_at IS NOT NULL GROUP BY source)
+                    SELECT source, started_at, finished_at FROM ingestion_run
+                    WHERE id IN (SELECT MAX(id) FROM ingestion_run WHERE finished_at IS NOT NULL GROUP BY source)
                     """)
             {
                 if let s = iso.date(from: r["started_at"]), let f = (r["finished_at"] as String?).flatMap(iso.date) {
@@ -68,8 +75,10 @@ extension Store {
             }
             for r in try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT source, MAX(finished_at) AS t FROM ingestion_run WHERE outcome IN ('loaded', 'unchanged') GROUP BY source"
+                sql: """
+                    SELECT source, MAX(finished_at) AS t FROM ingestion_run
+                    WHERE outcome IN ('loaded', 'unchanged') GROUP BY source
+                    """
             ) {
                 if let t = (r["t"] as String?).flatMap(iso.date) {
                     m.lastSuccess[r["source"]] = t.timeIntervalSince1970

@@ -124,12 +124,20 @@ enum Schema {
                     WHERE kind = 'bpe';
                     """)
         }
-        m.registerMigration("v6 café known") { db in
+        m.registerMigration("v6 café known, the viability score") { db in
             try db.execute(
                 sql: """
                     -- Communes a café source (Sirene, OSM) covers: elsewhere "no café" is not known.
                     CREATE TABLE cafe_known (commune TEXT PRIMARY KEY);
                     CREATE INDEX candidate_rank ON candidate(listed, rank);
+                    -- Candidates with their café status, as the domain reads them.
+                    CREATE VIEW candidate_status AS
+                        SELECT k.*, EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) AS cafe_known
+                        FROM candidate k;
+                    -- Breakdowns of the earlier additive score read as none until the next analysis
+                    -- rewrites them; annotated communes never scored have a score of 0.
+                    UPDATE candidate SET breakdown = '[]' WHERE breakdown IS NULL OR breakdown NOT LIKE '%"normalised"%';
+                    UPDATE candidate SET score = 0 WHERE score IS NULL;
                     """)
         }
         return m

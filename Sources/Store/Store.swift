@@ -4,33 +4,45 @@ import GRDB
 /// The SQLite store: one file, WAL, migrated when opened. Owns every table; callers go through
 /// its typed methods, never raw SQL.
 ///
+/// As in GRDB's own demo app, the store wraps any ``DatabaseWriter``: a `DatabasePool` on a file
+/// in production, whatever a test needs.
+///
 /// ```swift
 /// let store = try Store(path: "var/ruralmap.sqlite")
-/// let status = try store.sourceStatuses()
+/// let runs = try await store.lastRuns()
 /// ```
 public struct Store: Sendable {
-    let pool: DatabasePool
+    let writer: any DatabaseWriter
+    /// The database file ("" for an in-memory store).
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     /// - Throws: `StoreError` when the file cannot be opened or migrated.
     public init(path: String) throws {
-        self.path = path
         do {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            var config = Configuration()
-            config.busyMode = .timeout(30)
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            try self.init(DatabasePool(path: path, configuration: Self.configuration), path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: "cannot open the store: \(error)")
+        }
+    }
+
+    /// Wraps `writer` and applies pending migrations.
+    /// - Throws: `StoreError` when a migration fails.
+    public init(_ writer: any DatabaseWriter, path: String = "") throws {
+        self.writer = writer
+        self.path = path
+        do {
+            try Schema.migrator.migrate(writer)
             // A process killed mid-ingestion leaves its run 'running': it did not finish.
-            try pool.write { db in
+            try writer.write { db in
                 try db.execute(
                     sql: """
-                        UPDATE ingestion_run SET outcome = 'failed', finished_at = ?, error = 'interrupted (process stopped before the run finished)'
+                        UPDATE ingestion_run SET outcome = 'failed', finished_at = ?,
+                            error = 'interrupted (process stopped before the run finished)'
                         WHERE outcome = 'running'
                         """, arguments: [Store.now()])
             }
@@ -39,14 +51,27 @@ public struct Store: Sendable {
         }
     }
 
+    static var configuration: Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        return config
+    }
+
     /// Whether migrations are all applied (for readiness probes).
     public func isMigrated() throws -> Bool {
-        try pool.read { try Schema.migrator.hasCompletedMigrations($0) }
+        try writer.read { try Schema.migrator.hasCompletedMigrations($0) }
     }
 
     /// `PRAGMA integrity_check` result ("ok" when sound).
     public func integrityCheck() throws -> String {
-        try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+        try writer.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// Runs read-only work on a reader connection: the tests' independent recounts. Statements
+    /// must use bound arguments.
+    package func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(body)
     }
 
     /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision).

@@ -4,7 +4,7 @@
 /// code, the translator follows the events dated after that day in order: mergers and communes
 /// nouvelles send the absorbed commune to the new one, département and seat changes follow the new
 /// code. A re-establishment (MOD 21) splits a commune in two; counts cannot be split, so they stay
-/// with the commune that kept the old code, and ``splits(after:)`` lists such cases for the report.
+/// with the commune that kept the old code.
 /// Paris, Lyon and Marseille arrondissements roll up to their city.
 public struct CodeTranslator: Sendable {
     /// Why a code could not be translated.
@@ -14,49 +14,49 @@ public struct CodeTranslator: Sendable {
     }
 
     public let targetVintage: Int
-    private let target: Set<String>
-    private let parents: [String: String]
+    private let target: Set<CommuneCode>
+    private let parents: [CommuneCode: CommuneCode]
     /// Code-changing events, per code before, oldest first.
-    private let events: [String: [(date: String, to: String)]]
-    private let reestablishments: [(date: String, parent: String, child: String)]
+    private let events: [CommuneCode: [(date: String, to: CommuneCode)]]
 
     /// - Parameters:
     ///   - targetCommunes: codes of type COM in the target COG.
     ///   - parents: arrondissement (ARM) code → its city, from the target COG (`COMPARENT`).
     ///   - mouvements: the change table.
-    public init(targetVintage: Int, targetCommunes: Set<String>, parents: [String: String], mouvements: [Mouvement]) {
+    public init(
+        targetVintage: Int, targetCommunes: Set<CommuneCode>, parents: [CommuneCode: CommuneCode],
+        mouvements: [Mouvement]
+    ) {
         self.targetVintage = targetVintage
         self.target = targetCommunes
         self.parents = parents
-        var events: [String: [(String, String)]] = [:]
-        var splits: [(String, String, String)] = []
+        var events: [CommuneCode: [(date: String, to: CommuneCode)]] = [:]
         for m in mouvements where m.typeBefore == "COM" && m.typeAfter == "COM" && m.codeBefore != m.codeAfter {
-            if m.mod == Mouvement.Kind.reestablishment.rawValue {
-                splits.append((m.date, m.codeBefore, m.codeAfter))
-            } else if m.mod != Mouvement.Kind.creation.rawValue {
-                events[m.codeBefore, default: []].append((m.date, m.codeAfter))
-            }
+            // A re-establishment (21) splits a commune: counts stay with the one that kept the code.
+            guard m.mod != Mouvement.Kind.reestablishment.rawValue, m.mod != Mouvement.Kind.creation.rawValue,
+                let before = CommuneCode(m.codeBefore), let after = CommuneCode(m.codeAfter)
+            else { continue }
+            events[before, default: []].append((m.date, after))
         }
-        self.events = events.mapValues { $0.sorted { $0.0 < $1.0 }.map { (date: $0.0, to: $0.1) } }
-        self.reestablishments = splits.map { (date: $0.0, parent: $0.1, child: $0.2) }
+        self.events = events.mapValues { $0.sorted { $0.date < $1.date } }
     }
 
-    /// Whether `code` is a commune of the target geography.
-    public func isTarget(_ code: String) -> Bool { target.contains(code) }
+    /// The target commune for `text` read from a dataset in the geography of `geographyYear`.
+    public func translate(_ text: String, geographyYear: Int) -> Result<CommuneCode, TranslationError> {
+        guard let code = CommuneCode(text) else { return .failure(TranslationError(code: text, failure: .invalidCode)) }
+        return translate(code, geographyYear: geographyYear)
+    }
 
     /// The target commune for `code` read from a dataset in the geography of `geographyYear`.
-    public func translate(_ code: String, geographyYear: Int) -> Result<String, TranslationError> {
-        guard let valid = CommuneCode(code)?.rawValue else {
-            return .failure(TranslationError(code: code, failure: .invalidCode))
-        }
+    public func translate(_ code: CommuneCode, geographyYear: Int) -> Result<CommuneCode, TranslationError> {
         let start = String(format4: geographyYear) + "-01-01"
-        if let found = follow(valid, after: start) { return .success(found) }
+        if let found = follow(code, after: start) { return .success(found) }
         // The dataset may predate its stated geography: replay the whole history as a fallback.
-        if let found = follow(valid, after: "0000") { return .success(found) }
-        return .failure(TranslationError(code: valid, failure: .notInTarget))
+        if let found = follow(code, after: "0000") { return .success(found) }
+        return .failure(TranslationError(code: code.rawValue, failure: .notInTarget))
     }
 
-    private func follow(_ code: String, after start: String) -> String? {
+    private func follow(_ code: CommuneCode, after start: String) -> CommuneCode? {
         var current = code
         var date = start
         var steps = 0
@@ -67,13 +67,6 @@ public struct CodeTranslator: Sendable {
         }
         if let parent = parents[current] { current = parent }
         return target.contains(current) ? current : nil
-    }
-
-    /// Communes re-established after 1 January of `geographyYear`: data of that year counted them
-    /// inside their former parent.
-    public func splits(after geographyYear: Int) -> [(date: String, parent: String, child: String)] {
-        let start = String(format4: geographyYear) + "-01-01"
-        return reestablishments.filter { $0.date > start }
     }
 }
 

@@ -1,7 +1,12 @@
 /// An INSEE commune code: five characters, digits except Corsica's `2A`/`2B`. Never a number:
 /// `01001` keeps its zero.
-public struct CommuneCode: Sendable, Hashable, Comparable, CustomStringConvertible {
+///
+/// `Codable` and stored as its text.
+public struct CommuneCode: RawRepresentable, Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let rawValue: String
+
+    /// Validates `rawValue` like ``init(_:)``.
+    public init?(rawValue: String) { self.init(rawValue) }
 
     /// Validates and normalises `text`; a 4-digit code whose leading zero a spreadsheet ate is restored.
     public init?(_ text: String) {

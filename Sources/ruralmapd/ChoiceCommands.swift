@@ -35,7 +35,7 @@ struct Validate: AsyncParsableCommand {
                 config: config, store: store, path: choice.chosen, column: choice.column,
                 geographyYear: choice.geography)
             let report = try await review.validate(path: choice.chosen)
-            print(json ? try jsonText(report) : ChoiceText.validation(report))
+            print(json ? try ContractEncoding.text(report) : ChoiceText.validation(report))
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
     }
 }
@@ -74,7 +74,7 @@ struct Calibrate: AsyncParsableCommand {
                 config: config, store: store, path: choice.chosen, column: choice.column,
                 geographyYear: choice.geography)
             let calibration = try await review.calibrate(path: choice.chosen, folds: folds, seed: seed, terms: terms)
-            print(json ? try jsonText(calibration) : ChoiceText.calibration(calibration))
+            print(json ? try ContractEncoding.text(calibration) : ChoiceText.calibration(calibration))
             if write {
                 let text = try String(contentsOfFile: config.path, encoding: .utf8)
                 let backup = try ConfigEditor.replace(

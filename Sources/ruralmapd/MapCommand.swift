@@ -16,18 +16,22 @@ struct MapCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("dep"), help: "Département code (repeatable); all communes when absent.")
     var departements: [String] = []
-    @Option(help: "candidates (default) or losses.") var what = "candidates"
-    @Option(help: "fr (default) or en.") var lang = "fr"
-    @Option(help: "svg (default) or png.") var format = "svg"
+    @Option(help: "Candidates by rank over losses, or losses only.") var what = MapLayer.candidates
+    @Option(help: "The language of the map.") var lang = Language.fr
+    @Option(help: "The file format (PNG needs rsvg-convert).") var format = MapFormat.svg
     @Option(help: "Output file.") var output: String
+
+    /// The file formats of `ruralmapd map`.
+    enum MapFormat: String, CaseIterable, ExpressibleByArgument {
+        case svg, png
+    }
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        guard let layer = MapLayer(rawValue: what) else { throw CommandFailure("--what must be candidates or losses") }
-        guard let language = Language(rawValue: lang) else { throw CommandFailure("--lang must be fr or en") }
-        guard format == "svg" || format == "png" else { throw CommandFailure("--format must be svg or png") }
+        let layer = what
+        let language = lang
         let rasterizer = SVGRasterizer()
-        if format == "png" && rasterizer.executable == nil {
+        if format == .png && rasterizer.executable == nil {
             throw CommandFailure(
                 "--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; --format svg works without it"
             )
@@ -36,7 +40,7 @@ struct MapCommand: AsyncParsableCommand {
         do {
             let svg = try await MapRenderer(store: store, targetVintage: config.targetVintage)
                 .svg(MapSettings(departements: departements, layer: layer, language: language))
-            if format == "svg" {
+            if format == .svg {
                 let file = try AtomicFile(path: output)
                 try file.write(svg)
                 try file.commit()
@@ -54,3 +58,6 @@ struct MapCommand: AsyncParsableCommand {
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
     }
 }
+
+extension MapLayer: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}

@@ -92,6 +92,9 @@ import Testing
             "annotate", "99003", "--status", "contacted", "--note", "RDV mairie", "--config", config,
         ])
         #expect(annotate.status == 0)
+        // An unknown status is refused at the command line, naming the valid ones.
+        let maybe = try Self.ruralmapd(["annotate", "99003", "--status", "maybe", "--config", config])
+        #expect(maybe.status != 0 && maybe.stderr.contains("contacted"), "\(maybe.stderr)")
         let export = try Self.ruralmapd(["export", "--format", "csv", "--output", "-", "--config", config])
         #expect(export.stdout.contains("RDV mairie"))
         let badDep = try Self.ruralmapd(["export", "--format", "csv", "--dep", "77", "--config", config])

@@ -78,7 +78,7 @@ import Testing
         let fullRun = Date().timeIntervalSince(started)
         let store = try Store(path: dir + "/store.sqlite")
         #expect(try await checksum(store) == expected[0])
-        try await store.annotate(commune: "23096", status: "feasibility", note: "étude en cours; ne pas perdre")
+        try await store.annotate(commune: "23096", status: .feasibility, note: "étude en cours; ne pas perdre")
 
         var generator = SeededGenerator(seed: 20_261_129)
         var outcomes: [String] = []
@@ -98,11 +98,11 @@ import Testing
                     format: "trial %2d: %@ %.2f s → integrity %@, store holds %@, note %@", trial,
                     killed ? "SIGKILL after" : "run finished before the kill planned at", delay, integrity,
                     holds.map { $0 == next ? "the new data" : "the previous data" } ?? "NEITHER (\(sum))",
-                    note?.note == "étude en cours; ne pas perdre" && note?.status == "feasibility" ? "intact" : "LOST"))
+                    note?.note == "étude en cours; ne pas perdre" && note?.status == .feasibility ? "intact" : "LOST"))
             #expect(integrity == "ok")
             #expect(holds != nil, "trial \(trial): \(sum) is neither \(expected[0]) nor \(expected[1])")
             #expect(note?.note == "étude en cours; ne pas perdre")
-            #expect(note?.status == "feasibility")
+            #expect(note?.status == .feasibility)
             previous = holds ?? previous
             // The next run (not killed) completes normally and loads the new file.
             if trial % 5 == 0 {

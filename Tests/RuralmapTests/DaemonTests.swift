@@ -209,9 +209,9 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
         #expect(try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM commune") } == before)
         let slowRuns = try await store.runs(source: "slow")
-        #expect(slowRuns.allSatisfy { $0.outcome == "failed" })
+        #expect(!slowRuns.isEmpty && slowRuns.allSatisfy { $0.outcome == .failed })
         // Next-run times persisted: a restart would not re-download the daily sources.
         let schedule = try await store.schedule()
-        #expect((schedule["cog2026"]?.next ?? .distantPast) > Date().addingTimeInterval(20 * 3600))
+        #expect((schedule["cog2026"]?.nextRun ?? .distantPast) > Date().addingTimeInterval(20 * 3600))
     }
 }

@@ -33,7 +33,7 @@ import Testing
 
     @Test func csvRoundTripAndFormulaSafety() async throws {
         let (config, store) = try await AnalysisTests.demo.value
-        try await store.annotate(commune: "99002", status: "feasibility", note: "=HYPERLINK(\"http://x\"); à voir")
+        try await store.annotate(commune: "99002", status: .feasibility, note: "=HYPERLINK(\"http://x\"); à voir")
         try await store.annotate(commune: "99004", status: nil, note: "-20 % de loyer; \"bail\" signé")
         let dir = try TestSupport.temporaryDirectory()
         let exporter = Exporter(store: store, targetVintage: config.targetVintage)
@@ -82,10 +82,11 @@ import Testing
         for text in [
             "plain", "quote \" and backslash \\", "line\nbreak\r\ttab", "\u{1}\u{1F} controls", "é, 🇫🇷, </script>", "",
         ] {
-            let parsed = try JSONSerialization.jsonObject(with: Data("[\(jsonString(text))]".utf8)) as? [String]
+            let parsed =
+                try JSONSerialization.jsonObject(with: Data("[\(JSONObjectText.string(text))]".utf8)) as? [String]
             #expect(parsed == [text])
         }
-        #expect(jsonString("a/b") == "\"a/b\"")
+        #expect(JSONObjectText.string("a/b") == "\"a/b\"")
     }
 
     @Test func geojsonIsValidForGDAL() async throws {
@@ -113,7 +114,7 @@ import Testing
         #expect(area > 0)
         #expect(((amand["properties"] as! [String: Any])["breakdown"] as? [String: Double]) != nil)
         // Empty selection: a valid, empty FeatureCollection; unknown département: an error.
-        try await store.annotate(commune: "99001", status: "rejected", note: nil)
+        try await store.annotate(commune: "99001", status: .rejected, note: nil)
         try await exporter.write(
             ExportSettings(format: .geojson, what: .candidates, departements: ["99"], output: dir + "/all.geojson"))
         #expect(featureCount(try ogrinfo(dir + "/all.geojson")) == 5)

@@ -109,7 +109,7 @@ import Testing
         #expect(reports["cog"]?.error?.isEmpty == false)
         #expect(try await count(store) == 2000)
         let last = try await store.runs(source: "cog", limit: 1)[0]
-        #expect(last.outcome == "failed")
+        #expect(last.outcome == .failed)
     }
 
     @Test func malformedRowIsRejectedWithItsLine() async throws {

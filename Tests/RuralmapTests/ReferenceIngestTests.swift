@@ -19,8 +19,8 @@ import Testing
         #expect(reports["cog2026"]?.outcome == .loaded)
         let counts = try await store.communeCounts(vintage: 2026)
         // Figures from the dataset's README (INSEE COG 2026).
-        #expect(counts == ["COM": 34_875, "COMD": 2_105, "COMA": 471, "ARM": 45])
-        #expect(try await store.communeCounts(vintage: 2023)["COM"] == 34_945)
+        #expect(counts == [.commune: 34_875, .delegated: 2_105, .associated: 471, .arrondissement: 45])
+        #expect(try await store.communeCounts(vintage: 2023)[.commune] == 34_945)
         let creuse = try await store.read {
             try Int.fetchOne(
                 $0, sql: "SELECT COUNT(*) FROM commune WHERE vintage = 2026 AND type = 'COM' AND dep = '23'")

@@ -1,7 +1,7 @@
+import Adapters
 import Foundation
 import GRDB
 import Pipeline
-import Sources
 import Store
 import Testing
 

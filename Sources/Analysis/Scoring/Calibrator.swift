@@ -1,3 +1,5 @@
+import Territory
+
 /// Fits the score's weights and population band to rank chosen communes high among all gated
 /// communes, and measures the fit honestly by k-fold cross-validation.
 ///
@@ -43,15 +45,10 @@ public struct Calibrator: Sendable {
         public var crossValidated: RankingEvaluation
         public var folds: Int
         public var seed: UInt64
-
-        enum CodingKeys: String, CodingKey {
-            case band, weights, folds, seed
-            case crossValidated = "cross_validated"
-        }
     }
 
     /// Calibrates on `features` (every gated commune) and the communes of `chosen` among them.
-    public func calibrate(features: [CandidateFeatures], chosen: Set<String>) -> Result {
+    public func calibrate(features: [CandidateFeatures], chosen: Set<CommuneCode>) -> Result {
         var random = SplitMix64(seed: seed)
         let positives = features.indices.filter { chosen.contains(features[$0].commune) }.shuffled(using: &random)
         let negatives = features.indices.filter { !chosen.contains(features[$0].commune) }
@@ -64,7 +61,7 @@ public struct Calibrator: Sendable {
             let scorer = fit(features, positives: train, negatives: sampled)
             let scores = features.map(scorer.score)
             for (i, p) in zip(test, RankingEvaluation.percentiles(scores: scores, of: test)) {
-                heldOut[features[i].commune] = p
+                heldOut[features[i].commune.rawValue] = p
             }
         }
         let final = fit(features, positives: positives, negatives: sampled)

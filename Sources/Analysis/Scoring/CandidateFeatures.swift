@@ -1,10 +1,12 @@
+import Territory
+
 /// A commune that passed the gates, described before any weight: its population, whether its
 /// café status is known, and each term's normalised value with the facts behind it.
 ///
 /// Scoring, validation and calibration all start from these: the weights and the population band
 /// can change without re-reading the store.
 public struct CandidateFeatures: Sendable {
-    public var commune: String
+    public var commune: CommuneCode
     public var population: Int
     /// Whether a café source (Sirene, OSM) covers the commune; if not, "no café" is not known.
     public var cafeKnown: Bool
@@ -14,7 +16,7 @@ public struct CandidateFeatures: Sendable {
     public var facts: [ScoreTerm.Kind: ScoreFacts]
 
     public init(
-        commune: String, population: Int, cafeKnown: Bool, values: [ScoreTerm.Kind: Double],
+        commune: CommuneCode, population: Int, cafeKnown: Bool, values: [ScoreTerm.Kind: Double],
         facts: [ScoreTerm.Kind: ScoreFacts] = [:]
     ) {
         self.commune = commune
@@ -25,7 +27,7 @@ public struct CandidateFeatures: Sendable {
     }
 
     /// Rebuilds the features of a stored breakdown.
-    public init?(commune: String, cafeKnown: Bool, breakdown: [ScoreTerm]) {
+    public init?(commune: CommuneCode, cafeKnown: Bool, breakdown: [ScoreTerm]) {
         guard let population = breakdown.first(where: { $0.term == .population })?.facts.population else { return nil }
         var values: [ScoreTerm.Kind: Double] = [:]
         for term in breakdown where term.term != .population { values[term.term] = term.normalised }

@@ -1,3 +1,5 @@
+import Territory
+
 /// How a score ranks the communes a programme chose, next to the population rule: the report of
 /// `ruralmapd validate`.
 public struct ChoiceValidation: Sendable, Equatable, Codable {
@@ -18,15 +20,10 @@ public struct ChoiceValidation: Sendable, Equatable, Codable {
         public var all: Double
     }
 
-    enum CodingKeys: String, CodingKey {
-        case gated, chosen, score, terms
-        case populationRule = "population_rule"
-    }
-
     /// Ranks `features` (every gated commune) with `scorer` and with the population rule, and
     /// measures where the communes of `chosen` stand.
-    public init(features: [CandidateFeatures], chosen: Set<String>, scorer: Scorer) {
-        let codes = features.map(\.commune)
+    public init(features: [CandidateFeatures], chosen: Set<CommuneCode>, scorer: Scorer) {
+        let codes = features.map(\.commune.rawValue)
         let positions = features.indices.filter { chosen.contains(features[$0].commune) }
         gated = features.count
         self.chosen = positions.count

@@ -14,14 +14,6 @@ public struct RankingEvaluation: Sendable, Equatable, Codable {
     /// Each chosen commune's percentile.
     public var percentiles: [String: Double]
 
-    enum CodingKeys: String, CodingKey {
-        case meanPercentile = "mean_percentile"
-        case top5 = "top_5"
-        case top10 = "top_10"
-        case top20 = "top_20"
-        case percentiles
-    }
-
     /// Evaluates `scores` (higher ranks first) for the communes at `chosen` positions.
     public init(scores: [Double], codes: [String], chosen: [Int]) {
         self.init(

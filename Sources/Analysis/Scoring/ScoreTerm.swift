@@ -1,3 +1,5 @@
+import Catalog
+
 /// One term of a candidate's score: what it adds, its normalised value and the facts behind it.
 ///
 /// A candidate's score is the sum of its terms. Each term adds its weight × its normalised value
@@ -48,11 +50,11 @@ public struct ScoreTerm: Sendable, Equatable, Codable {
 public struct ScoreFacts: Sendable, Equatable, Codable {
     /// A category lost between two vintages.
     public struct Loss: Sendable, Equatable, Codable {
-        public var category: String
+        public var category: ServiceCategory
         public var from: Int?
         public var to: Int?
 
-        public init(category: String, from: Int?, to: Int?) {
+        public init(category: ServiceCategory, from: Int?, to: Int?) {
             self.category = category
             self.from = from
             self.to = to
@@ -61,10 +63,10 @@ public struct ScoreFacts: Sendable, Equatable, Codable {
 
     /// The distance to the nearest site of a category.
     public struct Distance: Sendable, Equatable, Codable {
-        public var category: String
+        public var category: ServiceCategory
         public var km: Double
 
-        public init(category: String, km: Double) {
+        public init(category: ServiceCategory, km: Double) {
             self.category = category
             self.km = km
         }
@@ -77,7 +79,7 @@ public struct ScoreFacts: Sendable, Equatable, Codable {
     public var bandHigh: Int?
     public var bandFalloff: Double?
     // vitality: the categories still open among those known
-    public var present: [String]?
+    public var present: [ServiceCategory]?
     public var known: Int?
     // trend
     public var fromYear: Int?
@@ -95,17 +97,4 @@ public struct ScoreFacts: Sendable, Equatable, Codable {
     public var cafeKnown: Bool?
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case population, viability, present, known, losses, distances, people
-        case bandLow = "band_low"
-        case bandHigh = "band_high"
-        case bandFalloff = "band_falloff"
-        case fromYear = "from_year"
-        case toYear = "to_year"
-        case previousPopulation = "previous_population"
-        case changePercent = "change_percent"
-        case radiusKm = "radius_km"
-        case cafeKnown = "cafe_known"
-    }
 }

@@ -65,7 +65,7 @@ enum ScoreExplanation {
             let present = f.present ?? []
             return present.isEmpty
                 ? "no everyday service left"
-                : "still has: \(present.joined(separator: ", ")) (\(present.count) of \(f.known ?? 0))"
+                : "still has: \(present.map(\.rawValue).joined(separator: ", ")) (\(present.count) of \(f.known ?? 0))"
         case .trend:
             guard let change = f.changePercent, let from = f.fromYear, let to = f.toYear else {
                 return "one population year loaded: no trend"

@@ -1,7 +1,9 @@
+import Catalog
 import Foundation
 import Logging
 import Pipeline
 import Store
+import Territory
 import Testing
 
 /// Paths and helpers shared by the tests.
@@ -167,4 +169,13 @@ final class LocalHTTPServer {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
     }
+}
+
+// Literals in tests read like the data files: "99002", "cafe_bar". A malformed literal fails the test.
+extension CommuneCode: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = CommuneCode(value)! }
+}
+
+extension ServiceCategory: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self.init(value) }
 }

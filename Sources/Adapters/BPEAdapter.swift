@@ -1,0 +1,92 @@
+import Formats
+import Geo
+import Territory
+
+/// INSEE BPE in the three shapes published: commune × TYPEQU counts, IRIS × TYPEQU counts
+/// (both with `NB_EQUIP`), and the geolocated file with one row per facility (2021+).
+public struct BPEAdapter: SourceAdapter {
+    /// TYPEQU codes the category mapping keeps as points (nil: all). A facility of another type
+    /// only counts: it is emitted as one equipment, without projecting its position or reading
+    /// its name — most rows of the national file (measured: ingest ≈ 1/3 faster).
+    let pointTypes: Set<String>?
+
+    public init(pointTypes: Set<String>? = nil) { self.pointTypes = pointTypes }
+
+    public func read(_ input: ByteReaderInput, spec: SourceSpec, into sink: RecordSink) throws -> Int {
+        let csv = try input.csv()
+        let h = csv.header
+        let code = try h.require(spec.names("code", default: ["DEPCOM", "CODGEO", "COM"]))
+        let type = try h.require("TYPEQU")
+        if let count = h.column("NB_EQUIP") {
+            return try csv.forEachRow(input: input, sink: sink) {
+                guard let c = csv.value(code).flatMap(CommuneCode.init(_:)) else {
+                    return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
+                }
+                guard let t = csv.value(type), t.count == 4 else {
+                    return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
+                }
+                guard let n = csv.decimal(count), n >= 0, n == n.rounded() else {
+                    return try sink.reject(line: csv.line, reason: "invalid NB_EQUIP \(csv.string(count) ?? "")")
+                }
+                try sink.emit(.equipment(code: c, type: t, count: Int(n)), line: csv.line)
+            }
+        }
+        guard h.column("LAMBERT_X", "LONGITUDE") != nil else {
+            throw SourceError(
+                source: spec.name,
+                "not a BPE file: neither NB_EQUIP (counts) nor LAMBERT_X/LONGITUDE (facilities) in the header")
+        }
+        return try readFacilities(csv, input: input, code: code, type: type, sink: sink)
+    }
+
+    private func readFacilities(
+        _ csv: CSVReader, input: ByteReaderInput, code: Int, type: Int, sink: RecordSink
+    ) throws -> Int {
+        let h = csv.header
+        let x = h.column("LAMBERT_X")
+        let y = h.column("LAMBERT_Y")
+        let lon = h.column("LONGITUDE")
+        let lat = h.column("LATITUDE")
+        let epsg = h.column("EPSG")
+        let quality = h.column("QUALITE_XY")
+        let geoloc = h.column("QUALITE_GEOLOC")
+        let name = h.column("NOMRS")
+        let siret = h.column("SIRET")
+        let diffusion = h.column("STATUT_DIFFUSION")
+        let projector = Projector()
+        return try csv.forEachRow(input: input, sink: sink) {
+            guard let c = csv.value(code).flatMap(CommuneCode.init(_:)) else {
+                return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
+            }
+            guard let t = csv.value(type), t.count == 4 else {
+                return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
+            }
+            if let pointTypes, !pointTypes.contains(t) {
+                return try sink.emit(.equipment(code: c, type: t, count: 1), line: csv.line)
+            }
+            var position: Coordinate?
+            if let a = csv.decimal(lat), let o = csv.decimal(lon), Coordinate(lat: a, lon: o).isValid, a != 0 {
+                position = Coordinate(lat: a, lon: o)
+            } else if let px = csv.decimal(x), let py = csv.decimal(y) {
+                position = projector.toWGS84(
+                    x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
+            }
+            let partial = csv.value(diffusion) == "P"
+            let site = Site(
+                code: c, type: t, externalID: csv.value(siret) ?? "line \(csv.line)",
+                name: partial ? nil : csv.value(name), position: position,
+                usableForDistance: position != nil
+                    && Self.isUsable(quality: csv.value(quality), geoloc: csv.value(geoloc)),
+                nonDiffusible: partial)
+            try sink.emit(.site(site), line: csv.line)
+        }
+    }
+
+    /// Good and acceptable geolocations are usable for distances; "mauvaise", unknown, missing and
+    /// positions randomised in the commune (QUALITE_GEOLOC 33) are not.
+    static func isUsable(quality: String?, geoloc: String?) -> Bool {
+        guard let q = quality?.lowercased() else { return false }
+        guard ["b", "a", "bonne", "acceptable"].contains(q) else { return false }
+        return geoloc != "33"
+    }
+}

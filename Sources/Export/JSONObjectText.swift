@@ -1,0 +1,62 @@
+/// Writes a JSON object field by field, by hand: `JSONSerialization` per value cost more than the
+/// rest of a national export (measured), and each field's type is known here.
+struct JSONObjectText {
+    private(set) var text = "{"
+
+    private mutating func key(_ key: String) {
+        if text.count > 1 { text += "," }
+        text += JSONObjectText.string(key) + ":"
+    }
+
+    mutating func add(_ name: String, _ value: String?) {
+        key(name)
+        text += value.map(JSONObjectText.string) ?? "null"
+    }
+
+    mutating func add(_ name: String, _ value: Int?) {
+        key(name)
+        text += value.map(String.init) ?? "null"
+    }
+
+    mutating func add(_ name: String, _ value: Double?) {
+        key(name)
+        text += value.map(JSONObjectText.number) ?? "null"
+    }
+
+    mutating func add(_ name: String, _ value: Bool) {
+        key(name)
+        text += value ? "true" : "false"
+    }
+
+    /// A value already written as JSON.
+    mutating func add(_ name: String, json: String) {
+        key(name)
+        text += json
+    }
+
+    var closed: String { text + "}" }
+
+    /// A JSON string literal (RFC 8259 escapes; `/` left as is).
+    static func string(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ d: Double) -> String {
+        d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null"
+    }
+}

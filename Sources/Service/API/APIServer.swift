@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import Store
+
+/// The HTTP API and the map page: routes grouped by controller under `/api/v1`, the write
+/// endpoints behind the bearer token, every error answered as `{"error": …}`.
+public struct APIServer: Sendable {
+    let configs: ConfigHolder
+    let store: Store
+    let queue: JobQueue
+    let metrics: RequestMetrics
+    let logger: Logger
+
+    public init(configs: ConfigHolder, store: Store, queue: JobQueue, metrics: RequestMetrics, logger: Logger) {
+        self.configs = configs
+        self.store = store
+        self.queue = queue
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func router() -> Router<RuralmapRequestContext> {
+        let router = Router(context: RuralmapRequestContext.self)
+        router.middlewares.add(MetricsMiddleware(metrics: metrics))
+        router.middlewares.add(APIErrorMiddleware())
+        HealthController(store: store, metrics: metrics).addRoutes(to: router)
+        let api = router.group("api/v1")
+        let writes = api.group().add(middleware: BearerTokenMiddleware(configs: configs))
+        CandidatesController(configs: configs, store: store).addRoutes(to: api, writes: writes)
+        CommunesController(configs: configs, store: store).addRoutes(to: api)
+        JobsController(configs: configs, store: store, queue: queue).addRoutes(to: api, writes: writes)
+        MapController(configs: configs, store: store).addRoutes(to: router, api: api)
+        return router
+    }
+}

@@ -1,0 +1,77 @@
+import Analysis
+import Cartography
+import Catalog
+import Hummingbird
+import Pipeline
+import Store
+
+/// The map page (`GET /`, its script and style, compiled into the binary) and the JSON and SVG it
+/// reads. Everything comes from this server: the content security policy forbids any other
+/// origin, so the page works offline and leaks nothing.
+struct MapController {
+    let configs: ConfigHolder
+    let store: Store
+
+    /// `default-src 'self'` and a few more, by Hummingbird's own middleware.
+    static let security = ContentSecurityMiddleware<RuralmapRequestContext>(contentSecurityPolicy: [
+        .defaultSrc(.self), .imgSrc(.self, "data:"), .frameAncestors(.none), .baseURI(.none), .formAction(.self),
+    ])
+
+    func addRoutes(to router: Router<RuralmapRequestContext>, api: RouterGroup<RuralmapRequestContext>) {
+        let page = router.group().add(middleware: Self.security)
+        page.get("/") { _, _ in Self.asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
+        page.get("assets/map.js") { _, _ in Self.asset(PackageResources.map_js, type: "text/javascript; charset=utf-8")
+        }
+        page.get("assets/map.css") { _, _ in Self.asset(PackageResources.map_css, type: "text/css; charset=utf-8") }
+        api.get("vocabulary") { _, _ in Vocabulary.json }
+        api.get("departements", use: departements)
+        api.get("map", use: map)
+        api.group().add(middleware: Self.security).get("map.svg", use: svg)
+    }
+
+    /// `GET /api/v1/map`: the communes of the selection with their map status, for the table.
+    struct MapData: ResponseEncodable {
+        var communes: [MapCommune]
+        var categories: [ServiceCategory]
+        var fieldStatuses: [FieldStatus]
+    }
+
+    @Sendable func departements(
+        _ request: Request, context: RuralmapRequestContext
+    ) async throws -> [DepartementSummary] {
+        try await store.departements(targetVintage: configs.current.targetVintage)
+    }
+
+    @Sendable func map(_ request: Request, context: RuralmapRequestContext) async throws -> MapData {
+        MapData(
+            communes: try await renderer.communes(try Self.settings(request)), categories: try await store.categories(),
+            fieldStatuses: FieldStatus.allCases)
+    }
+
+    @Sendable func svg(_ request: Request, context: RuralmapRequestContext) async throws -> Response {
+        let svg = try await renderer.svg(try Self.settings(request))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "image/svg+xml; charset=utf-8", .init("Referrer-Policy")!: "no-referrer"],
+            body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+
+    private var renderer: MapRenderer { MapRenderer(store: store, targetVintage: configs.current.targetVintage) }
+
+    /// `dep` (repeatable), `what` (`candidates`, `losses`) and `lang` (`fr`, `en`) from the query.
+    static func settings(_ request: Request) throws -> MapSettings {
+        let q = QueryParameters(request)
+        return MapSettings(
+            departements: q.all("dep"), layer: try q.value("what", default: MapLayer.candidates),
+            language: try q.value("lang", default: Language.fr))
+    }
+
+    private static func asset(_ bytes: [UInt8], type: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "no-cache", .init("Referrer-Policy")!: "no-referrer"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension DepartementSummary: ResponseEncodable {}

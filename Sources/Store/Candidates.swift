@@ -1,0 +1,104 @@
+import Analysis
+import GRDB
+import Territory
+
+/// Which candidates to list: by département, the N best of each, café status known or not, a page.
+public struct CandidateQuery: Sendable, Equatable {
+    public var departements: [String]
+    /// The N best of each département.
+    public var perDepartement: Int?
+    /// Only those whose café status is known (true) or unknown (false).
+    public var cafeKnown: Bool?
+    public var limit: Int?
+    public var offset: Int
+
+    public init(
+        departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil,
+        offset: Int = 0
+    ) {
+        self.departements = departements
+        self.perDepartement = perDepartement
+        self.cafeKnown = cafeKnown
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A listed candidate with its commune's facts.
+public struct ListedCandidate: Sendable {
+    public var info: CommuneFacts
+    public var candidate: CandidateRecord
+}
+
+extension Store {
+    /// The kept candidate record of `commune`, listed or not.
+    public func candidate(commune: CommuneCode) async throws -> CandidateRecord? {
+        try await writer.read { try CandidateRecord.filter(CandidateRecord.Columns.commune == commune).fetchOne($0) }
+    }
+
+    /// Listed candidates by rank, as the query selects them.
+    public func candidates(targetVintage: Int, _ query: CandidateQuery) async throws -> [ListedCandidate] {
+        try await writer.read { db in
+            let year = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
+            // Filters first, then the N best of each département, then the page.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    WITH selected AS (
+                        SELECT k.*, c.name, c.dep, c.reg, ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
+                        FROM candidate_status k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
+                        WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
+                            AND (? IS NULL OR k.cafe_known = ?))
+                    SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
+                    FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
+                    ORDER BY s.rank LIMIT ? OFFSET ?
+                    """,
+                arguments: [
+                    targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
+                    query.cafeKnown, query.cafeKnown, year, query.perDepartement, query.perDepartement,
+                    query.limit ?? -1, query.offset,
+                ])
+            return try rows.map { r in
+                ListedCandidate(
+                    info: CommuneFacts(
+                        code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
+                        populationYear: year, lat: nil, lon: nil),
+                    candidate: try CandidateRecord(row: r))
+            }
+        }
+    }
+
+    /// Sets the field team's status and/or note. The commune need not be listed: a note on any
+    /// commune of the target geography is kept.
+    public func annotate(commune: CommuneCode, status: FieldStatus?, note: String?) async throws {
+        try await writer.write { db in
+            let now = Store.now()
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO candidate (commune, score, breakdown, first_seen, last_seen, listed)
+                    VALUES (?, 0, '[]', ?, ?, 0)
+                    """, arguments: [commune, now, now])
+            if let status {
+                try db.execute(sql: "UPDATE candidate SET status = ? WHERE commune = ?", arguments: [status, commune])
+            }
+            if let note {
+                try db.execute(sql: "UPDATE candidate SET note = ? WHERE commune = ?", arguments: [note, commune])
+            }
+        }
+    }
+
+    /// The features of every listed candidate (the gated communes of the last analysis), rebuilt
+    /// from their saved breakdowns: what `validate` and `calibrate` rank.
+    /// - Throws: `StoreError` when no analysis saved them.
+    public func candidateFeatures() async throws -> [CandidateFeatures] {
+        let features = try await writer.read { db in
+            try CandidateRecord.filter(CandidateRecord.Columns.listed == true).order(CandidateRecord.Columns.commune)
+                .fetchAll(db)
+                .compactMap { CandidateFeatures(commune: $0.commune, cafeKnown: $0.cafeKnown, breakdown: $0.breakdown) }
+        }
+        guard !features.isEmpty else {
+            throw StoreError(path: path, message: "no scored candidates: run `ruralmapd analyze` first")
+        }
+        return features
+    }
+}

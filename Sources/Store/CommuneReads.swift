@@ -1,0 +1,135 @@
+import Analysis
+import Catalog
+import GRDB
+import Territory
+
+/// A commune of the target geography with its reference facts.
+public struct CommuneInfo: Sendable, Codable, Equatable {
+    public var code: CommuneCode
+    public var name: String
+    public var type: CommuneType
+    public var dep: String?
+    public var reg: String?
+    public var parent: CommuneCode?
+    public var population: Int?
+    public var populationYear: Int?
+    public var lat: Double?
+    public var lon: Double?
+}
+
+/// A former commune (déléguée / associée) of a commune nouvelle.
+public struct FormerCommune: Sendable, Codable, Equatable, FetchableRecord {
+    public var code: CommuneCode
+    public var name: String
+    public var type: CommuneType
+}
+
+/// How many sites of a category a source counted in a commune for a vintage.
+public struct ServiceCount: Sendable, Equatable, Codable, FetchableRecord {
+    public var category: ServiceCategory
+    public var vintage: Int
+    public var source: String
+    public var kind: ServiceCategory.Kind?
+    public var count: Int
+}
+
+extension CommuneType: DatabaseValueConvertible {}
+
+extension Store {
+    /// The commune `code` of the target geography (any type: COM, COMD, COMA, ARM), with its
+    /// population (latest year loaded) and centroid; nil when unknown.
+    public func commune(_ code: CommuneCode, targetVintage: Int) async throws -> CommuneInfo? {
+        try await writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT code, name, type, dep, reg, parent FROM commune WHERE vintage = ? AND code = ?
+                        ORDER BY CASE type WHEN 'COM' THEN 0 WHEN 'ARM' THEN 1 ELSE 2 END LIMIT 1
+                        """, arguments: [targetVintage, code])
+            else { return nil }
+            var info = CommuneInfo(
+                code: row["code"], name: row["name"], type: row["type"], dep: row["dep"], reg: row["reg"],
+                parent: row["parent"])
+            // A commune sums its translated rows; an arrondissement is its own row.
+            let column = info.type == .commune ? "commune" : "code"
+            guard info.type == .commune || info.type == .arrondissement else { return info }
+            if let year = try Int.fetchOne(
+                db, sql: "SELECT MAX(year) FROM population WHERE \(column) = ?", arguments: [code])
+            {
+                info.populationYear = year
+                info.population = try Int.fetchOne(
+                    db, sql: "SELECT SUM(pmun) FROM population WHERE \(column) = ? AND year = ?",
+                    arguments: [code, year])
+            }
+            if let c = try Row.fetchOne(
+                db, sql: "SELECT lat, lon FROM centroid WHERE \(column) = ? ORDER BY code = ? DESC LIMIT 1",
+                arguments: [code, code])
+            {
+                info.lat = c["lat"]
+                info.lon = c["lon"]
+            }
+            return info
+        }
+    }
+
+    /// Former communes (déléguées, associées) whose parent is `code` in the target COG.
+    public func formerCommunes(of code: CommuneCode, targetVintage: Int) async throws -> [FormerCommune] {
+        try await writer.read { db in
+            try FormerCommune.fetchAll(
+                db,
+                sql: """
+                    SELECT code, name, type FROM commune
+                    WHERE vintage = ? AND parent = ? AND type IN ('COMD','COMA') ORDER BY code
+                    """, arguments: [targetVintage, code])
+        }
+    }
+
+    /// The service inventory of a target commune: per category, vintage, source (and kind).
+    /// BPE counts come from equipment; Sirene and OSM from their active sites.
+    public func services(commune: CommuneCode) async throws -> [ServiceCount] {
+        try await writer.read { db in
+            try ServiceCount.fetchAll(
+                db,
+                sql: """
+                    SELECT c.category, e.vintage, e.source, c.kind, SUM(e.count) AS count
+                    FROM equipment e JOIN category_code c ON c.source_kind = 'bpe' AND c.code = e.type
+                        AND (c.vintage_from IS NULL OR e.vintage >= c.vintage_from)
+                        AND (c.vintage_to IS NULL OR e.vintage <= c.vintage_to)
+                    WHERE e.commune = ?
+                    GROUP BY c.category, e.vintage, e.source, c.kind
+                    UNION ALL
+                    SELECT c.category, s.vintage, s.source, c.kind, COUNT(*) AS count
+                    FROM site s JOIN source_state st ON st.source = s.source AND st.kind IN ('sirene', 'osm')
+                        JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
+                    WHERE s.commune = ? AND s.active = 1
+                    GROUP BY c.category, s.vintage, s.source, c.kind
+                    ORDER BY 1, 2, 3, 4
+                    """, arguments: [commune, commune])
+        }
+    }
+
+    /// The commune's loss flags, by category.
+    public func flags(commune: CommuneCode) async throws -> [FlagRecord] {
+        try await writer.read {
+            try FlagRecord.filter(FlagRecord.Columns.commune == commune).order(FlagRecord.Columns.category).fetchAll($0)
+        }
+    }
+
+    /// The commune's distances and catchments, by category.
+    public func access(commune: CommuneCode) async throws -> [AccessRecord] {
+        try await writer.read {
+            try AccessRecord.filter(AccessRecord.Columns.commune == commune).order(AccessRecord.Columns.category)
+                .fetchAll($0)
+        }
+    }
+
+    /// Whether a café source covered `commune` in the last analysis.
+    public func isCafeKnown(commune: CommuneCode) async throws -> Bool {
+        try await writer.read {
+            try Bool.fetchOne(
+                $0, sql: "SELECT EXISTS (SELECT 1 FROM cafe_known WHERE commune = ?)", arguments: [commune])
+                ?? false
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Analysis
+import Catalog
+import GRDB
+import Territory
+
+// The domain's values as SQLite values: each stored by its raw text (GRDB's default for
+// `RawRepresentable` types), so the store's columns read like the config and the JSON.
+extension CommuneCode: DatabaseValueConvertible {}
+extension ServiceCategory: DatabaseValueConvertible {}
+extension ServiceCategory.Kind: DatabaseValueConvertible {}
+extension SourceKind: DatabaseValueConvertible {}
+extension LossFlag: DatabaseValueConvertible {}
+extension FieldStatus: DatabaseValueConvertible {}
+
+// The domain's records as rows: `Codable` properties named after the columns (snake case).
+extension FlagRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "flag"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public enum Columns {
+        public static let commune = Column("commune")
+        public static let category = Column("category")
+        public static let flag = Column("flag")
+    }
+}
+
+extension AccessRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "access"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public enum Columns {
+        public static let commune = Column("commune")
+        public static let category = Column("category")
+    }
+}
+
+/// Read from the view `candidate_status`: the kept candidate and whether a café source covers it.
+extension CandidateRecord: FetchableRecord, TableRecord {
+    public static let databaseTableName = "candidate_status"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    public enum Columns {
+        public static let commune = Column("commune")
+        public static let rank = Column("rank")
+        public static let listed = Column("listed")
+    }
+}
+
+extension CategoryRule: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "category_code"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}

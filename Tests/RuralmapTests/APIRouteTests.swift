@@ -1,0 +1,133 @@
+import Analysis
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Pipeline
+import Service
+import Store
+import Testing
+
+/// The API's routes in-process (HummingbirdTesting), on the demo store: the contracts decode as
+/// the CLI's, errors are `{"error": …}` with the right status, writes need the token, and a
+/// second job is refused while one waits.
+@Suite(.serialized) struct APIRouteTests {
+    /// The demo config with a token, its store analysed, and a router over them.
+    static let setup: Task<(app: Application<RouterResponder<RuralmapRequestContext>>, token: String), Error> = Task {
+        let dir = try TestSupport.temporaryDirectory()
+        let token = "t0ken-\(UUID().uuidString)"
+        try token.write(toFile: dir + "/token", atomically: true, encoding: .utf8)
+        var text = try String(contentsOfFile: TestSupport.packageRoot + "/Config/demo.toml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../var/demo", with: "\"\(dir)")
+            .replacingOccurrences(of: "\"../", with: "\"\(TestSupport.packageRoot)/")
+        try (text + "\n[api]\ntoken_file = \"\(dir)/token\"\n").write(
+            toFile: dir + "/demo.toml", atomically: true, encoding: .utf8)
+        let config = try Config.load(path: dir + "/demo.toml")
+        let store = try Store(path: config.storePath)
+        _ = try await MainJob(config: config, store: store, logger: TestSupport.logger).run()
+        let configs = ConfigHolder(config, path: config.path)
+        // The queue is not started: a job submitted waits, which lets the test see a second refused.
+        let queue = JobQueue(
+            configs: configs, store: store, logger: TestSupport.logger, notifier: SystemdNotifier(environment: [:]))
+        let api = APIServer(
+            configs: configs, store: store, queue: queue, metrics: RequestMetrics(), logger: TestSupport.logger)
+        return (Application(router: api.router()), token)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(buffer: response.body))
+    }
+
+    struct ErrorBody: Decodable {
+        let error: String
+    }
+
+    @Test func readsDecodeAsTheContracts() async throws {
+        let (app, _) = try await Self.setup.value
+        try await app.test(.router) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            #expect(String(buffer: health.body) == #"{"status":"alive"}"#)
+
+            let list = try Self.decode(
+                [CandidateSummary].self, try await client.execute(uri: "/api/v1/candidates?dep=99", method: .get))
+            // The demo's story (data/demo/README.md): communes without an open café are candidates.
+            #expect(Set(list.map(\.code.rawValue)) == ["99002", "99003", "99004", "99007", "99008"])
+            #expect(list.compactMap(\.rank) == Array(1...5))
+            #expect(!list.isEmpty && list.allSatisfy { $0.cafeKnown })
+            let best = try Self.decode(
+                [CandidateSummary].self, try await client.execute(uri: "/api/v1/candidates?per_dep=1", method: .get))
+            #expect(best.map(\.code) == [list[0].code])
+
+            let card = try Self.decode(
+                CommuneReport.self, try await client.execute(uri: "/api/v1/communes/99008", method: .get))
+            #expect(card.name == "Val-d'Orvin")
+            #expect(card.formerCommunes.map(\.code.rawValue) == ["99008", "99009"])
+            #expect(card.flags.first { $0.category == .post }?.flag == .lost)
+
+            let map = try await client.execute(uri: "/api/v1/map?dep=99", method: .get)
+            #expect(map.status == .ok)
+            #expect(
+                String(buffer: map.body).contains(
+                    #""field_statuses":["new","contacted","feasibility","opened","rejected"]"#))
+            let page = try await client.execute(uri: "/", method: .get)
+            #expect(page.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'") == true)
+        }
+    }
+
+    @Test func errorsAreJSONWithTheirStatus() async throws {
+        let (app, _) = try await Self.setup.value
+        try await app.test(.router) { client in
+            for (uri, status) in [
+                ("/api/v1/communes/99999", HTTPResponse.Status.notFound), ("/api/v1/communes/..%2F..%2Fetc", .notFound),
+                ("/api/v1/candidates?dep=77", .badRequest), ("/api/v1/candidates?per_dep=0", .badRequest),
+                ("/api/v1/candidates?cafe_known=maybe", .badRequest), ("/api/v1/candidates?format=xml", .badRequest),
+                ("/api/v1/map.svg?lang=de", .badRequest), ("/api/v1/map.svg?dep=77", .badRequest),
+            ] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == status, "\(uri)")
+                #expect(try Self.decode(ErrorBody.self, response).error.isEmpty == false, "\(uri)")
+            }
+        }
+    }
+
+    @Test func writesNeedTheTokenAndOneJobAtATime() async throws {
+        let (app, token) = try await Self.setup.value
+        try await app.test(.router) { client in
+            let note = ByteBuffer(string: #"{"status":"contacted","note":"mairie ok"}"#)
+            let anonymous = try await client.execute(uri: "/api/v1/candidates/99003", method: .put, body: note)
+            #expect(anonymous.status == .unauthorized)
+            let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let saved = try await client.execute(
+                uri: "/api/v1/candidates/99003", method: .put, headers: auth, body: note)
+            #expect(saved.status == .ok)
+            let candidate = try Self.decode(CommuneReport.Candidate.self, saved)
+            #expect(candidate.status == .contacted && candidate.note == "mairie ok")
+            let bad = ByteBuffer(string: #"{"status":"maybe"}"#)
+            let refused = try await client.execute(
+                uri: "/api/v1/candidates/99003", method: .put, headers: auth, body: bad)
+            #expect(refused.status == .badRequest)
+            #expect(
+                try Self.decode(ErrorBody.self, refused).error.contains("new, contacted, feasibility, opened, rejected")
+            )
+            let huge = ByteBuffer(string: "{\"note\":\"" + String(repeating: "x", count: 70_000) + "\"}")
+            #expect(
+                try await client.execute(uri: "/api/v1/candidates/99003", method: .put, headers: auth, body: huge)
+                    .status == .contentTooLarge)
+
+            // The queue is not running here: the first job waits, a second is refused with the reason.
+            let first = try await client.execute(
+                uri: "/api/v1/ingest", method: .post, headers: auth, body: ByteBuffer(string: "{}"))
+            #expect(first.status == .accepted)
+            let second = try await client.execute(uri: "/api/v1/ingest", method: .post, headers: auth)
+            #expect(second.status == .conflict)
+            #expect(try Self.decode(ErrorBody.self, second).error.hasPrefix("another ingestion is running"))
+            let unknown = ByteBuffer(string: #"{"source":"nope"}"#)
+            #expect(
+                try await client.execute(uri: "/api/v1/ingest", method: .post, headers: auth, body: unknown).status
+                    == .badRequest)
+        }
+    }
+}
