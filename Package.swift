@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System C libraries, one module map each.
@@ -25,7 +26,7 @@ let package = Package(
         // Typed, non-variadic wrappers around curl_easy_setopt / getinfo (Swift cannot call variadics).
         .target(name: "CurlShim", dependencies: ["CCurl"]),
 
-        .target(name: "Formats", dependencies: ["CZlib"]),
+        .target(name: "Formats", dependencies: ["CZlib", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "Fetching",
             dependencies: [
@@ -45,8 +46,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
-        .target(name: "Export", dependencies: ["Store", "Analysis", "Formats"]),
-        .target(name: "Cartography", dependencies: ["Store", "Geo", "Analysis"]),
+        .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo"]),
+        .target(name: "Cartography", dependencies: ["Store", "Analysis", "Catalog", "Territory", "Geo"]),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -56,9 +57,10 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Pipeline", "Store", "Export", "Adapters", "Cartography",
+                "Pipeline", "Store", "Analysis", "Catalog", "Territory", "Export", "Cartography",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [
@@ -68,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "ruralmapd",
             dependencies: [
-                "Pipeline", "Service", "Cartography",
+                "Pipeline", "Service", "Store", "Analysis", "Territory", "Export", "Cartography",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

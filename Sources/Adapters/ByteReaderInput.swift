@@ -83,7 +83,8 @@ extension CSVHeader {
         if let i = column(candidates) { return i }
         throw FormatError(
             .syntax,
-            "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))",
+            "missing column \(candidates.joined(separator: " or ")) "
+                + "(header has: \(names.prefix(20).joined(separator: ", ")))",
             line: 1)
     }
 }

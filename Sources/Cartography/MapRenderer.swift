@@ -66,7 +66,8 @@ public struct MapRenderer: Sendable {
                 code: .nothingToDraw,
                 message: selection.communes == 0
                     ? "no commune of COG \(targetVintage) loaded: run `ruralmapd run` first"
-                    : "no contour or centroid loaded for these \(selection.communes) communes: nothing to place on a map"
+                    : "no contour or centroid loaded for these \(selection.communes) communes: "
+                        + "nothing to place on a map"
             )
         }
         let frame = MapFrame(bounds: bounds)
@@ -80,7 +81,8 @@ public struct MapRenderer: Sendable {
         ) { row in
             let commune = MapCommune(row, layer: settings.layer)
             let entry = palette.entry(for: commune)
-            // A candidate nobody knows to be café-less is hatched: its rank says where to look first, if no café is there.
+            // A candidate nobody knows to be café-less is hatched: its rank says where to look first,
+            // if no café is there.
             let unknown = commune.status == .candidate && !commune.cafeKnown
             let fill = unknown ? "url(#cafe-unknown-\(entry))" : palette.entries[entry].colour
             let shape = Self.shape(row, commune: commune, fill: fill, frame: frame, words: words)
@@ -111,8 +113,8 @@ public struct MapRenderer: Sendable {
             <title id="map-title">\(Self.escape(title))</title>\n
             """
         if d.unplaced > 0 {
-            out +=
-                "<desc>\(Self.escape(words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))))</desc>\n"
+            let unplaced = words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))
+            out += "<desc>\(Self.escape(unplaced))</desc>\n"
         }
         out += hatches(palette)
         out += "<rect width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
@@ -170,7 +172,8 @@ public struct MapRenderer: Sendable {
         if !path.isEmpty { return "<path \(attributes) fill-rule=\"evenodd\" d=\"\(path)\">\(title)</path>\n" }
         guard let lat = row.lat, let lon = row.lon else { return nil }
         return
-            "<circle \(attributes) cx=\"\(number(frame.x(lon)))\" cy=\"\(number(frame.y(lat)))\" r=\"3.5\" stroke=\"#555555\" stroke-width=\"0.4\">\(title)</circle>\n"
+            "<circle \(attributes) cx=\"\(number(frame.x(lon)))\" cy=\"\(number(frame.y(lat)))\" r=\"3.5\" "
+            + "stroke=\"#555555\" stroke-width=\"0.4\">\(title)</circle>\n"
     }
 
     /// A closed subpath, dropping points closer than a third of a unit to the previous one
@@ -198,16 +201,20 @@ public struct MapRenderer: Sendable {
         for (i, entry) in palette.entries.enumerated() {
             let y = 24 + 20 * Double(i)
             out +=
-                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
+                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" "
+                + "stroke=\"#777777\" stroke-width=\"0.5\"/>"
             out +=
-                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) (\(words.number(Double(counts[i] ?? 0))))</text>\n"
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) "
+                + "(\(words.number(Double(counts[i] ?? 0))))</text>\n"
         }
         if cafeUnknown > 0 {
             let y = 24 + 20 * Double(palette.entries.count)
             out +=
-                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" stroke=\"#777777\" stroke-width=\"0.5\"/>"
+                "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" "
+                + "stroke=\"#777777\" stroke-width=\"0.5\"/>"
             out +=
-                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) (\(words.number(Double(cafeUnknown))))</text>\n"
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) "
+                + "(\(words.number(Double(cafeUnknown))))</text>\n"
         }
         return out + "</g>\n"
     }
@@ -218,10 +225,13 @@ public struct MapRenderer: Sendable {
         let x = frame.width - frame.margin - length
         let y = top + legendHeight - 14
         return """
-            <g id="scale-bar" data-role="scale-bar" aria-label="\(Self.escape(words["ui.scale"])) \(words.number(km)) \(words["ui.km"])">\
-            <path d="M\(Self.number(x)) \(Self.number(y - 5))V\(Self.number(y))H\(Self.number(x + length))V\(Self.number(y - 5))" \
+            <g id="scale-bar" data-role="scale-bar" \
+            aria-label="\(Self.escape(words["ui.scale"])) \(words.number(km)) \(words["ui.km"])">\
+            <path d="M\(Self.number(x)) \(Self.number(y - 5))V\(Self.number(y))\
+            H\(Self.number(x + length))V\(Self.number(y - 5))" \
             fill="none" stroke="#000000" stroke-width="1.5"/>\
-            <text x="\(Self.number(x + length / 2))" y="\(Self.number(y - 8))" text-anchor="middle">\(words.number(km)) \(words["ui.km"])</text></g>\n
+            <text x="\(Self.number(x + length / 2))" y="\(Self.number(y - 8))" text-anchor="middle">\
+            \(words.number(km)) \(words["ui.km"])</text></g>\n
             """
     }
 

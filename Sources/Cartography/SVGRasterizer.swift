@@ -22,7 +22,8 @@ public struct SVGRasterizer: Sendable {
             throw MapError(
                 code: .converterMissing,
                 message:
-                    "PNG output needs rsvg-convert (Debian package librsvg2-bin); it is not installed. SVG output works without it."
+                    "PNG output needs rsvg-convert (Debian package librsvg2-bin); it is not installed. "
+                    + "SVG output works without it."
             )
         }
         let process = Process()

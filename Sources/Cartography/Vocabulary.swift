@@ -172,7 +172,9 @@ public struct Vocabulary: Sendable {
         "ui.save_failed": ("Échec de l’enregistrement", "Saving failed"),
         "ui.close": ("Fermer", "Close"),
         "ui.switch_language": ("English", "Français"),
-        "ui.no_data": ("Aucune donnée : lancez d’abord « ruralmapd run ».", "No data: run “ruralmapd run” first."),
+        "ui.no_data": (
+            "Aucune donnée : lancez d’abord « ruralmapd run ».", "No data: run “ruralmapd run” first."
+        ),
         "ui.population_year": ("population municipale %1", "population municipale %1"),
         "ui.cafe": ("Café", "Café"),
         "ui.per_dep": ("Par département", "Per département"),

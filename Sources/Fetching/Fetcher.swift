@@ -10,7 +10,9 @@ import Logging
 /// other 4xx are not. A partial body is never archived.
 ///
 /// ```swift
-/// let fetcher = Fetcher(cacheDirectory: "var/cache", archive: DownloadArchive(directory: "var/archive"), options: .init(), logger: logger)
+/// let fetcher = Fetcher(
+///     cacheDirectory: "var/cache", archive: DownloadArchive(directory: "var/archive"), options: .init(),
+///     logger: logger)
 /// switch try await fetcher.fetch("https://www.insee.fr/…/v_commune_2026.csv", validators: nil) { … }
 /// ```
 public struct Fetcher: Sendable {

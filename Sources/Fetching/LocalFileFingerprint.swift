@@ -22,6 +22,7 @@ struct LocalFileFingerprint: Equatable {
         let changed = Double(s.st_ctim.tv_sec) + Double(s.st_ctim.tv_nsec) / 1e9
         guard now.timeIntervalSince1970 - changed >= 2 else { return nil }
         validator =
-            "file-stat:\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
+            "file-stat:\(s.st_dev):\(s.st_ino):\(s.st_size):\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec):"
+            + "\(s.st_ctim.tv_sec).\(s.st_ctim.tv_nsec)"
     }
 }

@@ -261,7 +261,8 @@ public struct CSVHeader: Sendable {
         if let i = column(candidates) { return i }
         throw FormatError(
             .syntax,
-            "missing column \(candidates.joined(separator: " or ")) (header has: \(names.prefix(20).joined(separator: ", ")))",
+            "missing column \(candidates.joined(separator: " or ")) "
+                + "(header has: \(names.prefix(20).joined(separator: ", ")))",
             line: 1)
     }
 

@@ -1,15 +1,21 @@
-import Foundation
+import TOMLKit
 
-/// A small TOML reader for ruralmapd's config: tables, arrays of tables, strings, integers,
-/// floats, booleans, arrays and inline tables — with the line of every key, so that errors can
-/// say where they are. (Written in-house: TOMLKit does not expose source positions.)
+/// A TOML document as ruralmapd's config reads it: the top-level keys, the `[name]` tables and
+/// the `[[name]]` arrays of tables, each key with the line it is written on, so that errors can
+/// say where they are.
+///
+/// Parsed by TOMLKit (toml++, TOML 1.0 conformant: what Python's `tomllib` reads, this reads —
+/// checked by a differential test); the lines come from ``TOMLKeyLines``, which reads the text
+/// again knowing it is valid.
 public struct TOMLDocument: Sendable {
-    /// A value with the line it was written on.
+    /// A value.
     public indirect enum Value: Sendable, Equatable {
         case string(String)
         case integer(Int)
         case float(Double)
         case bool(Bool)
+        /// A date, a time or a date-time, as ISO 8601 text (`1979-05-27T07:32:00Z`).
+        case datetime(String)
         case array([Value])
         case table(Table)
     }
@@ -18,6 +24,8 @@ public struct TOMLDocument: Sendable {
     public struct Table: Sendable, Equatable {
         public var entries: [(key: String, value: Value, line: Int)] = []
         public var line: Int
+
+        public init(line: Int) { self.line = line }
 
         public subscript(key: String) -> (value: Value, line: Int)? {
             entries.first { $0.key == key }.map { ($0.value, $0.line) }
@@ -38,245 +46,84 @@ public struct TOMLDocument: Sendable {
     /// Parses `text`.
     /// - Throws: ``ConfigError`` with the line of the first syntax error.
     public init(parsing text: String) throws {
-        enum Target {
-            case root
-            case table(String)
-            case array(String)
+        let parsed: TOMLTable
+        do {
+            parsed = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(line: error.source.begin.line, error.description)
         }
-        var target = Target.root
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
-        var lineNumber = 0
-        while let raw = lines.popFirst() {
-            lineNumber += 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("[[") {
-                guard let end = line.range(of: "]]") else {
-                    throw ConfigError(line: lineNumber, "unterminated [[table]] header")
+        let lines = TOMLKeyLines(text)
+        for key in parsed.keys {
+            guard let value = parsed[key] else { continue }
+            let line = lines.line(of: key, in: "") ?? 1
+            if let table = value.table, !table.inline {
+                let header = lines.headers[key]?.first ?? line
+                tables[key] = Self.table(table, instance: key, header: header, lines: lines)
+            } else if let array = value.array, !array.isEmpty,
+                array.allSatisfy({ $0.table.map { !$0.inline } ?? false })
+            {
+                arrays[key] = array.enumerated().map { i, element in
+                    let instance = "\(key)#\(i)"
+                    let header = lines.headers[key]?.dropFirst(i).first ?? line
+                    return Self.table(element.table!, instance: instance, header: header, lines: lines)
                 }
-                let name = String(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]).trimmingCharacters(
-                    in: .whitespaces)
-                try Self.checkTrailing(line[end.upperBound...], line: lineNumber)
-                arrays[name, default: []].append(Table(line: lineNumber))
-                target = .array(name)
-                continue
+            } else {
+                root.entries.append((key, Self.value(value, line: line), line))
             }
-            if line.hasPrefix("[") {
-                guard let end = line.firstIndex(of: "]") else {
-                    throw ConfigError(line: lineNumber, "unterminated [table] header")
-                }
-                let name = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)
-                try Self.checkTrailing(line[line.index(after: end)...], line: lineNumber)
-                guard tables[name] == nil else { throw ConfigError(line: lineNumber, "table [\(name)] defined twice") }
-                tables[name] = Table(line: lineNumber)
-                target = .table(name)
-                continue
+        }
+        root.entries.sort { $0.line < $1.line }
+    }
+
+    /// A table of the document, its keys placed on their lines (the header's when not found).
+    private static func table(_ table: TOMLTable, instance: String, header: Int, lines: TOMLKeyLines) -> Table {
+        var out = Table(line: header)
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let line = lines.line(of: key, in: instance) ?? header
+            out.entries.append((key, Self.value(value, line: line), line))
+        }
+        out.entries.sort { $0.line < $1.line }
+        return out
+    }
+
+    /// A value; tables within it (inline, or from dotted keys) take the line of their key.
+    private static func value(_ value: any TOMLValueConvertible, line: Int) -> Value {
+        switch value.type {
+        case .string: return .string(value.string ?? "")
+        case .int: return .integer(value.int ?? 0)
+        case .double: return .float(value.double ?? 0)
+        case .bool: return .bool(value.bool ?? false)
+        case .date: return .datetime(value.date.map(Self.text) ?? "")
+        case .time: return .datetime(value.time.map(Self.text) ?? "")
+        case .dateTime: return .datetime(value.dateTime.map(Self.text) ?? "")
+        case .array: return .array((value.array.map(Array.init) ?? []).map { Self.value($0, line: line) })
+        case .table:
+            var out = Table(line: line)
+            for key in value.table?.keys ?? [] {
+                if let inner = value.table?[key] { out.entries.append((key, Self.value(inner, line: line), line)) }
             }
-            guard let eq = line.firstIndex(of: "=") else { throw ConfigError(line: lineNumber, "expected key = value") }
-            var key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            if key.hasPrefix("\"") && key.hasSuffix("\"") && key.count >= 2 { key = String(key.dropFirst().dropLast()) }
-            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-                throw ConfigError(line: lineNumber, "invalid key \(key.isEmpty ? "(empty)" : key)")
-            }
-            var rest = Substring(line[line.index(after: eq)...])
-            // Arrays may span lines: gather until brackets balance.
-            let startLine = lineNumber
-            while Self.bracketDepth(rest) > 0, let more = lines.popFirst() {
-                lineNumber += 1
-                rest += "\n" + more
-            }
-            var parser = ValueParser(text: rest, line: startLine)
-            let value = try parser.parseValue()
-            try parser.expectEnd()
-            func add(_ table: inout Table) throws {
-                guard table[key] == nil else { throw ConfigError(line: startLine, "key \(key) defined twice") }
-                table.entries.append((key, value, startLine))
-            }
-            switch target {
-            case .root: try add(&root)
-            case .table(let name): try add(&tables[name]!)
-            case .array(let name): try add(&arrays[name]![arrays[name]!.count - 1])
-            }
+            return .table(out)
         }
     }
 
-    private static func checkTrailing(_ rest: Substring, line: Int) throws {
-        let t = rest.trimmingCharacters(in: .whitespaces)
-        guard t.isEmpty || t.hasPrefix("#") else { throw ConfigError(line: line, "unexpected text after table header") }
+    private static func pad(_ n: Int, _ width: Int = 2) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    /// Open `[`/`{` minus closed ones outside strings and comments.
-    private static func bracketDepth(_ text: Substring) -> Int {
-        var depth = 0
-        var inString: Character? = nil
-        var escaped = false
-        for c in text {
-            if let q = inString {
-                if escaped {
-                    escaped = false
-                } else if c == "\\" && q == "\"" {
-                    escaped = true
-                } else if c == q {
-                    inString = nil
-                }
-                continue
-            }
-            switch c {
-            case "\"", "'": inString = c
-            case "#": return depth  // comment: ignore the rest of this line only, conservatively
-            case "[", "{": depth += 1
-            case "]", "}": depth -= 1
-            default: break
-            }
-        }
-        return depth
+    static func text(_ d: TOMLDate) -> String { "\(pad(d.year, 4))-\(pad(d.month))-\(pad(d.day))" }
+
+    static func text(_ t: TOMLTime) -> String {
+        var fraction = t.nanoSecond > 0 ? pad(t.nanoSecond, 9) : ""
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(pad(t.hour)):\(pad(t.minute)):\(pad(t.second))" + (fraction.isEmpty ? "" : "." + fraction)
     }
 
-    private struct ValueParser {
-        var chars: [Character]
-        var i = 0
-        let line: Int
-
-        init(text: Substring, line: Int) {
-            chars = Array(text)
-            self.line = line
+    static func text(_ dt: TOMLDateTime) -> String {
+        var out = text(dt.date) + "T" + text(dt.time)
+        if let offset = dt.offset?.offset {
+            out += offset == 0 ? "Z" : (offset < 0 ? "-" : "+") + pad(abs(offset) / 60) + ":" + pad(abs(offset) % 60)
         }
-
-        mutating func skip() {
-            while i < chars.count {
-                if chars[i] == " " || chars[i] == "\t" || chars[i] == "\n" || chars[i] == "\r" {
-                    i += 1
-                } else if chars[i] == "#" {
-                    while i < chars.count && chars[i] != "\n" { i += 1 }
-                } else {
-                    break
-                }
-            }
-        }
-
-        mutating func expectEnd() throws {
-            skip()
-            guard i == chars.count else { throw ConfigError(line: line, "unexpected text after value") }
-        }
-
-        mutating func parseValue() throws -> Value {
-            skip()
-            guard i < chars.count else { throw ConfigError(line: line, "missing value") }
-            switch chars[i] {
-            case "\"": return .string(try basicString())
-            case "'":
-                i += 1
-                var s = ""
-                while i < chars.count && chars[i] != "'" {
-                    s.append(chars[i])
-                    i += 1
-                }
-                guard i < chars.count else { throw ConfigError(line: line, "unterminated string") }
-                i += 1
-                return .string(s)
-            case "[":
-                i += 1
-                var items: [Value] = []
-                while true {
-                    skip()
-                    guard i < chars.count else { throw ConfigError(line: line, "unterminated array") }
-                    if chars[i] == "]" {
-                        i += 1
-                        return .array(items)
-                    }
-                    items.append(try parseValue())
-                    skip()
-                    if i < chars.count && chars[i] == "," {
-                        i += 1
-                    } else if i < chars.count && chars[i] == "]" {
-                        continue
-                    } else {
-                        throw ConfigError(line: line, "expected , or ] in array")
-                    }
-                }
-            case "{":
-                i += 1
-                var table = Table(line: line)
-                while true {
-                    skip()
-                    guard i < chars.count else { throw ConfigError(line: line, "unterminated inline table") }
-                    if chars[i] == "}" {
-                        i += 1
-                        return .table(table)
-                    }
-                    var key = ""
-                    while i < chars.count
-                        && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "-")
-                    {
-                        key.append(chars[i])
-                        i += 1
-                    }
-                    guard !key.isEmpty else { throw ConfigError(line: line, "invalid key in inline table") }
-                    skip()
-                    guard i < chars.count && chars[i] == "=" else {
-                        throw ConfigError(line: line, "expected = in inline table")
-                    }
-                    i += 1
-                    table.entries.append((key, try parseValue(), line))
-                    skip()
-                    if i < chars.count && chars[i] == "," { i += 1 }
-                }
-            default:
-                var token = ""
-                while i < chars.count && !" \t\n\r,]}#".contains(chars[i]) {
-                    token.append(chars[i])
-                    i += 1
-                }
-                if token == "true" { return .bool(true) }
-                if token == "false" { return .bool(false) }
-                let digits = token.replacingOccurrences(of: "_", with: "")
-                if let n = Int(digits) { return .integer(n) }
-                if let d = Double(digits), d.isFinite { return .float(d) }
-                throw ConfigError(line: line, "invalid value \(token.isEmpty ? "(empty)" : token)")
-            }
-        }
-
-        mutating func basicString() throws -> String {
-            i += 1
-            var s = ""
-            while i < chars.count && chars[i] != "\"" {
-                if chars[i] == "\n" { throw ConfigError(line: line, "newline in string") }
-                if chars[i] == "\\" {
-                    i += 1
-                    guard i < chars.count else { break }
-                    switch chars[i] {
-                    case "n": s.append("\n")
-                    case "t": s.append("\t")
-                    case "\"": s.append("\"")
-                    case "\\": s.append("\\")
-                    default: throw ConfigError(line: line, "unsupported escape \\\(chars[i])")
-                    }
-                } else {
-                    s.append(chars[i])
-                }
-                i += 1
-            }
-            guard i < chars.count else { throw ConfigError(line: line, "unterminated string") }
-            i += 1
-            return s
-        }
-    }
-}
-
-/// A configuration error, with the line and key it concerns.
-public struct ConfigError: Error, CustomStringConvertible, Sendable {
-    public let line: Int?
-    public let message: String
-    public var file: String?
-
-    public init(line: Int?, _ message: String, file: String? = nil) {
-        self.line = line
-        self.message = message
-        self.file = file
-    }
-
-    public var description: String {
-        [file, line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ":")
-            + (file == nil && line == nil ? "" : ": ") + message
+        return out
     }
 }

@@ -66,7 +66,7 @@ public struct Config: Sendable {
         func resolve(_ p: String) -> String {
             p.hasPrefix("/") ? p : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
         }
-        try TableReader(doc.root, name: "top level", allowed: []).finish()
+        _ = try TableReader(doc.root, name: "top level", allowed: [])
         let known = ["store", "fetch", "geography", "ingest", "services", "analysis", "export", "api"]
         for (name, table) in doc.tables where !known.contains(name) {
             throw ConfigError(line: table.line, "unknown section [\(name)] (known: \(known.joined(separator: ", ")))")
@@ -75,11 +75,10 @@ public struct Config: Sendable {
             throw ConfigError(line: tables.first?.line, "unknown section [[\(name)]]")
         }
 
-        var store = TableReader(doc.tables["store"], name: "store", allowed: ["path"])
+        let store = try TableReader(doc.tables["store"], name: "store", allowed: ["path"])
         storePath = resolve(try store.string("path", default: "/var/lib/ruralmapd/ruralmap.sqlite"))
-        try store.finish()
 
-        var f = TableReader(
+        let f = try TableReader(
             doc.tables["fetch"], name: "fetch",
             allowed: [
                 "cache_dir", "archive_dir", "archive_retention_days", "connect_timeout", "timeout", "low_speed_limit",
@@ -99,20 +98,17 @@ public struct Config: Sendable {
         fetch.maxBytes = Int64(try f.int("max_bytes", default: Int(fetch.maxBytes), range: 1...Int.max))
         fetch.maxRedirects = try f.int("max_redirects", default: fetch.maxRedirects, range: 0...50)
         fetch.userAgent = "ruralmapd/\(RuralmapVersion.current)"
-        try f.finish()
 
-        var g = TableReader(doc.tables["geography"], name: "geography", allowed: ["target_vintage"])
+        let g = try TableReader(doc.tables["geography"], name: "geography", allowed: ["target_vintage"])
         targetVintage = try g.int("target_vintage", range: 1943...2100)
-        try g.finish()
 
-        var i = TableReader(doc.tables["ingest"], name: "ingest", allowed: ["max_reject_ratio", "max_rejects_kept"])
+        let i = try TableReader(
+            doc.tables["ingest"], name: "ingest", allowed: ["max_reject_ratio", "max_rejects_kept"])
         maxRejectRatio = try i.double("max_reject_ratio", default: maxRejectRatio, range: 0...1)
         maxRejectsKept = try i.int("max_rejects_kept", default: maxRejectsKept, range: 0...1_000_000)
-        try i.finish()
 
-        var s = TableReader(doc.tables["services"], name: "services", allowed: ["categories"])
+        let s = try TableReader(doc.tables["services"], name: "services", allowed: ["categories"])
         categoriesPath = try s.optionalString("categories").map(resolve)
-        try s.finish()
 
         analysis = try AnalysisSettings(doc.tables["analysis"])
         exports = try (doc.arrays["export"] ?? []).map { try ExportSettings($0, resolve: resolve) }
@@ -150,7 +146,7 @@ public struct SourceConfig: Sendable {
     }
 
     init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
-        var t = TableReader(
+        let t = try TableReader(
             table, name: "source",
             allowed: [
                 "name", "kind", "url", "vintage", "geography", "schedule", "entry", "columns", "coverage",
@@ -192,7 +188,6 @@ public struct SourceConfig: Sendable {
         entry = try t.optionalString("entry")
         columns = try t.stringTable("columns")
         coverage = try Self.coverage(table, t)
-        try t.finish()
     }
 }
 

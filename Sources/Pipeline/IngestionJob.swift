@@ -179,7 +179,8 @@ public struct IngestionJob: Sendable {
             guard translator != nil else {
                 throw SourceError(
                     source: source.name,
-                    "the target geography (COG \(config.targetVintage)) is not loaded: configure a cog-communes source with vintage = \(config.targetVintage)"
+                    "the target geography (COG \(config.targetVintage)) is not loaded: "
+                        + "configure a cog-communes source with vintage = \(config.targetVintage)"
                 )
             }
         }

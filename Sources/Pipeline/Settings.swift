@@ -6,7 +6,7 @@ extension AnalysisSettings {
     /// Reads `[analysis]`; every key is optional, defaults are documented in the README.
     init(_ table: TOMLDocument.Table?) throws {
         self.init()
-        var t = TableReader(
+        let t = try TableReader(
             table, name: "analysis",
             allowed: [
                 "vintage_from", "vintage_to", "max_population", "max_cafes", "radius_km", "band_low", "band_high",
@@ -30,14 +30,13 @@ extension AnalysisSettings {
             }
             weights[kind] = value
         }
-        try t.finish()
     }
 }
 
 extension ExportSettings {
     /// Reads one `[[export]]`: `format`, `what`, `dep`, `output`.
     init(_ table: TOMLDocument.Table, resolve: (String) -> String) throws {
-        var t = TableReader(table, name: "export", allowed: ["format", "what", "dep", "output", "excel"])
+        let t = try TableReader(table, name: "export", allowed: ["format", "what", "dep", "output", "excel"])
         let formatText = try t.string("format")
         guard let format = ExportFormat(rawValue: formatText) else {
             throw ConfigError(line: table["format"]?.line, "format: expected csv or geojson")
@@ -50,7 +49,6 @@ extension ExportSettings {
             format: format, what: what, departements: try t.stringArray("dep") ?? [],
             output: resolve(try t.string("output")),
             excel: try t.bool("excel", default: false))
-        try t.finish()
     }
 }
 
@@ -62,9 +60,8 @@ public struct APISettings: Sendable {
     public init() {}
 
     init(_ table: TOMLDocument.Table?, resolve: (String) -> String) throws {
-        var t = TableReader(table, name: "api", allowed: ["listen", "token_file"])
+        let t = try TableReader(table, name: "api", allowed: ["listen", "token_file"])
         listen = try t.string("listen", default: listen)
         tokenFile = try t.optionalString("token_file").map(resolve)
-        try t.finish()
     }
 }

@@ -42,7 +42,8 @@ struct SourceLoad: Sendable {
             let first = sink.rejects.first.map { " (first: line \($0.line): \($0.reason))" } ?? ""
             throw SourceError(
                 source: spec.name,
-                "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); previous data kept"
+                "\(sink.rejected) of \(read) rows rejected, over max_reject_ratio = \(maxRejectRatio)\(first); "
+                    + "previous data kept"
             )
         }
         // An empty file (a header only, an empty Overpass answer) is a broken download, never "no data".

@@ -6,15 +6,14 @@ struct TableReader {
     let name: String
     let allowed: Set<String>
 
-    init(_ table: TOMLDocument.Table?, name: String, allowed: [String]) {
+    /// Reads `table` (named `name` in messages), whose keys must all be `allowed`: a misspelt
+    /// key is reported as such before any key it was meant to be is reported missing.
+    /// - Throws: ``ConfigError`` naming the first unknown key and its line.
+    init(_ table: TOMLDocument.Table?, name: String, allowed: [String]) throws {
         self.table = table
         self.name = name
         self.allowed = Set(allowed)
-    }
-
-    /// Fails on the first key that is not allowed.
-    func finish() throws {
-        for entry in table?.entries ?? [] where !allowed.contains(entry.key) {
+        for entry in table?.entries ?? [] where !self.allowed.contains(entry.key) {
             throw ConfigError(
                 line: entry.line,
                 "unknown key \(entry.key) in [\(name)] (known: \(allowed.sorted().joined(separator: ", ")))")

@@ -19,7 +19,10 @@ extension Store {
             for r in try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT DISTINCT e.source, e.vintage, st.kind FROM equipment e JOIN source_state st ON st.source = e.source"
+                    """
+                    SELECT DISTINCT e.source, e.vintage, st.kind
+                    FROM equipment e JOIN source_state st ON st.source = e.source
+                    """
             ) {
                 let key = SourceVintage(source: r["source"], vintage: r["vintage"])
                 let kind: SourceKind = r["kind"]
@@ -64,7 +67,10 @@ extension Store {
             for r in try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT commune, SUM(pmun) AS p FROM population WHERE year = ? AND commune IS NOT NULL GROUP BY commune",
+                    """
+                    SELECT commune, SUM(pmun) AS p FROM population
+                    WHERE year = ? AND commune IS NOT NULL GROUP BY commune
+                    """,
                 arguments: [year])
             {
                 population[year, default: [:]][r["commune"]] = r["p"]
@@ -76,7 +82,10 @@ extension Store {
         for r in try Row.fetchAll(
             db,
             sql:
-                "SELECT commune, lat, lon, code = commune AS exact FROM centroid WHERE commune IS NOT NULL ORDER BY exact"
+                """
+                SELECT commune, lat, lon, code = commune AS exact FROM centroid
+                WHERE commune IS NOT NULL ORDER BY exact
+                """
         ) {
             centroid[r["commune"]] = (r["lat"], r["lon"])  // exact matches come last and win
         }
@@ -100,7 +109,8 @@ extension Store {
         let query = """
             FROM site s JOIN source_state st ON st.source = s.source
                 JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
-                AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from) AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
+                AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from)
+                AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
             -- BPE presence comes from its counts: its sites matter only where they can place a distance.
             WHERE st.kind != 'bpe' OR (s.usable = 1 AND s.lat IS NOT NULL)
             """

@@ -1,7 +1,6 @@
 import Analysis
 import Foundation
 import GRDB
-import Territory
 
 extension Store {
     /// Replaces flags, access and the commune lists, and merges candidates: scores and ranks are

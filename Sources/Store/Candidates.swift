@@ -45,11 +45,14 @@ extension Store {
                 db,
                 sql: """
                     WITH selected AS (
-                        SELECT k.*, c.name, c.dep, c.reg, ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
-                        FROM candidate_status k JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
+                        SELECT k.*, c.name, c.dep, c.reg,
+                            ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
+                        FROM candidate_status k
+                            JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
                         WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                             AND (? IS NULL OR k.cafe_known = ?))
-                    SELECT s.*, (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
+                    SELECT s.*,
+                        (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
                     FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
                     ORDER BY s.rank LIMIT ? OFFSET ?
                     """,

@@ -41,7 +41,8 @@ extension Store {
                 db,
                 sql: """
                     SELECT code_ap FROM mouvement
-                    WHERE mod IN (20, 21) AND date_eff > ? AND type_ap = 'COM' AND NOT (type_av = 'COM' AND code_av = code_ap)
+                    WHERE mod IN (20, 21) AND date_eff > ? AND type_ap = 'COM'
+                        AND NOT (type_av = 'COM' AND code_av = code_ap)
                     """, arguments: [String(format: "%04d-01-01", geography)]))
         return Set(
             communes.lazy.filter { c in

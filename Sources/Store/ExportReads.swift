@@ -67,7 +67,8 @@ extension Store {
             ) { try CandidateRecord(row: $0) }
             var contours = try ordered(
                 """
-                SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code WHERE ? ORDER BY sel.pos, t.code
+                SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code
+                WHERE ? ORDER BY sel.pos, t.code
                 """, [withGeometry]
             ) { $0[1] as String }
             let rows = try Row.fetchCursor(
@@ -75,8 +76,10 @@ extension Store {
                 sql: selection + """
                     SELECT sel.pos, c.code, c.name, c.dep, c.reg,
                         (SELECT SUM(pmun) FROM population p WHERE p.commune = c.code AND p.year = ?) AS population,
-                        (SELECT lat FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
-                        (SELECT lon FROM centroid ce WHERE ce.commune = c.code ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
+                        (SELECT lat FROM centroid ce WHERE ce.commune = c.code
+                            ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lat,
+                        (SELECT lon FROM centroid ce WHERE ce.commune = c.code
+                            ORDER BY ce.code = ce.commune DESC LIMIT 1) AS lon,
                         (SELECT 1 FROM meeting_loss m WHERE m.commune = c.code) AS lost_meeting,
                         (SELECT 1 FROM cafe_known ck WHERE ck.commune = c.code) AS cafe_known
                     FROM sel JOIN commune c ON c.code = sel.code AND c.vintage = ? AND c.type = 'COM'

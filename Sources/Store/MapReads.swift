@@ -38,7 +38,8 @@ extension Store {
                         SELECT t.min_lat AS a, t.min_lon AS b, t.max_lat AS x, t.max_lon AS y
                         FROM contour t JOIN commune c ON c.code = t.commune WHERE \(scope)
                         UNION ALL
-                        SELECT e.lat, e.lon, e.lat, e.lon FROM centroid e JOIN commune c ON c.code = e.commune WHERE \(scope))
+                        SELECT e.lat, e.lon, e.lat, e.lon FROM centroid e JOIN commune c ON c.code = e.commune
+                        WHERE \(scope))
                     """, arguments: depArguments + depArguments)
             let ranks = try Int.fetchAll(
                 db,

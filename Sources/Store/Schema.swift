@@ -25,7 +25,8 @@ enum Schema {
                     -- What each source holds now: the run whose data is loaded.
                     CREATE TABLE source_state (
                         source TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, vintage INTEGER,
-                        run_id INTEGER NOT NULL, sha256 TEXT NOT NULL, etag TEXT, last_modified TEXT, loaded_at TEXT NOT NULL);
+                        run_id INTEGER NOT NULL, sha256 TEXT NOT NULL, etag TEXT, last_modified TEXT,
+                        loaded_at TEXT NOT NULL);
 
                     CREATE TABLE commune (
                         source TEXT NOT NULL, vintage INTEGER NOT NULL, type TEXT NOT NULL, code TEXT NOT NULL,
@@ -41,7 +42,8 @@ enum Schema {
                     CREATE INDEX population_commune ON population(commune);
                     CREATE INDEX population_source ON population(source);
                     CREATE TABLE centroid (
-                        source TEXT NOT NULL, code TEXT NOT NULL, commune TEXT, name TEXT, lat REAL NOT NULL, lon REAL NOT NULL);
+                        source TEXT NOT NULL, code TEXT NOT NULL, commune TEXT, name TEXT,
+                        lat REAL NOT NULL, lon REAL NOT NULL);
                     CREATE INDEX centroid_commune ON centroid(commune);
                     CREATE INDEX centroid_source ON centroid(source);
                     CREATE TABLE contour (
@@ -90,7 +92,8 @@ enum Schema {
                         commune TEXT PRIMARY KEY, score REAL, rank INTEGER, breakdown TEXT,
                         status TEXT NOT NULL DEFAULT 'new'
                             CHECK (status IN ('new','contacted','feasibility','opened','rejected')),
-                        note TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, listed INTEGER NOT NULL DEFAULT 1);
+                        note TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+                        listed INTEGER NOT NULL DEFAULT 1);
                     -- Communes that had a café, bar or restaurant and have none now.
                     CREATE TABLE meeting_loss (commune TEXT PRIMARY KEY);
                     CREATE TABLE analysis_run (
@@ -102,7 +105,8 @@ enum Schema {
             try db.execute(
                 sql: """
                     -- The daemon's next run per source, so that a restart does not re-download everything.
-                    CREATE TABLE schedule (source TEXT PRIMARY KEY, next_run REAL NOT NULL, failures INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE schedule (
+                        source TEXT PRIMARY KEY, next_run REAL NOT NULL, failures INTEGER NOT NULL DEFAULT 0);
                     """)
         }
         m.registerMigration("v5 coverage") { db in
@@ -119,7 +123,8 @@ enum Schema {
                     -- Files loaded before coverage existed describe the départements they hold.
                     UPDATE source_state SET coverage = (
                         SELECT group_concat(d, ',') FROM (
-                            SELECT DISTINCT CASE WHEN e.code LIKE '97%' THEN substr(e.code, 1, 3) ELSE substr(e.code, 1, 2) END AS d
+                            SELECT DISTINCT
+                                CASE WHEN e.code LIKE '97%' THEN substr(e.code, 1, 3) ELSE substr(e.code, 1, 2) END AS d
                             FROM equipment e WHERE e.source = source_state.source ORDER BY d))
                     WHERE kind = 'bpe';
                     """)
@@ -136,7 +141,8 @@ enum Schema {
                         FROM candidate k;
                     -- Breakdowns of the earlier additive score read as none until the next analysis
                     -- rewrites them; annotated communes never scored have a score of 0.
-                    UPDATE candidate SET breakdown = '[]' WHERE breakdown IS NULL OR breakdown NOT LIKE '%"normalised"%';
+                    UPDATE candidate SET breakdown = '[]'
+                    WHERE breakdown IS NULL OR breakdown NOT LIKE '%"normalised"%';
                     UPDATE candidate SET score = 0 WHERE score IS NULL;
                     """)
         }

@@ -1,4 +1,3 @@
-import Catalog
 import GRDB
 import Territory
 
@@ -21,8 +20,10 @@ public final class SourceWriter {
 
     private lazy var communeInsert = Result {
         try statement(
-            "INSERT OR REPLACE INTO commune (source, vintage, type, code, name, dep, reg, parent) VALUES (?,?,?,?,?,?,?,?)"
-        )
+            """
+            INSERT OR REPLACE INTO commune (source, vintage, type, code, name, dep, reg, parent)
+            VALUES (?,?,?,?,?,?,?,?)
+            """)
     }
     private lazy var mouvementInsert = Result {
         try statement(

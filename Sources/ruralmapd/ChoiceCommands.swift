@@ -19,7 +19,8 @@ struct Validate: AsyncParsableCommand {
         abstract: "Rank a programme's past choices with the current score and with the population rule.",
         discussion: """
             Each chosen commune's percentile among the gated communes (1 = top of the list, 0.5 = random), their mean, \
-            the share in the top 5 %, 10 % and 20 %, and each term's mean value for the chosen communes against all gated \
+            the share in the top 5 %, 10 % and 20 %, and each term's mean value for the chosen communes against \
+            all gated \
             communes. The population rule ranks by closeness to 700 inhabitants (as a ratio). Uses the last analysis.
             """)
 
@@ -44,8 +45,9 @@ struct Calibrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the score's weights and population band to a programme's past choices, cross-validated.",
         discussion: """
-            A logistic regression of "chosen" on the viability-scaled term values (weights ≥ 0), for each population band \
-            of a small grid; the band ranking the training communes best wins. Reported: the k-fold cross-validated mean \
+            A logistic regression of "chosen" on the viability-scaled term values (weights ≥ 0), for each \
+            population band of a small grid; the band ranking the training communes best wins. Reported: the \
+            k-fold cross-validated mean \
             percentile of the held-out communes (never the in-sample fit alone) next to the current weights' and the \
             population rule's, and the [analysis] settings to paste. --write puts them in the config file (a backup is \
             kept beside it); run `ruralmapd analyze` afterwards to re-rank.
@@ -79,10 +81,10 @@ struct Calibrate: AsyncParsableCommand {
                 let text = try String(contentsOfFile: config.path, encoding: .utf8)
                 let backup = try ConfigEditor.replace(
                     path: config.path, with: ConfigEditor.setting(calibration.settings, in: "analysis", of: text))
-                FileHandle.standardError.write(
-                    Data(
-                        "wrote [analysis] to \(config.path) (previous file kept as \(backup)); run `ruralmapd analyze` to re-rank\n"
-                            .utf8))
+                let message =
+                    "wrote [analysis] to \(config.path) (previous file kept as \(backup)); "
+                    + "run `ruralmapd analyze` to re-rank\n"
+                FileHandle.standardError.write(Data(message.utf8))
             }
         } catch let error as CommandFailure { throw error } catch { throw CommandFailure("\(error)") }
     }
@@ -119,7 +121,8 @@ enum ChoiceText {
     static func calibration(_ c: ChoiceReview.Calibration) -> String {
         let r = c.validation.ranking
         return [
-            "\(c.validation.file): \(r.chosen) chosen communes among the \(r.gated) gated communes; \(c.fit.folds) folds, seed \(c.fit.seed)",
+            "\(c.validation.file): \(r.chosen) chosen communes among the \(r.gated) gated communes; "
+                + "\(c.fit.folds) folds, seed \(c.fit.seed)",
             "",
             rankings([
                 ("cross-validated fit", c.fit.crossValidated), ("current weights (in-sample)", r.score),

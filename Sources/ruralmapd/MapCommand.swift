@@ -8,7 +8,8 @@ struct MapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map", abstract: "Draw the communes as a standalone SVG (or PNG) map of losses and candidates.",
         discussion: """
-            One shape per commune (its contour, or a dot at its centroid when no contour is loaded), coloured by status: \
+            One shape per commune (its contour, or a dot at its centroid when no contour is loaded), coloured by \
+            status: \
             candidates by rank class, lost café, lost shops or services, no loss; with a legend and a scale bar. \
             The daemon's page (GET /) shows the same map, interactive. PNG needs rsvg-convert (Debian librsvg2-bin).
             """)
@@ -33,7 +34,8 @@ struct MapCommand: AsyncParsableCommand {
         let rasterizer = SVGRasterizer()
         if format == .png && rasterizer.executable == nil {
             throw CommandFailure(
-                "--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; --format svg works without it"
+                "--format png needs rsvg-convert (Debian package librsvg2-bin), which is not installed; "
+                    + "--format svg works without it"
             )
         }
         let store = try Store(path: config.storePath)

@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import Pipeline
+import Store
 import Territory
 import Testing
 
@@ -129,6 +131,35 @@ import Testing
         try "nom\nSaint-Amand\n".write(toFile: dir + "/names.csv", atomically: true, encoding: .utf8)
         let bad = try Self.ruralmapd(["validate", "--chosen", dir + "/names.csv", "--config", config])
         #expect(bad.status == 1 && bad.stderr.contains("no column of commune codes"))
+    }
+
+    @Test func aMinimalConfigRunsOnTheCompiledInCategories() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let demo = TestSupport.packageRoot + "/data/demo"
+        let text = """
+            [store]
+            path = "\(dir)/store.sqlite"
+            [fetch]
+            cache_dir = "\(dir)/cache"
+            [geography]
+            target_vintage = 2026
+            [[source]]
+            name = "cog"
+            kind = "cog-communes"
+            url = "\(demo)/v_commune_2026.csv"
+            vintage = 2026
+            """
+        try text.write(toFile: dir + "/minimal.toml", atomically: true, encoding: .utf8)
+        let run = try Self.ruralmapd(["run", "--config", dir + "/minimal.toml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("cog-communes  loaded"))
+        // The category table compiled in is in force (data/categories.csv: cafés from Sirene 56.30Z).
+        let store = try Store(path: dir + "/store.sqlite")
+        let cafes = try await store.read {
+            try String.fetchAll(
+                $0, sql: "SELECT code FROM category_code WHERE category = 'cafe_bar' AND source_kind = 'sirene'")
+        }
+        #expect(cafes == ["56.30Z"])
     }
 
     @Test func configErrorsNameTheKeyAndLine() throws {

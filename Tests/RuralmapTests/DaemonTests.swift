@@ -180,7 +180,8 @@ import Testing
         #expect(runs.contains("\"rows_loaded\":4000"))
         let metrics = try await Self.request("GET", base + "/metrics").1
         #expect(metrics.contains("ruralmapd_ingestion_runs_total{source=\"remote\",outcome=\"loaded\"} 1"))
-        #expect(metrics.contains("ruralmapd_http_requests_total{route=\"/api/v1/communes/{code}\",status=\"404\"} 3"))  // 99999, traversal, SQL
+        // 99999, traversal, SQL.
+        #expect(metrics.contains("ruralmapd_http_requests_total{route=\"/api/v1/communes/{code}\",status=\"404\"} 3"))
 
         // SIGHUP with a broken config: refused, logged, still serving.
         let good = try String(contentsOfFile: config.path, encoding: .utf8)

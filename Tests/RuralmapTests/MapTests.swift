@@ -215,7 +215,8 @@ import Testing
         let creuse = Self.cogCommunes(lines, dep: "23")
         #expect(creuse.count == 255)  // COG 2026: 255 communes in Creuse
         #expect(shapes.map(\.code).sorted() == creuse.keys.sorted())
-        #expect(shapes.allSatisfy { $0.tag == "path" })  // drawn from contours, communes nouvelles from their former communes
+        // Drawn from contours, communes nouvelles from their former communes.
+        #expect(!shapes.isEmpty && shapes.allSatisfy { $0.tag == "path" })
         // Every point lies inside the drawing.
         let size = try #require(svg.firstMatch(of: /viewBox="0 0 (\d+(?:\.\d)?) (\d+(?:\.\d)?)"/))
         let width = Double(size.1)!
@@ -232,7 +233,7 @@ import Testing
                 == 0)
         let cantalSVG = try String(contentsOfFile: dir + "/cantal.svg", encoding: .utf8)
         let dots = try Self.shapes(cantalSVG)
-        #expect(dots.allSatisfy { $0.tag == "circle" && cantal[$0.code] != nil })
+        #expect(!dots.isEmpty && dots.allSatisfy { $0.tag == "circle" && cantal[$0.code] != nil })
         // Communes without any centroid in the 2024 file cannot be placed: the map says how many.
         let centroidCodes = Set(
             try TestSupport.gunzipLines(ds + "/communes_centroides_2024.csv.gz").map { $0.prefix { $0 != "," } })
@@ -399,7 +400,8 @@ import Testing
         #expect(seen["scale_bar"] as? Bool == true)
         #expect(seen["tooltip"] as? String == "\(communes["99002"]!) — \(population["99002"]!) habitants")
         #expect(seen["card_title"] as? String == "\(communes["99002"]!) (99002)")
-        #expect((seen["card_headings"] as? [String])?.count == 4)  // services, flags and distances, score, field follow-up
+        // Services, flags and distances, score, field follow-up.
+        #expect((seen["card_headings"] as? [String])?.count == 4)
         let cardText = try #require(seen["card_text"] as? String)
         #expect(cardText.contains("La Poste"))
         // The score's reasons in French, from the breakdown's facts (the story: café lost first).
@@ -430,6 +432,7 @@ import Testing
             as? [String: Any]
         #expect(candidate?["note"] as? String == "Rendez-vous en mairie le 3")
         #expect(candidate?["status"] as? String == "contacted")
+        #expect((seen["download_links"] as? [String])?.count == 2)
         #expect(
             (seen["download_links"] as? [String])?.allSatisfy {
                 $0.hasPrefix(daemon.base + "/api/v1/candidates?dep=99&format=")

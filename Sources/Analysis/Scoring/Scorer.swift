@@ -87,7 +87,8 @@ enum ScoreExplanation {
                 : distances.map { "\($0.category) \(number($0.km, 1)) km" }.joined(separator: ", ")
         case .catchment:
             guard f.cafeKnown == true else {
-                return "café status unknown (not covered by a café source: Sirene or OpenStreetMap): catchment unknown"
+                return "café status unknown (not covered by a café source: Sirene or OpenStreetMap): "
+                    + "catchment unknown"
             }
             return
                 "\(f.people ?? 0) inhabitants within \(number(f.radiusKm ?? 0, 0)) km live in communes without a café"
