@@ -24,20 +24,18 @@ public struct SourceReport: Sendable {
     public var lacking: [String] = []
 }
 
-/// Downloads and loads sources: fetch (conditional), parse, translate, swap in one transaction.
+/// Downloads and loads sources: fetch (conditional), parse, translate, and load as a new
+/// generation of the source's data, made current at once when complete.
 ///
 /// Sources run one at a time in dependency order (geography first). When the geography changes,
 /// the sources placed on it are re-read from the archive so that every code is translated anew.
-public struct IngestionJob: Sendable {
-    public let config: Config
-    public let store: Store
-    public let logger: Logger
-
-    public init(config: Config, store: Store, logger: Logger) {
-        self.config = config
-        self.store = store
-        self.logger = logger
-    }
+/// Run through ``MainJob``, which holds the ingestion lock the job needs.
+struct IngestionJob: Sendable {
+    let config: Config
+    let store: Store
+    let logger: Logger
+    /// Held for the whole job: no other process loads or analyses meanwhile.
+    let lock: IngestionLock
 
     private var fetcher: Fetcher {
         Fetcher(
@@ -47,7 +45,7 @@ public struct IngestionJob: Sendable {
 
     /// Ingests `names` (all sources when empty). `force` re-parses unchanged files.
     /// - Throws: ``ConfigError`` for an unknown source name; per-source failures are reported, not thrown.
-    public func run(sources names: [String] = [], force: Bool = false) async throws -> [SourceReport] {
+    func run(sources names: [String] = [], force: Bool = false) async throws -> [SourceReport] {
         for name in names where !config.sources.contains(where: { $0.name == name }) {
             throw ConfigError(
                 line: nil, "unknown source \(name) (configured: \(config.sources.map(\.name).joined(separator: ", ")))",
@@ -135,9 +133,14 @@ public struct IngestionJob: Sendable {
                 report.lacking = coverage.lacking(in: geography)
             }
         } catch {
-            outcome.outcome = .failed
-            outcome.error = "\(error)"
-            if let runID { try? await store.finishRun(runID, outcome) }
+            // A stopping daemon cancels the job: the load is abandoned, the previous data stays.
+            outcome.outcome = error is CancellationError ? .cancelled : .failed
+            outcome.error = error is CancellationError ? "cancelled: the daemon stopped" : "\(error)"
+            if let runID {
+                // Recorded even though the task is cancelled (GRDB stops the accesses of a cancelled task).
+                let (store, recorded) = (store, outcome)
+                try? await Task.detached { try await store.finishRun(runID, recorded) }.value
+            }
         }
         return finished(report: &report, outcome, started: started)
     }
@@ -201,7 +204,7 @@ public struct IngestionJob: Sendable {
             geography: source.spec.geographyYear, coverage: nil, runId: runID, sha256: file.sha256,
             etag: file.validators.etag, lastModified: file.validators.lastModified, loadedAt: "")
         return try await withTaskCancellationHandler {
-            try await store.replaceData(state) { try load.run(into: $0) }
+            try await OffPool.run("load \(source.name)") { try store.load(state) { try load.run(into: $0) } }
         } onCancel: {
             cancellation.set()
         }

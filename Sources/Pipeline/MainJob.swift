@@ -33,26 +33,50 @@ public struct MainJob: Sendable {
     /// Ingests `sources` (all when empty), then analyses and exports when anything was loaded, when
     /// forced, or when no analysis exists yet: the one place where ingestion leads to analysis
     /// (the CLI's `run` and the daemon's jobs both come here).
+    /// - Throws: ``IngestionBusy`` when another job holds the store's lock; ``ConfigError`` for an
+    ///   unknown source; per-source failures are in the reports.
     public func run(sources: [String] = [], force: Bool = false) async throws -> Result {
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
-            sources: sources, force: force)
+        let lock = try await start()
+        let reports = try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
+            .run(sources: sources, force: force)
         var result = Result(reports: reports, analysis: nil, exports: [])
         let loaded = reports.contains { $0.outcome == .loaded }
         let analysed = try await store.hasAnalysis()
         if loaded || force || !analysed {
             try Task.checkCancellation()
-            result.analysis = try await analyze()
+            result.analysis = try await analyze(holding: lock)
             for export in config.exports {
                 let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
                 logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
                 result.exports.append((export.output, rows))
             }
         }
+        withExtendedLifetime(lock) {}
         return result
     }
 
+    /// Ingests `sources` (all when empty), without analysing (`ruralmapd ingest`).
+    /// - Throws: as ``run(sources:force:)``.
+    public func ingest(sources: [String] = [], force: Bool = false) async throws -> [SourceReport] {
+        let lock = try await start()
+        return try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
+            .run(sources: sources, force: force)
+    }
+
     /// Runs the analysis on the store and saves its results (`ruralmapd analyze`).
+    /// - Throws: ``IngestionBusy`` when another job holds the store's lock.
     public func analyze() async throws -> AnalysisSummary {
+        try await analyze(holding: try await start())
+    }
+
+    /// Takes the store's lock and, now that no other job runs, clears what a stopped one left.
+    private func start() async throws -> IngestionLock {
+        let lock = try IngestionLock(storePath: config.storePath)
+        try await store.removeStaleGenerations()
+        return lock
+    }
+
+    private func analyze(holding lock: IngestionLock) async throws -> AnalysisSummary {
         let started = Date()
         logger.info("analysis start")
         let input = try await store.analysisInputs(targetVintage: config.targetVintage)
@@ -68,6 +92,7 @@ public struct MainJob: Sendable {
                 "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
                 "seconds": "\(String(format: "%.2f", summary.seconds))",
             ])
+        withExtendedLifetime(lock) {}
         return summary
     }
 }

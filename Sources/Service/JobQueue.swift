@@ -57,14 +57,12 @@ public final class JobQueue: Service, Sendable {
         }
     }
 
-    /// Starts `sources` now, unless a job is running or waiting: then ``JobQueueBusy`` says which.
-    /// The job's outcome goes to the log, the store and the metrics.
+    /// Starts `sources` now, unless a job is running or waiting here or in another process: then
+    /// ``IngestionBusy`` says who. The job's outcome goes to the log, the store and the metrics.
     public func start(_ sources: [String]) throws {
-        let busy: Running? = state.withLock { s in
-            if let running = s.running { return running }
-            return s.pending.first.map { Running(label: Self.label($0.sources), startedAt: Date()) }
-        }
-        if let busy { throw JobQueueBusy(running: busy) }
+        let busy: Running? = state.withLock { s in s.running ?? (s.pending.isEmpty ? nil : Running(label: "", startedAt: Date())) }
+        if let busy { throw IngestionBusy(holder: "pid \(getpid()), started at \(busy.startedAt.formatted(.iso8601))") }
+        if let holder = IngestionLock.holder(storePath: store.path) { throw IngestionBusy(holder: holder) }
         enqueue(
             Job(sources: sources, force: false) { [logger] result in
                 if case .failure(let error) = result {
@@ -119,14 +117,5 @@ public final class JobQueue: Service, Sendable {
 
     private static func label(_ sources: [String]) -> String {
         sources.isEmpty ? "all sources" : sources.joined(separator: ", ")
-    }
-}
-
-/// A job was refused: another one is running or waiting.
-public struct JobQueueBusy: Error, CustomStringConvertible, Sendable {
-    public let running: JobQueue.Running
-
-    public var description: String {
-        "another ingestion is running: \(running.label), started at \(running.startedAt.formatted(.iso8601))"
     }
 }

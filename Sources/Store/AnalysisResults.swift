@@ -3,59 +3,89 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// Replaces flags, access and the commune lists, and merges candidates: scores and ranks are
-    /// rewritten, status and note are never touched, communes that left the list are marked
-    /// `listed = 0`.
+    /// Saves an analysis as a new generation of results: its flags, distances, commune lists and
+    /// candidate scores are written in short transactions out of the readers' sight, then one
+    /// transaction makes it current (and records first and last sightings of its candidates),
+    /// then the previous analysis's rows are deleted. Field notes are never touched: a commune
+    /// that left the list keeps its status and note, no longer listed.
     public func saveAnalysis(_ result: Analyzer.Result, communes: Int) async throws {
+        let id = try await writer.write { db in
+            try db.execute(sql: "INSERT INTO analysis_run (started_at) VALUES (?)", arguments: [Store.now()])
+            return db.lastInsertedRowID
+        }
+        let encoder = JSONEncoder()
+        var rows: [(sql: String, arguments: StatementArguments)] = []
+        func add(_ sql: String, _ arguments: StatementArguments) async throws {
+            rows.append((sql, arguments))
+            if rows.count >= SourceWriter.batch { try await flush() }
+        }
+        func flush() async throws {
+            let batch = rows
+            try await writer.write { db in
+                for row in batch {
+                    let statement = try db.cachedStatement(sql: row.sql)
+                    statement.setUncheckedArguments(row.arguments)
+                    try statement.execute()
+                }
+            }
+            rows.removeAll(keepingCapacity: true)
+        }
+        for f in result.flags {
+            try await add(
+                """
+                INSERT INTO flag_row (analysis_id, commune, category, flag, vintage_from, vintage_to, sources,
+                    disagreement)
+                VALUES (?,?,?,?,?,?,?,?)
+                """, [id, f.commune, f.category, f.flag, f.vintageFrom, f.vintageTo, f.sources, f.disagreement])
+        }
+        for a in result.access {
+            try await add(
+                "INSERT INTO access_row (analysis_id, commune, category, nearest_km, catchment_without) VALUES (?,?,?,?,?)",
+                [id, a.commune, a.category, a.nearestKm, a.catchmentWithout])
+        }
+        for code in result.lostMeetingPlace.sorted() {
+            try await add("INSERT INTO meeting_loss_row (analysis_id, commune) VALUES (?,?)", [id, code])
+        }
+        for code in result.cafeKnown.sorted() {
+            try await add("INSERT INTO cafe_known_row (analysis_id, commune) VALUES (?,?)", [id, code])
+        }
+        for (i, c) in result.candidates.enumerated() {
+            let breakdown = String(decoding: try encoder.encode(c.breakdown), as: UTF8.self)
+            try await add(
+                "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)",
+                [id, c.commune, c.score, i + 1, breakdown])
+        }
+        try await flush()
         try await writer.write { db in
             let now = Store.now()
-            for (table, codes) in [("meeting_loss", result.lostMeetingPlace), ("cafe_known", result.cafeKnown)] {
-                try db.execute(sql: "DELETE FROM \(table)")
-                let insert = try db.makeStatement(sql: "INSERT INTO \(table) (commune) VALUES (?)")
-                for code in codes.sorted() { try insert.execute(arguments: [code]) }
-            }
-            // Hundreds of thousands of rows: one prepared statement each, not a record encoding per row.
-            try db.execute(sql: "DELETE FROM flag")
-            try db.execute(sql: "DELETE FROM access")
-            let flag = try db.makeStatement(
-                sql: """
-                    INSERT INTO flag (commune, category, flag, vintage_from, vintage_to, sources, disagreement)
-                    VALUES (?,?,?,?,?,?,?)
-                    """)
-            for f in result.flags {
-                try flag.execute(arguments: [
-                    f.commune, f.category, f.flag, f.vintageFrom, f.vintageTo, f.sources, f.disagreement,
-                ])
-            }
-            let access = try db.makeStatement(
-                sql: "INSERT INTO access (commune, category, nearest_km, catchment_without) VALUES (?,?,?,?)")
-            for a in result.access {
-                try access.execute(arguments: [a.commune, a.category, a.nearestKm, a.catchmentWithout])
-            }
-            try db.execute(sql: "UPDATE candidate SET listed = 0, rank = NULL")
-            let candidate = try db.makeStatement(
-                sql: """
-                    INSERT INTO candidate (commune, score, rank, breakdown, first_seen, last_seen, listed)
-                    VALUES (?,?,?,?,?,?,1)
-                    ON CONFLICT(commune) DO UPDATE SET score = excluded.score, rank = excluded.rank,
-                        breakdown = excluded.breakdown, last_seen = excluded.last_seen, listed = 1
-                    """)
-            let encoder = JSONEncoder()
-            for (i, c) in result.candidates.enumerated() {
-                let breakdown = String(decoding: try encoder.encode(c.breakdown), as: UTF8.self)
-                try candidate.execute(arguments: [c.commune, c.score, i + 1, breakdown, now, now])
-            }
             try db.execute(
                 sql: """
-                    INSERT INTO analysis_run (started_at, finished_at, vintage_from, vintage_to, communes, candidates)
-                    VALUES (?,?,?,?,?,?)
+                    INSERT INTO candidate (commune, first_seen, last_seen)
+                        SELECT commune, ?, ? FROM candidate_score WHERE analysis_id = ?
+                    ON CONFLICT(commune) DO UPDATE SET last_seen = excluded.last_seen
+                    """, arguments: [now, now, id])
+            try db.execute(
+                sql: """
+                    UPDATE analysis_run SET finished_at = ?, vintage_from = ?, vintage_to = ?, communes = ?,
+                        candidates = ?
+                    WHERE id = ?
                     """,
-                arguments: [now, now, result.vintageFrom, result.vintageTo, communes, result.candidates.count])
+                arguments: [now, result.vintageFrom, result.vintageTo, communes, result.candidates.count, id])
+        }
+        for table in Self.analysisTables {
+            while try await writer.write({ db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM \(table) WHERE rowid IN
+                            (SELECT rowid FROM \(table) WHERE analysis_id != ? LIMIT \(Self.deleteBatchSize))
+                        """, arguments: [id])
+                return db.changesCount
+            }) == Self.deleteBatchSize {}
         }
     }
 
     /// Whether any analysis has been saved.
     public func hasAnalysis() async throws -> Bool {
-        try await writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM analysis_run") ?? 0 > 0 }
+        try await writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM current_analysis WHERE id IS NOT NULL") ?? 0 > 0 }
     }
 }

@@ -78,8 +78,7 @@ extension Store {
             let now = Store.now()
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO candidate (commune, score, breakdown, first_seen, last_seen, listed)
-                    VALUES (?, 0, '[]', ?, ?, 0)
+                    INSERT OR IGNORE INTO candidate (commune, first_seen, last_seen) VALUES (?, ?, ?)
                     """, arguments: [commune, now, now])
             if let status {
                 try db.execute(sql: "UPDATE candidate SET status = ? WHERE commune = ?", arguments: [status, commune])

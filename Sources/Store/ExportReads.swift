@@ -39,7 +39,7 @@ extension Store {
             let selection = """
                 WITH sel AS (
                     SELECT c.code, ROW_NUMBER() OVER (ORDER BY \(candidatesOnly ? "k.rank," : "") c.code) AS pos
-                    FROM commune c LEFT JOIN candidate k ON k.commune = c.code
+                    FROM commune c LEFT JOIN candidate_status k ON k.commune = c.code
                     WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                         \(candidatesOnly ? "AND k.listed = 1" : ""))
                 """

@@ -44,7 +44,7 @@ extension Store {
             let ranks = try Int.fetchAll(
                 db,
                 sql: """
-                    SELECT k.rank FROM candidate k JOIN commune c ON c.code = k.commune
+                    SELECT k.rank FROM candidate_status k JOIN commune c ON c.code = k.commune
                     WHERE k.listed = 1 AND k.rank IS NOT NULL AND \(scope) ORDER BY k.rank
                     """, arguments: depArguments)
             var bounds: (Double, Double, Double, Double)?
@@ -62,7 +62,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT c.dep, COUNT(*) AS communes, COUNT(k.commune) AS candidates
-                    FROM commune c LEFT JOIN candidate k ON k.commune = c.code AND k.listed = 1
+                    FROM commune c LEFT JOIN candidate_status k ON k.commune = c.code AND k.listed = 1
                     WHERE c.vintage = ? AND c.type = 'COM' AND c.dep IS NOT NULL GROUP BY c.dep ORDER BY c.dep
                     """, arguments: [targetVintage]
             ).map { DepartementSummary(code: $0[0], communes: $0[1], candidates: $0[2]) }

@@ -12,6 +12,8 @@ public enum RunState: String, Sendable, Codable, CaseIterable, DatabaseValueConv
     case unchanged
     /// It failed; the previous data stays in force.
     case failed
+    /// The daemon stopped while it ran: rolled back, the previous data stays in force.
+    case cancelled
 }
 
 /// One ingestion run of a source, as recorded (table `ingestion_run`).
@@ -47,7 +49,7 @@ public struct RunRecord: Sendable, Codable, Equatable, FetchableRecord, TableRec
 
 /// How a run ended, to be recorded.
 public struct RunOutcome: Sendable {
-    /// `loaded`, `unchanged` or `failed`: a run that ends is no longer `running`.
+    /// `loaded`, `unchanged`, `failed` or `cancelled`: a run that ends is no longer `running`.
     public var outcome: RunState
     public var httpStatus: Int?
     public var etag: String?

@@ -84,7 +84,7 @@ extension Store {
                     m.lastSuccess[r["source"]] = t.timeIntervalSince1970
                 }
             }
-            m.candidates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE listed = 1") ?? 0
+            m.candidates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate_status WHERE listed = 1") ?? 0
             return m
         }
     }

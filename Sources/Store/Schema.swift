@@ -146,6 +146,138 @@ enum Schema {
                     UPDATE candidate SET score = 0 WHERE score IS NULL;
                     """)
         }
+        m.registerMigration("v7 generations") { db in
+            try db.execute(
+                sql: """
+                    -- Every load writes a new generation of its source's rows (tagged with its run) in short
+                    -- transactions; readers see a source's rows through the views, which keep only the
+                    -- generation its state points to; one tiny transaction makes the new one current.
+                    CREATE TABLE commune_row (
+                        source TEXT NOT NULL, run_id INTEGER NOT NULL, vintage INTEGER NOT NULL, type TEXT NOT NULL,
+                        code TEXT NOT NULL, name TEXT NOT NULL, dep TEXT, reg TEXT, parent TEXT,
+                        PRIMARY KEY (source, run_id, type, code));
+                    INSERT INTO commune_row
+                        SELECT c.source, s.run_id, c.vintage, c.type, c.code, c.name, c.dep, c.reg, c.parent
+                        FROM commune c JOIN source_state s ON s.source = c.source;
+                    DROP TABLE commune;
+                    CREATE INDEX commune_row_vintage ON commune_row(vintage, type, code);
+                    CREATE VIEW commune AS
+                        SELECT r.* FROM commune_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE mouvement ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE mouvement SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = mouvement.source), 0);
+                    ALTER TABLE mouvement RENAME TO mouvement_row;
+                    DROP INDEX mouvement_source;
+                    CREATE INDEX mouvement_row_generation ON mouvement_row(source, run_id);
+                    CREATE VIEW mouvement AS
+                        SELECT r.* FROM mouvement_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE population ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE population SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = population.source), 0);
+                    ALTER TABLE population RENAME TO population_row;
+                    DROP INDEX population_source;
+                    CREATE INDEX population_row_generation ON population_row(source, run_id);
+                    CREATE VIEW population AS
+                        SELECT r.* FROM population_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE centroid ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE centroid SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = centroid.source), 0);
+                    ALTER TABLE centroid RENAME TO centroid_row;
+                    DROP INDEX centroid_source;
+                    CREATE INDEX centroid_row_generation ON centroid_row(source, run_id);
+                    CREATE VIEW centroid AS
+                        SELECT r.* FROM centroid_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE contour ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE contour SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = contour.source), 0);
+                    ALTER TABLE contour RENAME TO contour_row;
+                    DROP INDEX contour_source;
+                    CREATE INDEX contour_row_generation ON contour_row(source, run_id);
+                    CREATE VIEW contour AS
+                        SELECT r.* FROM contour_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE equipment ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE equipment SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = equipment.source), 0);
+                    ALTER TABLE equipment RENAME TO equipment_row;
+                    DROP INDEX equipment_source;
+                    CREATE INDEX equipment_row_generation ON equipment_row(source, run_id);
+                    CREATE VIEW equipment AS
+                        SELECT r.* FROM equipment_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    ALTER TABLE site ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE site SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = site.source), 0);
+                    ALTER TABLE site RENAME TO site_row;
+                    DROP INDEX site_source;
+                    CREATE INDEX site_row_generation ON site_row(source, run_id);
+                    CREATE VIEW site AS
+                        SELECT r.* FROM site_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+
+                    -- Each analysis is a generation too, current once finished; the candidate table keeps the
+                    -- field team's status and note, and the scores of each analysis live beside it.
+                    CREATE VIEW current_analysis AS SELECT MAX(id) AS id FROM analysis_run WHERE finished_at IS NOT NULL;
+                    CREATE TABLE flag_row (
+                        analysis_id INTEGER NOT NULL, commune TEXT NOT NULL, category TEXT NOT NULL, flag TEXT NOT NULL,
+                        vintage_from INTEGER, vintage_to INTEGER, sources TEXT, disagreement TEXT,
+                        PRIMARY KEY (analysis_id, commune, category));
+                    INSERT INTO flag_row SELECT COALESCE((SELECT id FROM current_analysis), 0), f.* FROM flag f;
+                    DROP TABLE flag;
+                    CREATE VIEW flag AS
+                        SELECT commune, category, flag, vintage_from, vintage_to, sources, disagreement FROM flag_row
+                        WHERE analysis_id = (SELECT id FROM current_analysis);
+                    CREATE TABLE access_row (
+                        analysis_id INTEGER NOT NULL, commune TEXT NOT NULL, category TEXT NOT NULL, nearest_km REAL,
+                        catchment_without INTEGER, PRIMARY KEY (analysis_id, commune, category));
+                    INSERT INTO access_row SELECT COALESCE((SELECT id FROM current_analysis), 0), a.* FROM access a;
+                    DROP TABLE access;
+                    CREATE VIEW access AS
+                        SELECT commune, category, nearest_km, catchment_without FROM access_row
+                        WHERE analysis_id = (SELECT id FROM current_analysis);
+                    CREATE TABLE meeting_loss_row (
+                        analysis_id INTEGER NOT NULL, commune TEXT NOT NULL, PRIMARY KEY (analysis_id, commune));
+                    INSERT INTO meeting_loss_row SELECT COALESCE((SELECT id FROM current_analysis), 0), commune FROM meeting_loss;
+                    DROP TABLE meeting_loss;
+                    CREATE VIEW meeting_loss AS
+                        SELECT commune FROM meeting_loss_row WHERE analysis_id = (SELECT id FROM current_analysis);
+                    CREATE TABLE cafe_known_row (
+                        analysis_id INTEGER NOT NULL, commune TEXT NOT NULL, PRIMARY KEY (analysis_id, commune));
+                    INSERT INTO cafe_known_row SELECT COALESCE((SELECT id FROM current_analysis), 0), commune FROM cafe_known;
+                    DROP TABLE cafe_known;
+                    CREATE VIEW cafe_known AS
+                        SELECT commune FROM cafe_known_row WHERE analysis_id = (SELECT id FROM current_analysis);
+                    CREATE TABLE candidate_score (
+                        analysis_id INTEGER NOT NULL, commune TEXT NOT NULL, score REAL NOT NULL, rank INTEGER NOT NULL,
+                        breakdown TEXT NOT NULL, PRIMARY KEY (analysis_id, commune));
+                    CREATE INDEX candidate_score_rank ON candidate_score(analysis_id, rank);
+                    INSERT INTO candidate_score
+                        SELECT COALESCE((SELECT id FROM current_analysis), 0), commune, score, rank, breakdown
+                        FROM candidate WHERE listed = 1 AND rank IS NOT NULL;
+                    DROP VIEW candidate_status;
+                    DROP INDEX candidate_rank;
+                    ALTER TABLE candidate DROP COLUMN score;
+                    ALTER TABLE candidate DROP COLUMN rank;
+                    ALTER TABLE candidate DROP COLUMN breakdown;
+                    ALTER TABLE candidate DROP COLUMN listed;
+                    -- A candidate as read: the kept record, its scores in the current analysis (listed when
+                    -- it has some) and whether a café source covers it.
+                    CREATE VIEW candidate_status AS
+                        SELECT k.commune, COALESCE(s.score, 0) AS score, s.rank, COALESCE(s.breakdown, '[]') AS breakdown,
+                            k.status, k.note, k.first_seen, k.last_seen, s.commune IS NOT NULL AS listed,
+                            EXISTS (SELECT 1 FROM cafe_known ck WHERE ck.commune = k.commune) AS cafe_known
+                        FROM candidate k
+                            LEFT JOIN candidate_score s ON s.commune = k.commune
+                                AND s.analysis_id = (SELECT id FROM current_analysis);
+
+                    -- A run stopped by the daemon's shutdown is cancelled, not failed.
+                    CREATE TABLE ingestion_run_v7 (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL, vintage INTEGER,
+                        started_at TEXT NOT NULL, finished_at TEXT,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('running','loaded','unchanged','failed','cancelled')),
+                        http_status INTEGER, etag TEXT, last_modified TEXT, sha256 TEXT, bytes INTEGER,
+                        rows_read INTEGER, rows_loaded INTEGER, rows_rejected INTEGER, error TEXT, coverage TEXT);
+                    INSERT INTO ingestion_run_v7
+                        SELECT id, source, kind, url, vintage, started_at, finished_at, outcome, http_status, etag,
+                            last_modified, sha256, bytes, rows_read, rows_loaded, rows_rejected, error, coverage
+                        FROM ingestion_run;
+                    DROP TABLE ingestion_run;
+                    ALTER TABLE ingestion_run_v7 RENAME TO ingestion_run;
+                    CREATE INDEX ingestion_run_source ON ingestion_run(source, id);
+                    """)
+        }
         return m
     }
 }

@@ -16,18 +16,47 @@ public struct Store: Sendable {
     /// The database file ("" for an in-memory store).
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    /// - Throws: `StoreError` when the file cannot be opened or migrated.
-    public init(path: String) throws {
+    /// How a command uses the store.
+    public enum Access: Sendable {
+        /// Writes (ingestion, analysis, notes): opens or creates the file and applies pending migrations.
+        case readWrite
+        /// Reads only, never waiting for a writer: a connection that cannot write. A store not yet
+        /// migrated to this version is migrated first (once, after an upgrade).
+        case readOnly
+    }
+
+    /// Opens the database at `path`.
+    /// - Throws: `StoreError` when the file cannot be opened or migrated, or (read-only) does not exist.
+    public init(path: String, access: Access = .readWrite) throws {
         do {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try self.init(DatabasePool(path: path, configuration: Self.configuration), path: path)
+            switch access {
+            case .readWrite:
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try self.init(DatabasePool(path: path, configuration: Self.configuration), path: path)
+            case .readOnly:
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw StoreError(path: path, message: "no store here yet: run `ruralmapd run` first")
+                }
+                var configuration = Self.configuration
+                configuration.readonly = true
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
+                    _ = try Store(path: path, access: .readWrite)
+                }
+                self.init(reading: pool, path: path)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(error)")
         }
+    }
+
+    /// A store read through `pool`, already migrated.
+    private init(reading pool: DatabasePool, path: String) {
+        writer = pool
+        self.path = path
     }
 
     /// Wraps `writer` and applies pending migrations.
@@ -37,15 +66,6 @@ public struct Store: Sendable {
         self.path = path
         do {
             try Schema.migrator.migrate(writer)
-            // A process killed mid-ingestion leaves its run 'running': it did not finish.
-            try writer.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE ingestion_run SET outcome = 'failed', finished_at = ?,
-                            error = 'interrupted (process stopped before the run finished)'
-                        WHERE outcome = 'running'
-                        """, arguments: [Store.now()])
-            }
         } catch {
             throw StoreError(path: path, message: "cannot open the store: \(error)")
         }

@@ -11,6 +11,8 @@ struct Analyze: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        print(try await MainJob(config: config, store: store, logger: logger).analyze().text)
+        do {
+            print(try await MainJob(config: config, store: store, logger: logger).analyze().text)
+        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
     }
 }

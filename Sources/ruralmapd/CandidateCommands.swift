@@ -23,7 +23,7 @@ struct Candidates: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, access: .readOnly)
         let query = CandidateQuery(
             departements: departements, perDepartement: perDepartement, cafeKnown: cafeKnown, limit: limit)
         let list = try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init)

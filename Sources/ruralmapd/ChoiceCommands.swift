@@ -31,7 +31,7 @@ struct Validate: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.loadOrFail()
         do {
-            let store = try Store(path: config.storePath)
+            let store = try Store(path: config.storePath, access: .readOnly)
             let review = try await ChoiceReview(
                 config: config, store: store, path: choice.chosen, column: choice.column,
                 geographyYear: choice.geography)
@@ -71,7 +71,7 @@ struct Calibrate: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.loadOrFail()
         do {
-            let store = try Store(path: config.storePath)
+            let store = try Store(path: config.storePath, access: .readOnly)
             let review = try await ChoiceReview(
                 config: config, store: store, path: choice.chosen, column: choice.column,
                 geographyYear: choice.geography)

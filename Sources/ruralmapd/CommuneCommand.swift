@@ -13,7 +13,7 @@ struct CommuneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, access: .readOnly)
         guard let commune = CommuneCode(code.uppercased()),
             let report = try await CommuneReport.load(commune, store: store, targetVintage: config.targetVintage)
         else {

@@ -16,7 +16,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, access: .readOnly)
         do {
             try await Exporter(store: store, targetVintage: config.targetVintage)
                 .write(

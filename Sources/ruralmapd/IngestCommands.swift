@@ -16,8 +16,10 @@ struct Ingest: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
-            sources: sources, force: force)
+        let reports: [SourceReport]
+        do {
+            reports = try await MainJob(config: config, store: store, logger: logger).ingest(sources: sources, force: force)
+        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
         print(Summary.ingestion(reports))
         if reports.contains(where: { $0.outcome == .failed }) { throw ExitCode(2) }
     }
@@ -32,7 +34,10 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let result = try await MainJob(config: config, store: store, logger: logger).run()
+        let result: MainJob.Result
+        do {
+            result = try await MainJob(config: config, store: store, logger: logger).run()
+        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
         print(result.summary)
         if result.failed { throw ExitCode(2) }
     }

@@ -38,7 +38,7 @@ struct MapCommand: AsyncParsableCommand {
                     + "--format svg works without it"
             )
         }
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, access: .readOnly)
         do {
             let svg = try await MapRenderer(store: store, targetVintage: config.targetVintage)
                 .svg(MapSettings(departements: departements, layer: layer, language: language))

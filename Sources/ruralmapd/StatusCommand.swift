@@ -11,7 +11,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.loadOrFail()
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, access: .readOnly)
         let report = try await StatusReport.load(config: config, store: store)
         if json { return print(try ContractEncoding.text(report)) }
         let coverages = try await store.coverages(targetVintage: config.targetVintage)

@@ -99,14 +99,14 @@ import Testing
             """)
         var config = s.config
         config.sources[0].url = "file://\(s.dir)/traversal.zip"
-        let traversal = try await IngestionJob(config: config, store: s.store, logger: TestSupport.logger).run()[0]
+        let traversal = try await MainJob(config: config, store: s.store, logger: TestSupport.logger).ingest()[0]
         #expect(traversal.outcome == .loaded)
         #expect(traversal.rowsLoaded == 1000)
         #expect(!FileManager.default.fileExists(atPath: s.dir + "/../../escaped.csv"))
         #expect(!FileManager.default.fileExists(atPath: (s.dir as NSString).deletingLastPathComponent + "/escaped.csv"))
         for (file, message) in [("notcsv.zip", "cannot choose the data entry"), ("bomb.zip", "zip bomb")] {
             config.sources[0].url = "file://\(s.dir)/\(file)"
-            let report = try await IngestionJob(config: config, store: s.store, logger: TestSupport.logger).run()[0]
+            let report = try await MainJob(config: config, store: s.store, logger: TestSupport.logger).ingest()[0]
             #expect(report.outcome == .failed, "\(file)")
             #expect(report.error?.contains(message) == true, "\(file): \(report.error ?? "")")
             #expect(try await count(s.store) == 1000)

@@ -43,7 +43,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error.code == .unknownDepartement ? .badRequest : .notFound, error.message)
         } catch let error as ExportError {
             throw APIError(.badRequest, error.message)
-        } catch let error as JobQueueBusy {
+        } catch let error as IngestionBusy {
             throw APIError(.conflict, error.description)
         } catch let error as HTTPResponseError {
             throw APIError(error.status, error.status.reasonPhrase)

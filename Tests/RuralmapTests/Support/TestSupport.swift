@@ -76,7 +76,7 @@ enum TestSupport {
     static func ingest(
         _ config: Config, store: Store, sources: [String] = [], force: Bool = false
     ) async throws -> [String: SourceReport] {
-        let reports = try await IngestionJob(config: config, store: store, logger: logger).run(
+        let reports = try await MainJob(config: config, store: store, logger: logger).ingest(
             sources: sources, force: force)
         return Dictionary(uniqueKeysWithValues: reports.map { ($0.name, $0) })
     }
