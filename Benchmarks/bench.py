@@ -8,9 +8,15 @@ os.wait4 on the child. Baselines on the same unzipped BPE CSV: the sqlite3 shell
 DuckDB (Python package in a virtualenv under $BENCH_CACHE) reading it with a per-commune,
 per-TYPEQU group-by. Ratios are medians over $BENCH_RUNS alternating pairs.
 
+Field notes during a load: the latency of PUT /api/v1/candidates/{code} on a served daemon
+(median and p99 of 200 requests, one every 25 ms) while the BPE24 load runs, next to the same
+idle; with BENCH_BASELINE_BIN (an earlier release binary), that load's time against the earlier
+binary's on a store of its own, in alternating pairs.
+
 Environment: BENCH_SCALE (1.0), BENCH_RUNS (3), BENCH_CACHE (~/.cache/ruralmap-bench),
-BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets)."""
-import json, os, shutil, statistics, subprocess, sys, time, zipfile
+BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets),
+BENCH_BASELINE_BIN (unset)."""
+import http.client, json, os, shutil, socket, statistics, subprocess, sys, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("RURALMAP_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
@@ -19,6 +25,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 CACHE = os.environ.get("BENCH_CACHE", os.path.expanduser("~/.cache/ruralmap-bench"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, ".build", "bench", "summary.json"))
 BIN = os.path.join(ROOT, ".build", "release", "ruralmapd")
+BASELINE_BIN = os.environ.get("BENCH_BASELINE_BIN")
 
 
 def timed(cmd, **kw):
@@ -50,7 +57,13 @@ def inputs():
     return d
 
 
-def config(work, d):
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def config(work, d, port=None):
     s = lambda name, kind, url, vintage, more="": f'[[source]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\nvintage = {vintage}\n{more}\n'
     text = f"""[store]
 path = "{work}/store.sqlite"
@@ -65,6 +78,9 @@ categories = "{ROOT}/data/categories.csv"
 format = "csv"
 what = "communes"
 output = "{work}/communes.csv"
+[api]
+listen = "127.0.0.1:{port or free_port()}"
+token_file = "{work}/token"
 """ + s("cog2026", "cog-communes", f"file://{SHARED}/cog2026_communes.csv.gz", 2026) \
     + s("mvt", "cog-mouvements", f"file://{SHARED}/cog2026_mouvements_communes.csv.gz", 2026) \
     + s("pop2021", "population", f"file://{SHARED}/pop_legales_2021_communes.csv.gz", 2021, "geography = 2023") \
@@ -92,6 +108,78 @@ def rows_of(cfg):
     """The gated communes a calibration ranks."""
     out = subprocess.run([BIN, "candidates", "--json", "--config", cfg], capture_output=True, text=True).stdout
     return len(json.loads(out))
+
+
+def put_latencies(port, token, code, n=200, gap=0.025, while_running=None):
+    """Milliseconds of n PUTs of a field note, one every `gap` s, on one keep-alive connection;
+    and how many completed while `while_running` (a Popen) still ran."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    ms, during = [], 0
+    for i in range(n):
+        body = json.dumps({"status": "contacted", "note": f"bench note {i}"})
+        start = time.monotonic()
+        conn.request("PUT", f"/api/v1/candidates/{code}", body,
+                     {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        ms.append((time.monotonic() - start) * 1000)
+        if r.status != 200:
+            sys.exit(f"PUT answered {r.status}")
+        if while_running is not None and while_running.poll() is None:
+            during += 1
+        time.sleep(gap)
+    conn.close()
+    ms.sort()
+    return {"median_ms": round(statistics.median(ms), 1), "p99_ms": round(ms[int(0.99 * n) - 1], 1),
+            "max_ms": round(ms[-1], 1), "requests": n}, during
+
+
+def field_notes_during_load(cfg, work, c):
+    """PUT latency idle and during the BPE24 load, and that load's time with the notes."""
+    token = "bench-" + os.urandom(8).hex()
+    open(os.path.join(work, "token"), "w").write(token)
+    port = int(next(l for l in open(cfg) if l.startswith("listen")).split(":")[-1].strip('"\n'))
+    out = subprocess.run([BIN, "candidates", "--json", "--limit", "1"] + c, capture_output=True, text=True).stdout
+    code = json.loads(out)[0]["code"]
+    log = open(os.path.join(work, "serve.log"), "w")
+    daemon = subprocess.Popen([BIN, "serve"] + c, stderr=log, stdout=log)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        idle, _ = put_latencies(port, token, code)
+        start = time.monotonic()
+        load = subprocess.Popen([BIN, "ingest", "--force", "--source", "bpe2024"] + c,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2)  # past the download's copy, into the parse and the batches
+        during, completed = put_latencies(port, token, code, while_running=load)
+        if load.wait() != 0:
+            sys.exit("the BPE24 load failed")
+        load_seconds = time.monotonic() - start
+    finally:
+        daemon.terminate()
+        daemon.wait()
+    during["completed_during_load"] = completed
+    return {"idle": idle, "during_bpe24_load": during, "bpe24_load_seconds_with_notes": round(load_seconds, 2)}
+
+
+def baseline_load(d, c):
+    """The BPE24 load by BENCH_BASELINE_BIN on a store of its own, alternating with ours."""
+    work = os.path.join(CACHE, "work-baseline")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    bc = ["--config", config(work, d)]
+    timed([BASELINE_BIN, "ingest", "--source", "cog2026", "--source", "mvt"] + bc)
+    ours, theirs = [], []
+    for _ in range(RUNS):
+        s, _, _ = timed([BASELINE_BIN, "ingest", "--force", "--source", "bpe2024"] + bc); theirs.append(s)
+        s, _, _ = timed([BIN, "ingest", "--force", "--source", "bpe2024"] + c); ours.append(s)
+    return {"baseline_bin": BASELINE_BIN, "baseline_seconds": round(statistics.median(theirs), 2),
+            "seconds": round(statistics.median(ours), 2),
+            "ratio": round(statistics.median(o / t for o, t in zip(ours, theirs)), 2)}
 
 
 def duckdb_python(venv):
@@ -134,6 +222,13 @@ def main():
     timed([BIN, "run"] + c)  # loads what no phase loaded yet (the unzipped copy), so that the next run has nothing to do
     phase("run again, inputs unchanged", [BIN, "run"] + c, 0)
 
+    notes = field_notes_during_load(cfg, work, c)
+    print(f"  field notes (PUT, 200 each): idle {notes['idle']}, during the BPE24 load {notes['during_bpe24_load']}, "
+          f"load {notes['bpe24_load_seconds_with_notes']} s", flush=True)
+    if BASELINE_BIN:
+        notes["bpe24_load_against_baseline"] = baseline_load(d, c)
+        print(f"  BPE24 load against {BASELINE_BIN}: {notes['bpe24_load_against_baseline']}", flush=True)
+
     # Baselines, alternating with ruralmapd on the same unzipped CSV.
     csv_path = os.path.join(d, "BPE24.csv")
     venv_py = duckdb_python(os.path.join(CACHE, "venv"))
@@ -151,7 +246,7 @@ def main():
                  {"name": "ruralmapd ingest (BPE24.csv, unzipped)", "seconds": round(statistics.median(ours), 2), "rows": rows}]
     ratios = {"bpe_ingest_vs_sqlite3_import": round(statistics.median(o / b for o, b in zip(ours, sq)), 2),
               "commune_counts_vs_duckdb": round(statistics.median(o / b for o, b in zip(ours, dk)), 2)}
-    summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios}
+    summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios, "field_notes": notes}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     json.dump(summary, open(OUT, "w"), indent=1)
     print("\n| phase | seconds | rows | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
@@ -160,7 +255,8 @@ def main():
     print("\n| baseline (same unzipped BPE24.csv, median of %d) | seconds |\n|---|---:|" % RUNS)
     for b in baselines:
         print(f"| {b['name']} | {b['seconds']} |")
-    print(f"\nratios (median of pairs): {ratios}\nsummary: {OUT}")
+    print(f"\nratios (median of pairs): {ratios}")
+    print(f"\nfield notes, PUT /api/v1/candidates/{{code}}: {json.dumps(notes)}\nsummary: {OUT}")
 
 
 if __name__ == "__main__":

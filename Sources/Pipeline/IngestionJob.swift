@@ -133,9 +133,11 @@ struct IngestionJob: Sendable {
                 report.lacking = coverage.lacking(in: geography)
             }
         } catch {
-            // A stopping daemon cancels the job: the load is abandoned, the previous data stays.
-            outcome.outcome = error is CancellationError ? .cancelled : .failed
-            outcome.error = error is CancellationError ? "cancelled: the daemon stopped" : "\(error)"
+            // A stopping daemon cancels the job: the load is abandoned, the previous data stays. A
+            // download or a parse stopped by the cancellation throws its own error, hence the check.
+            let cancelled = error is CancellationError || Task.isCancelled
+            outcome.outcome = cancelled ? .cancelled : .failed
+            outcome.error = cancelled ? "cancelled: the daemon stopped" : "\(error)"
             if let runID {
                 // Recorded even though the task is cancelled (GRDB stops the accesses of a cancelled task).
                 let (store, recorded) = (store, outcome)

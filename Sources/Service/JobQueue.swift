@@ -60,7 +60,9 @@ public final class JobQueue: Service, Sendable {
     /// Starts `sources` now, unless a job is running or waiting here or in another process: then
     /// ``IngestionBusy`` says who. The job's outcome goes to the log, the store and the metrics.
     public func start(_ sources: [String]) throws {
-        let busy: Running? = state.withLock { s in s.running ?? (s.pending.isEmpty ? nil : Running(label: "", startedAt: Date())) }
+        let busy: Running? = state.withLock { s in
+            s.running ?? (s.pending.isEmpty ? nil : Running(label: "", startedAt: Date()))
+        }
         if let busy { throw IngestionBusy(holder: "pid \(getpid()), started at \(busy.startedAt.formatted(.iso8601))") }
         if let holder = IngestionLock.holder(storePath: store.path) { throw IngestionBusy(holder: holder) }
         enqueue(

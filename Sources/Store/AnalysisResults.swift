@@ -86,6 +86,8 @@ extension Store {
 
     /// Whether any analysis has been saved.
     public func hasAnalysis() async throws -> Bool {
-        try await writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM current_analysis WHERE id IS NOT NULL") ?? 0 > 0 }
+        try await writer.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM current_analysis WHERE id IS NOT NULL") ?? 0 > 0
+        }
     }
 }

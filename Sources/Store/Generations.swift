@@ -20,14 +20,20 @@ extension Store {
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
     /// generation made current in one transaction, and the previous one is deleted. If `body`
-    /// throws, the previous data stays current and the error propagates (the rows written so far
-    /// are left to ``removeStaleGenerations()``).
+    /// throws, the previous data stays current, the rows written so far are deleted and the error
+    /// propagates (a crash leaves them to ``removeStaleGenerations()``).
     ///
     /// Synchronous: call it off Swift's cooperative pool (the load parses a whole file).
     public func load(_ state: SourceState, _ body: (SourceWriter) throws -> RunOutcome) throws -> RunOutcome {
         let rows = SourceWriter(writer: writer, source: state.source, run: state.runId, vintage: state.vintage ?? 0)
-        let outcome = try body(rows)
-        try rows.flush()
+        let outcome: RunOutcome
+        do {
+            outcome = try body(rows)
+            try rows.flush()
+        } catch {
+            try? deleteGeneration(state.runId, of: state.source)
+            throw error
+        }
         try writer.write { db in
             try Self.finish(db, state.runId, outcome)
             var loaded = state
@@ -43,17 +49,28 @@ extension Store {
     private func deleteGenerations(of source: String, except current: Int64) throws {
         for table in Self.generationTables {
             try deleteInBatches(
-                "SELECT rowid FROM \(table) WHERE source = ? AND run_id != ?", arguments: [source, current], from: table)
+                "SELECT rowid FROM \(table) WHERE source = ? AND run_id != ?", arguments: [source, current], from: table
+            )
+        }
+    }
+
+    /// Deletes `source`'s rows of the generation `run`, a batch per transaction.
+    private func deleteGeneration(_ run: Int64, of source: String) throws {
+        for table in Self.generationTables {
+            try deleteInBatches(
+                "SELECT rowid FROM \(table) WHERE source = ? AND run_id = ?", arguments: [source, run], from: table)
         }
     }
 
     /// Deletes the rows `selection` (a `SELECT rowid`) finds in `table`, a batch per transaction.
     private func deleteInBatches(_ selection: String, arguments: StatementArguments = [], from table: String) throws {
-        while try writer.write({ try Self.deleteBatch($0, selection, arguments, from: table) }) == Self.deleteBatchSize {}
+        while try writer.write({ try Self.deleteBatch($0, selection, arguments, from: table) }) == Self.deleteBatchSize
+        {}
     }
 
     private func deleteInBatches(_ selection: String, from table: String) async throws {
-        while try await writer.write({ try Self.deleteBatch($0, selection, [], from: table) }) == Self.deleteBatchSize {}
+        while try await writer.write({ try Self.deleteBatch($0, selection, [], from: table) }) == Self.deleteBatchSize {
+        }
     }
 
     /// Deletes one batch of the rows `selection` finds; returns how many.

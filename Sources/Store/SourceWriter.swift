@@ -95,7 +95,8 @@ public final class SourceWriter {
                 INSERT OR REPLACE INTO commune_row (source, run_id, vintage, type, code, name, dep, reg, parent)
                 VALUES (?,?,?,?,?,?,?,?,?)
                 """, [source, run, vintage, type, code, name, dep, reg, parent])
-        case .mouvement(let mod, let date, let typeBefore, let codeBefore, let nameBefore, let typeAfter, let codeAfter,
+        case .mouvement(
+            let mod, let date, let typeBefore, let codeBefore, let nameBefore, let typeAfter, let codeAfter,
             let nameAfter):
             try execute(
                 """

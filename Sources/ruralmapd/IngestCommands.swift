@@ -18,7 +18,8 @@ struct Ingest: AsyncParsableCommand {
         let store = try Store(path: config.storePath)
         let reports: [SourceReport]
         do {
-            reports = try await MainJob(config: config, store: store, logger: logger).ingest(sources: sources, force: force)
+            reports = try await MainJob(config: config, store: store, logger: logger).ingest(
+                sources: sources, force: force)
         } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
         print(Summary.ingestion(reports))
         if reports.contains(where: { $0.outcome == .failed }) { throw ExitCode(2) }

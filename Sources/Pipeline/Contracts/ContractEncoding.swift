@@ -12,6 +12,13 @@ public enum ContractEncoding {
         return encoder
     }
 
+    /// The decoder of what ``encoder(indented:)`` writes (for clients of the CLI and the API).
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
     /// The text of `value`, indented (the CLI's `--json`).
     public static func text<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder(indented: true).encode(value), as: UTF8.self)
