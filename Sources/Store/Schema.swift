@@ -163,48 +163,7 @@ enum Schema {
                     CREATE INDEX commune_row_vintage ON commune_row(vintage, type, code);
                     CREATE VIEW commune AS
                         SELECT r.* FROM commune_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE mouvement ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE mouvement SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = mouvement.source), 0);
-                    ALTER TABLE mouvement RENAME TO mouvement_row;
-                    DROP INDEX mouvement_source;
-                    CREATE INDEX mouvement_row_generation ON mouvement_row(source, run_id);
-                    CREATE VIEW mouvement AS
-                        SELECT r.* FROM mouvement_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE population ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE population SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = population.source), 0);
-                    ALTER TABLE population RENAME TO population_row;
-                    DROP INDEX population_source;
-                    CREATE INDEX population_row_generation ON population_row(source, run_id);
-                    CREATE VIEW population AS
-                        SELECT r.* FROM population_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE centroid ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE centroid SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = centroid.source), 0);
-                    ALTER TABLE centroid RENAME TO centroid_row;
-                    DROP INDEX centroid_source;
-                    CREATE INDEX centroid_row_generation ON centroid_row(source, run_id);
-                    CREATE VIEW centroid AS
-                        SELECT r.* FROM centroid_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE contour ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE contour SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = contour.source), 0);
-                    ALTER TABLE contour RENAME TO contour_row;
-                    DROP INDEX contour_source;
-                    CREATE INDEX contour_row_generation ON contour_row(source, run_id);
-                    CREATE VIEW contour AS
-                        SELECT r.* FROM contour_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE equipment ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE equipment SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = equipment.source), 0);
-                    ALTER TABLE equipment RENAME TO equipment_row;
-                    DROP INDEX equipment_source;
-                    CREATE INDEX equipment_row_generation ON equipment_row(source, run_id);
-                    CREATE VIEW equipment AS
-                        SELECT r.* FROM equipment_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
-                    ALTER TABLE site ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
-                    UPDATE site SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = site.source), 0);
-                    ALTER TABLE site RENAME TO site_row;
-                    DROP INDEX site_source;
-                    CREATE INDEX site_row_generation ON site_row(source, run_id);
-                    CREATE VIEW site AS
-                        SELECT r.* FROM site_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+                    \(Schema.generations(of: ["mouvement", "population", "centroid", "contour", "equipment", "site"]))
 
                     -- Each analysis is a generation too, current once finished; the candidate table keeps the
                     -- field team's status and note, and the scores of each analysis live beside it.
@@ -279,5 +238,22 @@ enum Schema {
                     """)
         }
         return m
+    }
+
+    /// The SQL that turns each of `tables` (rows of the current load of their source) into
+    /// `TABLE_row`, its rows tagged with the run that loaded them, and a view `TABLE` of the rows of
+    /// each source's current generation.
+    private static func generations(of tables: [String]) -> String {
+        tables.map { t in
+            """
+            ALTER TABLE \(t) ADD COLUMN run_id INTEGER NOT NULL DEFAULT 0;
+            UPDATE \(t) SET run_id = COALESCE((SELECT run_id FROM source_state s WHERE s.source = \(t).source), 0);
+            ALTER TABLE \(t) RENAME TO \(t)_row;
+            DROP INDEX \(t)_source;
+            CREATE INDEX \(t)_row_generation ON \(t)_row(source, run_id);
+            CREATE VIEW \(t) AS
+                SELECT r.* FROM \(t)_row r JOIN source_state s ON s.source = r.source AND s.run_id = r.run_id;
+            """
+        }.joined(separator: "\n")
     }
 }

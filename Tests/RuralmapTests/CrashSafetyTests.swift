@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import GRDB
 import Store
@@ -114,7 +115,7 @@ import Testing
         let fullRun = Date().timeIntervalSince(started)
         #expect(try await harness.holds(store) == 0)
 
-        var generator = SeededGenerator(seed: 20_261_129)
+        var generator = SplitMix64(seed: 20_261_129)
         var outcomes: [String] = []
         var previous = 0
         for trial in 1...20 {
@@ -209,18 +210,5 @@ import Testing
             }
             #expect(hit, "no run was caught in phase \(phase.rawValue)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that a failing trial can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

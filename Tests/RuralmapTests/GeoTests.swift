@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Geo
 import Testing
@@ -11,7 +12,7 @@ struct GeoTests {
         (sites: 2_000, spread: 60.0),  // a third of the globe, invalid latitudes dropped
     ])
     func nearestMatchesBruteForce(sites: Int, spread: Double) {
-        var random = SeededGenerator(seed: UInt64(sites))
+        var random = SplitMix64(seed: UInt64(sites))
         func point(around centre: Coordinate, _ span: Double) -> Coordinate {
             Coordinate(
                 lat: centre.lat + Double.random(in: -span...span, using: &random),
@@ -33,7 +34,7 @@ struct GeoTests {
     }
 
     @Test func decimalTextAgreesWithPrintf() {
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             // Values on a grid of 1/1024: exact in binary, ties included (printf breaks them to even).
             let value = Double(Int.random(in: -50_000_000...50_000_000, using: &random)) / 1024

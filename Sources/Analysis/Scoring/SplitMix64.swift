@@ -1,11 +1,11 @@
 /// A small seeded random generator (SplitMix64): the same seed gives the same folds and samples
-/// on every machine, so a calibration can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
+/// on every machine, so a calibration (or a test's random trials) can be reproduced.
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

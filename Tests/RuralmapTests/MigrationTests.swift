@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import Logging
+import Pipeline
+import Testing
+
+@testable import Store
+
+/// A store written by the last released schema (v4) upgrades in place: its data, the field
+/// team's notes and the last analysis read as before, and the next job runs on it.
+struct MigrationTests {
+    @Test func aStoreOfTheLastReleaseUpgrades() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir + "/store.sqlite"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v4 schedule")
+            // What a v4 binary left: a geography and a BPE file loaded, a crashed run, an analysis
+            // with one listed candidate annotated and one that left the list.
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO ingestion_run (id, source, kind, url, vintage, started_at, finished_at, outcome,
+                            sha256, rows_read, rows_loaded, rows_rejected)
+                        VALUES (1, 'cog', 'cog-communes', 'file:///cog.csv', 2026, '2026-01-01T00:00:00Z',
+                                '2026-01-01T00:00:01Z', 'loaded', 'aa', 2, 2, 0),
+                               (2, 'bpe', 'bpe', 'file:///bpe.csv', 2024, '2026-01-01T00:00:02Z',
+                                '2026-01-01T00:00:03Z', 'loaded', 'bb', 3, 3, 0),
+                               (3, 'bpe', 'bpe', 'file:///bpe.csv', 2024, '2026-02-01T00:00:00Z', NULL,
+                                'running', NULL, NULL, NULL, NULL);
+                        INSERT INTO source_state (source, kind, url, vintage, run_id, sha256, loaded_at)
+                        VALUES ('cog', 'cog-communes', 'file:///cog.csv', 2026, 1, 'aa', '2026-01-01T00:00:01Z'),
+                               ('bpe', 'bpe', 'file:///bpe.csv', 2024, 2, 'bb', '2026-01-01T00:00:03Z');
+                        INSERT INTO commune (source, vintage, type, code, name, dep, reg)
+                        VALUES ('cog', 2026, 'COM', '99001', 'Vauclerc-le-Bourg', '99', '99'),
+                               ('cog', 2026, 'COM', '99002', 'Saint-Amand-des-Brumes', '99', '99');
+                        INSERT INTO equipment (source, vintage, code, commune, type, count)
+                        VALUES ('bpe', 2024, '99001', '99001', 'A504', 2), ('bpe', 2024, '99002', '99002', 'B201', 1),
+                               ('bpe', 2024, '98001', NULL, 'A504', 4);
+                        INSERT INTO analysis_run (id, started_at, finished_at, communes, candidates)
+                        VALUES (1, '2026-01-01T00:00:04Z', '2026-01-01T00:00:05Z', 2, 1);
+                        INSERT INTO flag (commune, category, flag, vintage_from, vintage_to, sources)
+                        VALUES ('99002', 'restaurant', 'lost', 2013, 2024, 'bpe');
+                        INSERT INTO meeting_loss (commune) VALUES ('99002');
+                        INSERT INTO candidate (commune, score, rank, breakdown, status, note, first_seen, last_seen,
+                            listed)
+                        VALUES ('99002', 4.5, 1, '[]', 'feasibility', 'bail signé', '2025-12-01', '2026-01-01', 1),
+                               ('99001', 2.0, NULL, '[]', 'rejected', 'trop proche', '2025-12-01', '2025-12-01', 0);
+                        """)
+            }
+        }
+
+        let store = try Store(path: path)
+        let (communes, facilities, untranslated) = try await store.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commune") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT SUM(count) FROM equipment WHERE commune IS NOT NULL") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT SUM(count) FROM equipment WHERE commune IS NULL") ?? -1
+            )
+        }
+        #expect(communes == 2)
+        #expect(facilities == 3)
+        #expect(untranslated == 4)
+        // v5 inferred the coverage of the BPE file from the départements of its rows.
+        #expect(try await store.sourceState("bpe")?.coverage == "98,99")
+        let kept = try await store.candidate(commune: "99002")
+        #expect(kept?.note == "bail signé")
+        #expect(kept?.status == .feasibility)
+        #expect(kept?.score == 4.5)
+        #expect(kept?.rank == 1)
+        #expect(kept?.listed == true)
+        let left = try await store.candidate(commune: "99001")
+        #expect(left?.note == "trop proche")
+        #expect(left?.listed == false)
+        #expect(left?.score == 0)
+        let flags = try await store.read { try String.fetchAll($0, sql: "SELECT commune || ' ' || flag FROM flag") }
+        #expect(flags == ["99002 lost"])
+        #expect(try await store.staleRows() == [:])
+
+        // The crashed run stays `running` until a job holds the lock; the next job closes it.
+        #expect(try await store.runs(source: "bpe").first?.outcome == .running)
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source(
+                "cog", "cog-communes", "\(TestSupport.packageRoot)/data/demo/v_commune_2026.csv", vintage: 2026))
+        let reports = try await TestSupport.ingest(config, store: store, sources: ["cog"])
+        #expect(reports["cog"]?.outcome == .loaded)
+        let bpeRuns = try await store.runs(source: "bpe")
+        #expect(bpeRuns.first?.outcome == .failed)
+        #expect(bpeRuns.first?.error?.contains("interrupted") == true)
+        #expect(
+            try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM commune WHERE type = 'COM'") } == 8)
+        #expect(try await store.candidate(commune: "99002")?.note == "bail signé")
+        #expect(try await store.staleRows() == [:])
+    }
+}
