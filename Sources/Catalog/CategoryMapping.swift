@@ -4,8 +4,9 @@ import Foundation
 /// Source codes → service categories, per source kind and per vintage (``CategoryRule``).
 ///
 /// Categories are data: a new one, or a new code after an INSEE renumbering, is a new line in the
-/// table, not a code change. The table shipped (`data/categories.csv`) is compiled into the
-/// binary; `[services] categories` in the config points to another file.
+/// table, not a code change. The table shipped (`Sources/Catalog/categories.csv`, linked from
+/// `data/categories.csv`) is compiled into the binary; `[services] categories` in the config
+/// points to another file.
 public struct CategoryMapping: Sendable {
     public let rules: [CategoryRule]
     private let bySourceCode: [Key: [CategoryRule]]

@@ -34,7 +34,8 @@ struct IngestionJob: Sendable {
     let config: Config
     let store: Store
     let logger: Logger
-    /// Held for the whole job: no other process loads or analyses meanwhile.
+    /// The store's lock, which the caller holds for the whole job: no other process loads or
+    /// analyses meanwhile (asking for it here makes a job without it impossible to write).
     let lock: IngestionLock
 
     private var fetcher: Fetcher {
@@ -127,11 +128,6 @@ struct IngestionJob: Sendable {
                 }
             }
             outcome = try await load(source, file: file, runID: runID!, mapping: mapping, base: outcome)
-            if let coverage = outcome.coverage {
-                let geography = try await store.departementCodes(targetVintage: config.targetVintage)
-                report.coverage = coverage.normalised(geography: geography)
-                report.lacking = coverage.lacking(in: geography)
-            }
         } catch {
             // A stopping daemon cancels the job: the load is abandoned, the previous data stays. A
             // download or a parse stopped by the cancellation throws its own error, hence the check.
@@ -143,6 +139,14 @@ struct IngestionJob: Sendable {
                 let (store, recorded) = (store, outcome)
                 try? await Task.detached { try await store.finishRun(runID, recorded) }.value
             }
+        }
+        // The new data is in force and its run recorded: nothing after this may fail the run (the
+        // report's coverage is only a description of it).
+        if outcome.outcome == .loaded, let coverage = outcome.coverage,
+            let geography = try? await store.departementCodes(targetVintage: config.targetVintage)
+        {
+            report.coverage = coverage.normalised(geography: geography)
+            report.lacking = coverage.lacking(in: geography)
         }
         return finished(report: &report, outcome, started: started)
     }
@@ -173,11 +177,10 @@ struct IngestionJob: Sendable {
         return report
     }
 
-    /// Parses the file and swaps the source's data in one transaction.
+    /// Parses the file and loads it as the source's new generation (see ``Store/load(_:_:)``).
     private func load(
         _ source: SourceConfig, file: DownloadedFile, runID: Int64, mapping: CategoryMapping, base: RunOutcome
     ) async throws -> RunOutcome {
-        let spec = source.spec
         var translator: CodeTranslator?
         if !source.kind.isReference {
             translator = try await store.translator(targetVintage: config.targetVintage)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one lock of ingestion and analysis jobs, shared by every process on the store: an
 /// exclusive `flock` on a file beside it (`STORE.lock`) that says who holds it. The kernel
@@ -6,6 +7,7 @@ import Foundation
 /// one; and only the holder of the lock may close a dead job's run and delete what it left.
 public final class IngestionLock: Sendable {
     private let fd: Int32
+    private let released = Mutex(false)
     /// Who holds it: `pid N, started at T`.
     public let holder: String
 
@@ -28,21 +30,25 @@ public final class IngestionLock: Sendable {
         _ = holder.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count - 1, 0) }
     }
 
-    deinit {
+    /// Releases the lock (once; later calls do nothing). Call it when the job ends rather than
+    /// counting on the last reference going: a closure still held by a finishing thread would
+    /// keep it a moment longer, and the next job would be refused.
+    public func release() {
+        guard released.withLock({ done in defer { done = true }; return !done }) else { return }
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
     }
 
-    /// Who holds the lock of the store at `storePath`, or nil when nobody does (a look, not a take).
-    public static func holder(storePath: String) -> String? {
+    deinit { release() }
+
+    /// What the lock file of the store at `storePath` says of its holder, read without touching
+    /// the lock (a look could make a job that takes it at that instant fail); "another process"
+    /// when it says nothing.
+    public static func recordedHolder(storePath: String) -> String {
         let fd = open(path(storePath), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return "another process" }
         defer { close(fd) }
-        guard flock(fd, LOCK_SH | LOCK_NB) != 0 else {
-            flock(fd, LOCK_UN)
-            return nil
-        }
         return read(fd)
     }
 

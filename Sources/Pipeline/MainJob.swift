@@ -33,50 +33,57 @@ public struct MainJob: Sendable {
     /// Ingests `sources` (all when empty), then analyses and exports when anything was loaded, when
     /// forced, or when no analysis exists yet: the one place where ingestion leads to analysis
     /// (the CLI's `run` and the daemon's jobs both come here).
+    /// - Parameter lock: the store's lock when the caller took it already (the daemon's queue
+    ///   takes it when it accepts a job); else the job takes it.
     /// - Throws: ``IngestionBusy`` when another job holds the store's lock; ``ConfigError`` for an
     ///   unknown source; per-source failures are in the reports.
-    public func run(sources: [String] = [], force: Bool = false) async throws -> Result {
-        let lock = try await start()
-        let reports = try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
-            .run(sources: sources, force: force)
-        var result = Result(reports: reports, analysis: nil, exports: [])
-        let loaded = reports.contains { $0.outcome == .loaded }
-        let analysed = try await store.hasAnalysis()
-        if loaded || force || !analysed {
-            try Task.checkCancellation()
-            result.analysis = try await analyze(holding: lock)
-            for export in config.exports {
-                let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
-                logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
-                result.exports.append((export.output, rows))
+    public func run(sources: [String] = [], force: Bool = false, lock: IngestionLock? = nil) async throws -> Result {
+        try await locked(lock) { lock in
+            let reports = try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
+                .run(sources: sources, force: force)
+            var result = Result(reports: reports, analysis: nil, exports: [])
+            let loaded = reports.contains { $0.outcome == .loaded }
+            let analysed = try await store.hasAnalysis()
+            if loaded || force || !analysed {
+                try Task.checkCancellation()
+                result.analysis = try await analyze(holding: lock)
+                for export in config.exports {
+                    let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
+                    logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
+                    result.exports.append((export.output, rows))
+                }
             }
+            return result
         }
-        withExtendedLifetime(lock) {}
-        return result
     }
 
     /// Ingests `sources` (all when empty), without analysing (`ruralmapd ingest`).
     /// - Throws: as ``run(sources:force:)``.
     public func ingest(sources: [String] = [], force: Bool = false) async throws -> [SourceReport] {
-        let lock = try await start()
-        return try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
-            .run(sources: sources, force: force)
+        try await locked(nil) { lock in
+            try await IngestionJob(config: config, store: store, logger: logger, lock: lock)
+                .run(sources: sources, force: force)
+        }
     }
 
     /// Runs the analysis on the store and saves its results (`ruralmapd analyze`).
     /// - Throws: ``IngestionBusy`` when another job holds the store's lock.
     public func analyze() async throws -> AnalysisSummary {
-        try await analyze(holding: try await start())
+        try await locked(nil) { try await analyze(holding: $0) }
     }
 
-    /// Takes the store's lock and, now that no other job runs, clears what a stopped one left.
-    private func start() async throws -> IngestionLock {
-        let lock = try IngestionLock(storePath: config.storePath)
+    /// Runs `body` holding the store's lock (`held`, or taken here), released when it ends; first,
+    /// now that no other job runs, clears what a stopped one left. The lock is the store's, not
+    /// the config's: a reload cannot part them.
+    private func locked<T>(_ held: IngestionLock?, _ body: (IngestionLock) async throws -> T) async throws -> T {
+        let lock = try held ?? IngestionLock(storePath: store.path)
+        defer { lock.release() }
         try await store.removeStaleGenerations()
-        return lock
+        return try await body(lock)
     }
 
-    private func analyze(holding lock: IngestionLock) async throws -> AnalysisSummary {
+    /// The analysis, for a caller that holds the store's lock (the parameter says so).
+    private func analyze(holding _: IngestionLock) async throws -> AnalysisSummary {
         let started = Date()
         logger.info("analysis start")
         let input = try await store.analysisInputs(targetVintage: config.targetVintage)
@@ -92,7 +99,6 @@ public struct MainJob: Sendable {
                 "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
                 "seconds": "\(String(format: "%.2f", summary.seconds))",
             ])
-        withExtendedLifetime(lock) {}
         return summary
     }
 }

@@ -5,8 +5,8 @@ import Formats
 import Store
 import Territory
 
-/// One parse of a downloaded file into the store, run inside the transaction that replaces the
-/// source's data: throwing anywhere here rolls everything back.
+/// One parse of a downloaded file into the store, as the source's new generation (see
+/// ``Store/load(_:_:)``): throwing anywhere here abandons it and the previous data stays.
 struct SourceLoad: Sendable {
     let spec: SourceSpec
     /// The territory stated in the config, if any.

@@ -8,7 +8,7 @@ import Territory
 
 /// Receives an adapter's records, translates their codes to the target geography and writes them.
 ///
-/// Lives only inside the store transaction that replaces the source's data.
+/// Lives only inside ``Store/load(_:_:)``, which writes the source's new generation.
 final class StoreSink: RecordSink {
     private let writer: SourceWriter
     private let spec: SourceSpec
@@ -63,7 +63,7 @@ final class StoreSink: RecordSink {
     }
 
     func emit(_ record: SourceRecord, line: Int) throws {
-        // A stopping daemon abandons the load: the transaction rolls back, the old data stays.
+        // A stopping daemon abandons the load: its rows are deleted, the old data stays.
         if loaded & 0x1FFF == 0, cancellation.isSet { throw CancellationError() }
         switch record {
         case .commune(let c):

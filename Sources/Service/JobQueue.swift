@@ -7,25 +7,21 @@ import Synchronization
 
 /// The daemon's one queue of ingestion jobs: the scheduler and the API submit to it, and it runs
 /// them one at a time (each the main job: ingest, then analyse and export if anything loaded).
-/// A `Service` of the daemon's group: on SIGTERM the running job is cancelled — its load rolls
-/// back and the previous data stays — and queued jobs fail with `CancellationError`.
+/// A `Service` of the daemon's group: on SIGTERM the running job is cancelled — the rows its
+/// load wrote are deleted and the previous data stays — and queued jobs fail with
+/// `CancellationError`.
 public final class JobQueue: Service, Sendable {
-    /// What the queue is doing now.
-    public struct Running: Sendable, Equatable {
-        /// The sources of the job, `all sources` for all.
-        public var label: String
-        public var startedAt: Date
-    }
-
     private struct Job {
         var sources: [String]
         var force: Bool
+        /// The store's lock, when taken as the job was accepted (else the job takes it).
+        var lock: IngestionLock?
         var done: @Sendable (Result<MainJob.Result, any Error>) -> Void
     }
 
     private struct State {
         var pending: [Job] = []
-        var running: Running?
+        var running = false
         var finished = false
     }
 
@@ -46,9 +42,6 @@ public final class JobQueue: Service, Sendable {
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .unbounded)
     }
 
-    /// The job running now, if any.
-    public var running: Running? { state.withLock { $0.running } }
-
     /// Runs `sources` (all when empty) after the jobs already queued and returns its result.
     /// - Throws: `CancellationError` when the daemon stops first; the job's own errors.
     public func run(_ sources: [String], force: Bool = false) async throws -> MainJob.Result {
@@ -58,19 +51,26 @@ public final class JobQueue: Service, Sendable {
     }
 
     /// Starts `sources` now, unless a job is running or waiting here or in another process: then
-    /// ``IngestionBusy`` says who. The job's outcome goes to the log, the store and the metrics.
+    /// ``IngestionBusy`` says who. The store's lock is taken here, in the same step as the check,
+    /// so that of two requests at once one is refused. The job's outcome goes to the log, the
+    /// store and the metrics.
     public func start(_ sources: [String]) throws {
-        let busy: Running? = state.withLock { s in
-            s.running ?? (s.pending.isEmpty ? nil : Running(label: "", startedAt: Date()))
-        }
-        if let busy { throw IngestionBusy(holder: "pid \(getpid()), started at \(busy.startedAt.formatted(.iso8601))") }
-        if let holder = IngestionLock.holder(storePath: store.path) { throw IngestionBusy(holder: holder) }
-        enqueue(
-            Job(sources: sources, force: false) { [logger] result in
+        let path = store.path
+        let refused = try state.withLock { s -> Job? in
+            guard !s.running && s.pending.isEmpty else {
+                throw IngestionBusy(holder: IngestionLock.recordedHolder(storePath: path))
+            }
+            let job = Job(sources: sources, force: false, lock: try IngestionLock(storePath: path)) { [logger] result in
                 if case .failure(let error) = result {
                     logger.error("API-started job failed", metadata: ["error": "\(error)"])
                 }
-            })
+            }
+            guard !s.finished else { return job }
+            s.pending.append(job)
+            return nil
+        }
+        // A stopping queue runs nothing more.
+        if let refused { refused.done(.failure(CancellationError())) } else { ring.yield() }
     }
 
     private func enqueue(_ job: Job) {
@@ -86,19 +86,19 @@ public final class JobQueue: Service, Sendable {
         for await _ in doorbell.cancelOnGracefulShutdown() {
             while let job = state.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) {
                 let label = Self.label(job.sources)
-                state.withLock { $0.running = Running(label: label, startedAt: Date()) }
+                state.withLock { $0.running = true }
                 notifier.notify("STATUS=ingesting \(label)")
                 let result: Result<MainJob.Result, any Error>
                 do {
                     result = .success(
                         try await cancelWhenGracefulShutdown {
                             try await MainJob(config: self.configs.current, store: self.store, logger: self.logger)
-                                .run(sources: job.sources, force: job.force)
+                                .run(sources: job.sources, force: job.force, lock: job.lock)
                         })
                 } catch {
                     result = .failure(error)
                 }
-                state.withLock { $0.running = nil }
+                state.withLock { $0.running = false }
                 let failed = (try? result.get())?.reports.filter { $0.outcome == .failed }.map(\.name) ?? []
                 notifier.notify(
                     "STATUS=idle; last job: \(label)"

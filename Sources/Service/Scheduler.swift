@@ -14,6 +14,8 @@ public struct Scheduler: Service {
     let logger: Logger
     /// Upper bound on one sleep, so that a reloaded config is picked up promptly.
     let maxSleep: Duration
+    /// Seconds before a job postponed by another process's job is tried again.
+    static let busyRetry: Double = 60
 
     public init(
         configs: ConfigHolder, store: Store, queue: JobQueue, logger: Logger, maxSleep: Duration = .seconds(30)
@@ -35,18 +37,25 @@ public struct Scheduler: Service {
             if !due.isEmpty {
                 // One job for everything due: a single analysis and export afterwards.
                 var outcomes: [String: Bool] = [:]  // source → succeeded
+                var postponed = false
                 do {
                     let result = try await queue.run(due.map(\.name))
                     for r in result.reports { outcomes[r.name] = r.outcome != .failed }
                 } catch is CancellationError {
                     break
+                } catch let busy as IngestionBusy {
+                    // Another process's job (a CLI run) is no fault of the sources: try again soon.
+                    logger.notice("scheduled job postponed", metadata: ["reason": "\(busy)"])
+                    postponed = true
                 } catch {
                     logger.error("scheduled job failed", metadata: ["error": "\(error)"])
                 }
                 for source in due {
                     let interval = source.schedule!.seconds
                     var entry = schedule[source.name] ?? ScheduleEntry(source: source.name, nextRun: now, failures: 0)
-                    if outcomes[source.name] == true {
+                    if postponed {
+                        entry.nextRun = Date().addingTimeInterval(min(interval, Self.busyRetry))
+                    } else if outcomes[source.name] == true {
                         entry.failures = 0
                         entry.nextRun = Date().addingTimeInterval(
                             interval + Double.random(in: 0...min(interval * 0.1, 3600)))

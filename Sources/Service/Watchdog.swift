@@ -1,6 +1,7 @@
 import ServiceLifecycle
 
-/// Pings systemd's watchdog every half `WATCHDOG_USEC` while the process is healthy.
+/// Pings systemd's watchdog every half `WATCHDOG_USEC` for as long as this task gets to run: a
+/// process whose concurrency runtime is wedged stops pinging, and systemd restarts it.
 struct Watchdog: Service {
     let notifier: SystemdNotifier
 

@@ -12,11 +12,11 @@ extension SourceKind: DatabaseValueConvertible {}
 extension LossFlag: DatabaseValueConvertible {}
 extension FieldStatus: DatabaseValueConvertible {}
 
-// The domain's records as rows: `Codable` properties named after the columns (snake case).
-extension FlagRecord: FetchableRecord, PersistableRecord {
+// The domain's records as rows: `Codable` properties named after the columns (snake case), read
+// from the views of the current analysis (an analysis writes its own generation's tables).
+extension FlagRecord: FetchableRecord, TableRecord {
     public static let databaseTableName = "flag"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public enum Columns {
         public static let commune = Column("commune")
@@ -25,10 +25,9 @@ extension FlagRecord: FetchableRecord, PersistableRecord {
     }
 }
 
-extension AccessRecord: FetchableRecord, PersistableRecord {
+extension AccessRecord: FetchableRecord, TableRecord {
     public static let databaseTableName = "access"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public enum Columns {
         public static let commune = Column("commune")

@@ -19,9 +19,9 @@ extension Store {
 
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
-    /// generation made current in one transaction, and the previous one is deleted. If `body`
-    /// throws, the previous data stays current, the rows written so far are deleted and the error
-    /// propagates (a crash leaves them to ``removeStaleGenerations()``).
+    /// generation made current in one transaction, and the previous one is deleted. If anything
+    /// before that transaction fails, the previous data stays current, the rows written so far
+    /// are deleted and the error propagates (a crash leaves them to ``removeStaleGenerations()``).
     ///
     /// Synchronous: call it off Swift's cooperative pool (the load parses a whole file).
     public func load(_ state: SourceState, _ body: (SourceWriter) throws -> RunOutcome) throws -> RunOutcome {
@@ -30,62 +30,55 @@ extension Store {
         do {
             outcome = try body(rows)
             try rows.flush()
+            try writer.write { db in
+                try Self.finish(db, state.runId, outcome)
+                var loaded = state
+                loaded.coverage = outcome.coverage?.description
+                loaded.loadedAt = Store.now()
+                try loaded.save(db)
+            }
         } catch {
-            try? deleteGeneration(state.runId, of: state.source)
+            for table in Self.generationTables {
+                try? deleteInBatches(table, "source = ? AND run_id = ?", [state.source, state.runId])
+            }
             throw error
         }
-        try writer.write { db in
-            try Self.finish(db, state.runId, outcome)
-            var loaded = state
-            loaded.coverage = outcome.coverage?.description
-            loaded.loadedAt = Store.now()
-            try loaded.save(db)
+        // The new data is in force: a failed clean-up is left to the next job's sweep.
+        for table in Self.generationTables {
+            try? deleteInBatches(table, "source = ? AND run_id != ?", [state.source, state.runId])
         }
-        try deleteGenerations(of: state.source, except: state.runId)
         return outcome
     }
 
-    /// Deletes `source`'s rows of every generation but `current`, a batch per transaction.
-    private func deleteGenerations(of source: String, except current: Int64) throws {
-        for table in Self.generationTables {
-            try deleteInBatches(
-                "SELECT rowid FROM \(table) WHERE source = ? AND run_id != ?", arguments: [source, current], from: table
-            )
-        }
+    /// Deletes the rows of `table` that match `condition`, a batch per transaction (each short, so
+    /// that other writers never wait long).
+    func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) throws {
+        while try writer.write({ try Self.deleteBatch($0, table, condition, arguments) }) == Self.deleteBatchSize {}
     }
 
-    /// Deletes `source`'s rows of the generation `run`, a batch per transaction.
-    private func deleteGeneration(_ run: Int64, of source: String) throws {
-        for table in Self.generationTables {
-            try deleteInBatches(
-                "SELECT rowid FROM \(table) WHERE source = ? AND run_id = ?", arguments: [source, run], from: table)
-        }
-    }
-
-    /// Deletes the rows `selection` (a `SELECT rowid`) finds in `table`, a batch per transaction.
-    private func deleteInBatches(_ selection: String, arguments: StatementArguments = [], from table: String) throws {
-        while try writer.write({ try Self.deleteBatch($0, selection, arguments, from: table) }) == Self.deleteBatchSize
+    /// The same, from Swift concurrency.
+    func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) async throws {
+        while try await writer.write({ try Self.deleteBatch($0, table, condition, arguments) })
+            == Self.deleteBatchSize
         {}
     }
 
-    private func deleteInBatches(_ selection: String, from table: String) async throws {
-        while try await writer.write({ try Self.deleteBatch($0, selection, [], from: table) }) == Self.deleteBatchSize {
-        }
-    }
-
-    /// Deletes one batch of the rows `selection` finds; returns how many.
+    /// Deletes one batch of the rows of `table` that match `condition`; returns how many.
     private static func deleteBatch(
-        _ db: Database, _ selection: String, _ arguments: StatementArguments, from table: String
+        _ db: Database, _ table: String, _ condition: String, _ arguments: StatementArguments
     ) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM \(table) WHERE rowid IN (\(selection) LIMIT \(deleteBatchSize))", arguments: arguments)
+            sql: "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(condition) LIMIT ?)",
+            arguments: arguments + [deleteBatchSize])
         return db.changesCount
     }
 
     /// What a process killed mid-job left: runs still `running` (closed as failed, interrupted),
     /// rows of generations that never became current or were not yet deleted, results of
-    /// analyses that never finished. Only the holder of the ingestion lock may call this: it
-    /// knows no other job is writing.
+    /// analyses that never finished or were not yet deleted. Only the holder of the ingestion
+    /// lock may call this: it knows no other job is writing. Cheap when there is nothing to do:
+    /// it looks for the rows of each past run and analysis through the tables' indexes, never by
+    /// scanning them.
     public func removeStaleGenerations() async throws {
         try await writer.write { db in
             try db.execute(
@@ -95,17 +88,35 @@ extension Store {
                     WHERE outcome = 'running'
                     """, arguments: [Store.now()])
         }
-        for table in Self.generationTables {
-            try await deleteInBatches(
-                """
-                SELECT r.rowid FROM \(table) r LEFT JOIN source_state s ON s.source = r.source
-                WHERE s.run_id IS NULL OR s.run_id != r.run_id
-                """, from: table)
+        let (generations, analyses) = try await writer.read { db in
+            // Runs that wrote rows (an unchanged one writes none) and are not their source's current one.
+            let runs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.source, r.id FROM ingestion_run r LEFT JOIN source_state s ON s.source = r.source
+                    WHERE r.outcome != 'unchanged' AND (s.run_id IS NULL OR s.run_id != r.id)
+                    """
+            ).map { (source: $0[0] as String, run: $0[1] as Int64) }
+            let pastAnalyses = try Int64.fetchAll(
+                db, sql: "SELECT id FROM analysis_run WHERE id IS NOT (SELECT id FROM current_analysis)")
+            func holds(_ table: String, _ condition: String, _ arguments: StatementArguments) throws -> Bool {
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(condition))", arguments: arguments) ?? false
+            }
+            var generations: [(table: String, source: String, run: Int64)] = []
+            for table in Self.generationTables {
+                for r in runs where try holds(table, "source = ? AND run_id = ?", [r.source, r.run]) {
+                    generations.append((table, r.source, r.run))
+                }
+            }
+            var analyses: [(table: String, id: Int64)] = []
+            for table in Self.analysisTables {
+                for id in pastAnalyses where try holds(table, "analysis_id = ?", [id]) { analyses.append((table, id)) }
+            }
+            return (generations, analyses)
         }
-        for table in Self.analysisTables {
-            try await deleteInBatches(
-                "SELECT rowid FROM \(table) WHERE analysis_id IS NOT (SELECT id FROM current_analysis)", from: table)
-        }
+        for g in generations { try await deleteInBatches(g.table, "source = ? AND run_id = ?", [g.source, g.run]) }
+        for a in analyses { try await deleteInBatches(a.table, "analysis_id = ?", [a.id]) }
         try await writer.write { db in try db.execute(sql: "DELETE FROM analysis_run WHERE finished_at IS NULL") }
     }
 

@@ -4,7 +4,8 @@ import Territory
 
 /// Where an ingestion run stands.
 public enum RunState: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
-    /// Started, not finished (a run of a stopped process is closed as `failed` at the next start).
+    /// Started, not finished (a run of a killed process is closed as `failed`, interrupted, by the
+    /// next job to take the store's lock).
     case running
     /// Its file was parsed and its data is in force.
     case loaded
@@ -12,7 +13,7 @@ public enum RunState: String, Sendable, Codable, CaseIterable, DatabaseValueConv
     case unchanged
     /// It failed; the previous data stays in force.
     case failed
-    /// The daemon stopped while it ran: rolled back, the previous data stays in force.
+    /// The daemon stopped while it ran: its rows deleted, the previous data stays in force.
     case cancelled
 }
 

@@ -79,6 +79,10 @@ public final class SourceWriter {
             for row in rows { try Self.insert(row, db, source: source, run: run, vintage: vintage) }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
+        // Copies the batch from the WAL into the database now, on the load's time: left there, it
+        // would be copied by whichever connection commits next past the auto-checkpoint size —
+        // often a field note, made to wait for a load's worth of pages.
+        try writer.writeWithoutTransaction { try $0.checkpoint(.passive) }
         pending.removeAll(keepingCapacity: true)
     }
 

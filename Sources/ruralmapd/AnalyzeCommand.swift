@@ -11,8 +11,6 @@ struct Analyze: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        do {
-            print(try await MainJob(config: config, store: store, logger: logger).analyze().text)
-        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
+        print(try await MainJob(config: config, store: store, logger: logger).analyze().text)
     }
 }

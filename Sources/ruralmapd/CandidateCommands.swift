@@ -24,6 +24,9 @@ struct Candidates: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.loadOrFail()
         let store = try Store(path: config.storePath, access: .readOnly)
+        if let dep = try await store.unknownDepartement(among: departements, targetVintage: config.targetVintage) {
+            throw CommandFailure("unknown département \(dep) in COG \(config.targetVintage)")
+        }
         let query = CandidateQuery(
             departements: departements, perDepartement: perDepartement, cafeKnown: cafeKnown, limit: limit)
         let list = try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init)

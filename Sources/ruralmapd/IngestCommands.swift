@@ -16,11 +16,8 @@ struct Ingest: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let reports: [SourceReport]
-        do {
-            reports = try await MainJob(config: config, store: store, logger: logger).ingest(
-                sources: sources, force: force)
-        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
+        let reports = try await MainJob(config: config, store: store, logger: logger).ingest(
+            sources: sources, force: force)
         print(Summary.ingestion(reports))
         if reports.contains(where: { $0.outcome == .failed }) { throw ExitCode(2) }
     }
@@ -35,10 +32,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.loadOrFail()
         let store = try Store(path: config.storePath)
-        let result: MainJob.Result
-        do {
-            result = try await MainJob(config: config, store: store, logger: logger).run()
-        } catch let busy as IngestionBusy { throw CommandFailure("\(busy)") }
+        let result = try await MainJob(config: config, store: store, logger: logger).run()
         print(result.summary)
         if result.failed { throw ExitCode(2) }
     }

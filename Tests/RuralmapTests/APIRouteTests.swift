@@ -117,13 +117,16 @@ import Testing
                 try await client.execute(uri: "/api/v1/candidates/99003", method: .put, headers: auth, body: huge)
                     .status == .contentTooLarge)
 
-            // The queue is not running here: the first job waits, a second is refused with the reason.
+            // The queue is not running here: the first job waits, holding the store's lock; a second is
+            // refused, naming the holder (this process).
             let first = try await client.execute(
                 uri: "/api/v1/ingest", method: .post, headers: auth, body: ByteBuffer(string: "{}"))
             #expect(first.status == .accepted)
             let second = try await client.execute(uri: "/api/v1/ingest", method: .post, headers: auth)
             #expect(second.status == .conflict)
-            #expect(try Self.decode(ErrorBody.self, second).error.hasPrefix("another ingestion is running"))
+            #expect(
+                try Self.decode(ErrorBody.self, second).error.hasPrefix(
+                    "another ingestion is running: pid \(getpid()), started at "))
             let unknown = ByteBuffer(string: #"{"source":"nope"}"#)
             #expect(
                 try await client.execute(uri: "/api/v1/ingest", method: .post, headers: auth, body: unknown).status

@@ -102,6 +102,9 @@ import Testing
         let badDep = try Self.ruralmapd(["export", "--format", "csv", "--dep", "77", "--config", config])
         #expect(badDep.status != 0)
         #expect(badDep.stderr.contains("unknown département 77"))
+        let badList = try Self.ruralmapd(["candidates", "--dep", "77", "--config", config])
+        #expect(badList.status != 0)
+        #expect(badList.stderr.contains("unknown département 77"))
     }
 
     @Test func annotationsSurviveARecalibrationAndReanalysis() throws {

@@ -201,6 +201,11 @@ import Testing
             try await Self.request("POST", base + "/api/v1/ingest", token: token, body: "{\"source\":\"slow\"}").0
                 == 202)
         #expect(notify.wait(for: "STATUS=ingesting slow"))
+        // Once the run is recorded (the job is in the download, which stalls).
+        for _ in 0..<100 {
+            if try await Self.request("GET", base + "/api/v1/runs?source=slow").1.contains("\"running\"") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         kill(p.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(30)
         while p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
