@@ -34,7 +34,11 @@ public final class IngestionLock: Sendable {
     /// counting on the last reference going: a closure still held by a finishing thread would
     /// keep it a moment longer, and the next job would be refused.
     public func release() {
-        guard released.withLock({ done in defer { done = true }; return !done }) else { return }
+        let wasHeld = released.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard wasHeld else { return }
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
