@@ -31,8 +31,6 @@ extension Store {
                     }
                 }
                 rows.removeAll(keepingCapacity: true)
-                // As a load's batches (see SourceWriter.flush): the WAL is copied on the analysis's time.
-                try await writer.writeWithoutTransaction { try $0.checkpoint(.passive) }
             }
             for f in result.flags {
                 try await add(

@@ -36,7 +36,7 @@ public final class SourceWriter {
         pending.reserveCapacity(Self.batch)
     }
 
-    private enum Row {
+    fileprivate enum Row {
         case commune(CommuneType, CommuneCode, String, String?, String?, CommuneCode?)
         case mouvement(Int, String, String, String, String, String, String, String)
         case population(CommuneCode, CommuneCode?, Int, Int?, Int?)
@@ -46,8 +46,10 @@ public final class SourceWriter {
         case site(SiteRow)
     }
 
+    fileprivate enum Kind { case commune, mouvement, population, centroid, contour, equipment, site }
+
     /// A site's columns.
-    private struct SiteRow {
+    fileprivate struct SiteRow {
         var code: CommuneCode?
         var commune: CommuneCode?
         var type: String
@@ -76,69 +78,19 @@ public final class SourceWriter {
         committed += rows.count
         let progress = committed
         try writer.write { db in
-            for row in rows { try Self.insert(row, db, source: source, run: run, vintage: vintage) }
+            // One prepared statement per kind of row and batch: looking it up by its SQL text for
+            // every row would hash that text a million times a load.
+            var statements: [Kind: Statement] = [:]
+            for row in rows {
+                let kind = row.kind
+                let statement = try statements[kind] ?? db.makeStatement(sql: kind.sql)
+                statements[kind] = statement
+                statement.setUncheckedArguments(row.arguments(source: source, run: run, vintage: vintage))
+                try statement.execute()
+            }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
-        // Copies the batch from the WAL into the database now, on the load's time: left there, it
-        // would be copied by whichever connection commits next past the auto-checkpoint size —
-        // often a field note, made to wait for a load's worth of pages.
-        try writer.writeWithoutTransaction { try $0.checkpoint(.passive) }
         pending.removeAll(keepingCapacity: true)
-    }
-
-    private static func insert(_ row: Row, _ db: Database, source: String, run: Int64, vintage: Int) throws {
-        func execute(_ sql: String, _ arguments: StatementArguments) throws {
-            let statement = try db.cachedStatement(sql: sql)
-            statement.setUncheckedArguments(arguments)
-            try statement.execute()
-        }
-        switch row {
-        case .commune(let type, let code, let name, let dep, let reg, let parent):
-            try execute(
-                """
-                INSERT OR REPLACE INTO commune_row (source, run_id, vintage, type, code, name, dep, reg, parent)
-                VALUES (?,?,?,?,?,?,?,?,?)
-                """, [source, run, vintage, type, code, name, dep, reg, parent])
-        case .mouvement(
-            let mod, let date, let typeBefore, let codeBefore, let nameBefore, let typeAfter, let codeAfter,
-            let nameAfter):
-            try execute(
-                """
-                INSERT INTO mouvement_row (source, run_id, mod, date_eff, type_av, code_av, name_av, type_ap, code_ap,
-                    name_ap)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """, [source, run, mod, date, typeBefore, codeBefore, nameBefore, typeAfter, codeAfter, nameAfter])
-        case .population(let code, let commune, let pmun, let pcap, let ptot):
-            try execute(
-                "INSERT INTO population_row (source, run_id, year, code, commune, pmun, pcap, ptot) VALUES (?,?,?,?,?,?,?,?)",
-                [source, run, vintage, code, commune, pmun, pcap, ptot])
-        case .centroid(let code, let commune, let name, let lat, let lon):
-            try execute(
-                "INSERT INTO centroid_row (source, run_id, code, commune, name, lat, lon) VALUES (?,?,?,?,?,?,?)",
-                [source, run, code, commune, name, lat, lon])
-        case .contour(let code, let commune, let name, let geometry, let minLat, let minLon, let maxLat, let maxLon):
-            try execute(
-                """
-                INSERT INTO contour_row (source, run_id, code, commune, name, geometry, min_lat, min_lon, max_lat,
-                    max_lon)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """, [source, run, code, commune, name, geometry, minLat, minLon, maxLat, maxLon])
-        case .equipment(let code, let commune, let type, let count):
-            try execute(
-                "INSERT INTO equipment_row (source, run_id, vintage, code, commune, type, count) VALUES (?,?,?,?,?,?,?)",
-                [source, run, vintage, code, commune, type, count])
-        case .site(let s):
-            try execute(
-                """
-                INSERT INTO site_row (source, run_id, vintage, code, commune, type, ext_id, name, lat, lon, usable,
-                    opened, closed, active, non_diffusible, method)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """,
-                [
-                    source, run, vintage, s.code, s.commune, s.type, s.externalID, s.name, s.lat, s.lon, s.usable,
-                    s.opened, s.closed, s.active, s.nonDiffusible, s.method,
-                ])
-        }
     }
 
     public func commune(
@@ -184,5 +136,80 @@ public final class SourceWriter {
                     code: code, commune: commune, type: type, externalID: externalID, name: name, lat: lat, lon: lon,
                     usable: usable, opened: opened, closed: closed, active: active, nonDiffusible: nonDiffusible,
                     method: method)))
+    }
+}
+
+extension SourceWriter.Row {
+    fileprivate var kind: SourceWriter.Kind {
+        switch self {
+        case .commune: .commune
+        case .mouvement: .mouvement
+        case .population: .population
+        case .centroid: .centroid
+        case .contour: .contour
+        case .equipment: .equipment
+        case .site: .site
+        }
+    }
+
+    /// The row's values, in the order of its kind's ``SourceWriter/Kind/sql``.
+    fileprivate func arguments(source: String, run: Int64, vintage: Int) -> StatementArguments {
+        switch self {
+        case .commune(let type, let code, let name, let dep, let reg, let parent):
+            [source, run, vintage, type, code, name, dep, reg, parent]
+        case .mouvement(
+            let mod, let date, let typeBefore, let codeBefore, let nameBefore, let typeAfter, let codeAfter,
+            let nameAfter):
+            [source, run, mod, date, typeBefore, codeBefore, nameBefore, typeAfter, codeAfter, nameAfter]
+        case .population(let code, let commune, let pmun, let pcap, let ptot):
+            [source, run, vintage, code, commune, pmun, pcap, ptot]
+        case .centroid(let code, let commune, let name, let lat, let lon):
+            [source, run, code, commune, name, lat, lon]
+        case .contour(let code, let commune, let name, let geometry, let minLat, let minLon, let maxLat, let maxLon):
+            [source, run, code, commune, name, geometry, minLat, minLon, maxLat, maxLon]
+        case .equipment(let code, let commune, let type, let count):
+            [source, run, vintage, code, commune, type, count]
+        case .site(let s):
+            [
+                source, run, vintage, s.code, s.commune, s.type, s.externalID, s.name, s.lat, s.lon, s.usable,
+                s.opened, s.closed, s.active, s.nonDiffusible, s.method,
+            ]
+        }
+    }
+}
+
+extension SourceWriter.Kind {
+    /// The insert of a row of this kind into its generation table.
+    fileprivate var sql: String {
+        switch self {
+        case .commune:
+            """
+            INSERT OR REPLACE INTO commune_row (source, run_id, vintage, type, code, name, dep, reg, parent)
+            VALUES (?,?,?,?,?,?,?,?,?)
+            """
+        case .mouvement:
+            """
+            INSERT INTO mouvement_row (source, run_id, mod, date_eff, type_av, code_av, name_av, type_ap, code_ap,
+                name_ap)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            """
+        case .population:
+            "INSERT INTO population_row (source, run_id, year, code, commune, pmun, pcap, ptot) VALUES (?,?,?,?,?,?,?,?)"
+        case .centroid:
+            "INSERT INTO centroid_row (source, run_id, code, commune, name, lat, lon) VALUES (?,?,?,?,?,?,?)"
+        case .contour:
+            """
+            INSERT INTO contour_row (source, run_id, code, commune, name, geometry, min_lat, min_lon, max_lat, max_lon)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            """
+        case .equipment:
+            "INSERT INTO equipment_row (source, run_id, vintage, code, commune, type, count) VALUES (?,?,?,?,?,?,?)"
+        case .site:
+            """
+            INSERT INTO site_row (source, run_id, vintage, code, commune, type, ext_id, name, lat, lon, usable,
+                opened, closed, active, non_diffusible, method)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """
+        }
     }
 }
