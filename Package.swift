@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ], exclude: ["Support/test_server.py", "Browser"]),
+            ], exclude: ["Support/test_server.py", "Support/toml_reference.py", "Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -53,6 +53,9 @@ public struct BPEAdapter: SourceAdapter {
         let name = h.column("NOMRS")
         let siret = h.column("SIRET")
         let diffusion = h.column("STATUT_DIFFUSION")
+        let address = PostalAddress.Columns(
+            number: h.column("NUMVOIE"), repetition: h.column("INDREP"), streetType: h.column("TYPVOIE"),
+            street: h.column("LIBVOIE"), postcode: h.column("CODPOS"), city: h.column("LIBCOM"))
         let projector = Projector()
         return try csv.forEachRow(input: input, sink: sink) {
             guard let c = csv.value(code).flatMap(CommuneCode.init(_:)) else {
@@ -72,14 +75,36 @@ public struct BPEAdapter: SourceAdapter {
                     x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
             }
             let partial = csv.value(diffusion) == "P"
+            // A facility has no identifier of its own: its SIRET when it has one, else a fingerprint
+            // of what places it (never its line, which moves from one edition to the next).
+            let identity =
+                csv.value(siret)
+                ?? Self.fingerprint([
+                    c.rawValue, t, csv.value(name), csv.value(address.number), csv.value(address.repetition),
+                    csv.value(address.streetType), csv.value(address.street), csv.value(x), csv.value(y),
+                    csv.value(lon), csv.value(lat),
+                ])
             let site = Site(
-                code: c, type: t, externalID: csv.value(siret) ?? "line \(csv.line)",
-                name: partial ? nil : csv.value(name), position: position,
+                code: c, type: t, externalID: identity, name: partial ? nil : csv.value(name),
+                address: partial ? nil : address.line(csv),
+                position: position,
                 usableForDistance: position != nil
                     && Self.isUsable(quality: csv.value(quality), geoloc: csv.value(geoloc)),
                 nonDiffusible: partial)
             try sink.emit(.site(site), line: csv.line)
         }
+    }
+
+    /// `h` and 16 hex digits: FNV-1a (64 bits) of the fields, each followed by a separator.
+    static func fingerprint(_ fields: [String?]) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for field in fields {
+            for byte in (field ?? "").utf8 + [0x1F] {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return "h" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Good and acceptable geolocations are usable for distances; "mauvaise", unknown, missing and

@@ -3,7 +3,10 @@ import Geo
 
 /// OpenStreetMap points from an Overpass `[out:json]` answer (`out center tags`): nodes with
 /// `lat`/`lon`, ways and relations with `center`. The commune is assigned later, from contours or
-/// the nearest centroid, by the pipeline.
+/// the nearest centroid, by the pipeline. A place tagged with a lifecycle prefix
+/// (`disused:amenity=cafe`, `was:…`, `abandoned:…`), or with the older `disused=yes` beside its
+/// tag, is a former one: kept, closed (date unknown), with its address — the premises a programme
+/// looks for.
 public struct OverpassAdapter: SourceAdapter {
     /// `key=value` tags to keep (`amenity=cafe`…).
     public let tags: Set<String>
@@ -18,15 +21,21 @@ public struct OverpassAdapter: SourceAdapter {
         self.keys = keys
     }
 
+    /// OpenStreetMap's lifecycle prefixes of a place that closed.
+    static let formerPrefixes = ["disused:", "was:", "abandoned:"]
+
     public func read(_ input: ByteReaderInput, spec: SourceSpec, into sink: RecordSink) throws -> Int {
         var index = 0
         let others = try JSONStreamReader(source: input.bytes).forEachElement(ofArray: "elements") { element in
             index += 1
             guard let tagValues = element["tags"]?.object else { return }
-            guard
-                let tag = keys.lazy.compactMap({ k in tagValues[k]?.string.map { "\(k)=\($0)" } }).first(
+            func tag(prefix: String) -> String? {
+                keys.lazy.compactMap { k in tagValues[prefix + k]?.string.map { "\(k)=\($0)" } }.first(
                     where: tags.contains)
-            else { return }
+            }
+            let current = tag(prefix: "")
+            guard let tag = current ?? Self.formerPrefixes.lazy.compactMap(tag(prefix:)).first else { return }
+            let closed = current == nil || ["disused", "abandoned"].contains { tagValues[$0]?.string == "yes" }
             guard let type = element["type"]?.string, let id = element["id"]?.string else {
                 return try sink.reject(line: index, reason: "element \(index): no type or id")
             }
@@ -39,7 +48,12 @@ public struct OverpassAdapter: SourceAdapter {
                 .site(
                     Site(
                         code: nil, type: tag, externalID: "\(type)/\(id)", name: tagValues["name"]?.string,
-                        position: Coordinate(lat: lat, lon: lon), usableForDistance: true)), line: index)
+                        address: PostalAddress.line(
+                            number: tagValues["addr:housenumber"]?.string,
+                            street: (tagValues["addr:street"] ?? tagValues["addr:place"])?.string,
+                            postcode: tagValues["addr:postcode"]?.string, city: tagValues["addr:city"]?.string),
+                        position: Coordinate(lat: lat, lon: lon), usableForDistance: true, active: !closed)),
+                line: index)
         }
         // Overpass answers a timeout or out-of-memory with HTTP 200, no elements, and a remark.
         if let remark = others["remark"]?.string, remark.contains("error") {

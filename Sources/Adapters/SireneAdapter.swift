@@ -5,8 +5,10 @@ import Territory
 /// INSEE Sirene `StockEtablissement`: streamed and filtered on the mapped NAF codes while reading.
 ///
 /// Active and closed establishments are kept with their dates (a closed row's `dateDebut` is its
-/// closure date). Non-diffusible rows (`statutDiffusionEtablissement = P`, fields `[ND]`) keep
-/// only their commune, activity and dates: no name, no position.
+/// closure date), their enseigne or usual name and their address (closed premises are what a
+/// programme looks for). Non-diffusible rows (`statutDiffusionEtablissement = P`, fields `[ND]`)
+/// keep only their commune, activity and dates: no name, no address, no position. The stock holds
+/// no personal name (those are in the legal-unit file, never read).
 public struct SireneAdapter: SourceAdapter {
     public let activities: Set<String>
 
@@ -27,6 +29,10 @@ public struct SireneAdapter: SourceAdapter {
         let x = h.column("coordonneeLambertAbscisseEtablissement")
         let y = h.column("coordonneeLambertOrdonneeEtablissement")
         let names = [h.column("enseigne1Etablissement"), h.column("denominationUsuelleEtablissement")]
+        let address = PostalAddress.Columns(
+            number: h.column("numeroVoieEtablissement"), repetition: h.column("indiceRepetitionEtablissement"),
+            streetType: h.column("typeVoieEtablissement"), street: h.column("libelleVoieEtablissement"),
+            postcode: h.column("codePostalEtablissement"), city: h.column("libelleCommuneEtablissement"))
         let projector = Projector()
         let wanted = activities
         return try csv.forEachRow(input: input, sink: sink) {
@@ -43,6 +49,7 @@ public struct SireneAdapter: SourceAdapter {
             let site = Site(
                 code: c, type: naf, externalID: csv.value(siret) ?? "line \(csv.line)",
                 name: partial ? nil : names.lazy.compactMap { csv.value($0) }.first,
+                address: partial ? nil : address.line(csv),
                 position: position, usableForDistance: position != nil,
                 opened: csv.value(created), closed: closed ? csv.value(started) : nil,
                 active: !closed, nonDiffusible: partial)

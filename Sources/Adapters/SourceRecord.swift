@@ -30,10 +30,13 @@ public struct Site: Sendable, Equatable {
     public var code: CommuneCode?
     /// The source's own type: BPE TYPEQU, NAF code, or OSM `key=value`.
     public var type: String
-    /// SIRET, OSM `node/123`, or a BPE row key.
+    /// The site's identity in its source, stable from one edition to the next (never a line
+    /// number): SIRET, OSM `node/123`, or a BPE row's SIRET or fingerprint.
     public var externalID: String
-    /// Name; always nil for non-diffusible Sirene rows.
+    /// Name (enseigne, usual name, OSM `name`); always nil for non-diffusible rows.
     public var name: String?
+    /// Postal address on one line; always nil for non-diffusible rows.
+    public var address: String?
     public var position: Coordinate?
     /// False when the position must not be used for distances (`_Z`/`_U`, poor geolocation).
     public var usableForDistance: Bool
@@ -45,14 +48,15 @@ public struct Site: Sendable, Equatable {
     public var nonDiffusible: Bool
 
     public init(
-        code: CommuneCode?, type: String, externalID: String, name: String?, position: Coordinate?,
-        usableForDistance: Bool,
+        code: CommuneCode?, type: String, externalID: String, name: String?, address: String? = nil,
+        position: Coordinate?, usableForDistance: Bool,
         opened: String? = nil, closed: String? = nil, active: Bool = true, nonDiffusible: Bool = false
     ) {
         self.code = code
         self.type = type
         self.externalID = externalID
         self.name = name
+        self.address = address
         self.position = position
         self.usableForDistance = usableForDistance
         self.opened = opened

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Geo
 import Store
@@ -73,7 +74,8 @@ public struct MapRenderer: Sendable {
         let frame = MapFrame(bounds: bounds)
         let palette = Palette(layer: settings.layer, candidateRanks: selection.candidateRanks)
         let words = Vocabulary(settings.language)
-        let legendHeight = 34 + 20 * Double(palette.entries.count + 1)
+        let sites = try await siteLayer(settings, frame: frame, words: words)
+        let legendHeight = 34 + 20 * Double(palette.entries.count + 1 + sites.legendRows)
         let drawing = Mutex(Drawing())
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
@@ -121,9 +123,23 @@ public struct MapRenderer: Sendable {
         out +=
             "<g id=\"communes\" stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\">\n" + d.shapes
             + "</g>\n"
-        out += legend(palette: palette, counts: d.counts, cafeUnknown: d.cafeUnknown, words: words, top: frame.height)
+        out += sites.svg
+        out += legend(
+            palette: palette, counts: d.counts, cafeUnknown: d.cafeUnknown, sites: sites, words: words,
+            top: frame.height)
         out += scaleBar(frame: frame, words: words, top: frame.height, legendHeight: legendHeight)
         return out + "</svg>\n"
+    }
+
+    /// The premises of the selection's communes; none for a map of all France (hundreds of
+    /// thousands of markers would bury the communes).
+    private func siteLayer(_ settings: MapSettings, frame: MapFrame, words: Vocabulary) async throws -> SiteLayer {
+        guard !settings.departements.isEmpty else { return SiteLayer([], frame: frame, words: words) }
+        let all = Mutex<[Premises]>([])
+        try await store.forEachCommunePremises(targetVintage: targetVintage, departements: settings.departements) {
+            _, sites in all.withLock { $0 += sites }
+        }
+        return SiteLayer(all.withLock { $0 }, frame: frame, words: words)
     }
 
     private func checkDepartements(_ settings: MapSettings) async throws {
@@ -194,7 +210,7 @@ public struct MapRenderer: Sendable {
     }
 
     private func legend(
-        palette: Palette, counts: [Int: Int], cafeUnknown: Int, words: Vocabulary, top: Double
+        palette: Palette, counts: [Int: Int], cafeUnknown: Int, sites: SiteLayer, words: Vocabulary, top: Double
     ) -> String {
         var out = "<g id=\"legend\" data-role=\"legend\" transform=\"translate(12 \(Self.number(top + 6)))\">\n"
         out += "<text x=\"0\" y=\"14\" font-weight=\"bold\">\(Self.escape(words["ui.legend"]))</text>\n"
@@ -216,6 +232,7 @@ public struct MapRenderer: Sendable {
                 "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) "
                 + "(\(words.number(Double(cafeUnknown))))</text>\n"
         }
+        out += sites.legend(words: words, first: palette.entries.count + 1)
         return out + "</g>\n"
     }
 

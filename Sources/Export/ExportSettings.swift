@@ -3,12 +3,15 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv, geojson
 }
 
-/// Which communes an export holds.
+/// What an export holds.
 public enum ExportSelection: String, Sendable, CaseIterable {
     /// Current candidates, by rank.
     case candidates
     /// Every commune of the selection with its flags.
     case communes
+    /// The premises of the communes of the selection (cafés, restaurants, groceries, open and
+    /// closed, and the team's premises), as points.
+    case sites
 }
 
 /// One `[[export]]` that `run` and the daemon rewrite after each analysis.

@@ -1,7 +1,8 @@
 import Foundation
 import Store
 
-/// Writes the candidate or commune selection as CSV or GeoJSON, streaming rows from the store.
+/// Writes the candidate or commune selection, or the communes' premises, as CSV or GeoJSON,
+/// streaming rows from the store.
 ///
 /// The fields are the same in both formats: reference facts, one `flag_` and one `nearest_km_`
 /// column per category, `lost_meeting_place`, `cafe_known`, then the candidate fields (empty where the commune
@@ -15,19 +16,31 @@ public struct Exporter: Sendable {
         self.targetVintage = targetVintage
     }
 
-    /// Writes one export atomically. Returns the number of communes written.
+    /// Writes one export atomically. Returns the number of communes (or sites) written.
     /// - Throws: ``ExportError`` for an unknown département; I/O errors.
     @discardableResult
     public func write(_ settings: ExportSettings) async throws -> Int {
         if let dep = try await store.unknownDepartement(among: settings.departements, targetVintage: targetVintage) {
             throw ExportError(message: "unknown département \(dep) in COG \(targetVintage)")
         }
-        let categories = try await store.categories()
         let file = try AtomicFile(path: settings.output)
-        let encoder = RowEncoder(categories: categories, settings: settings)
-        try file.write(encoder.prologue)
         let counter = Counter()
         let box = FileBox(file: file)
+        if settings.what == .sites {
+            let encoder = SiteEncoder(settings: settings)
+            try file.write(encoder.prologue)
+            try await store.forEachCommunePremises(targetVintage: targetVintage, departements: settings.departements) {
+                name, sites in
+                for site in sites {
+                    try box.file.write(encoder.encode(site, communeName: name, first: counter.next() == 0))
+                }
+            }
+            try file.write(encoder.epilogue)
+            try file.commit()
+            return counter.value
+        }
+        let encoder = RowEncoder(categories: try await store.categories(), settings: settings)
+        try file.write(encoder.prologue)
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements,
             candidatesOnly: settings.what == .candidates, withGeometry: settings.format == .geojson

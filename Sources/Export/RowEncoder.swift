@@ -4,11 +4,9 @@ import Geo
 import Store
 
 /// Turns export rows into CSV lines or GeoJSON features, with the same fields in both.
-struct RowEncoder: Sendable {
+struct RowEncoder: ExportEncoder {
     let categories: [ServiceCategory]
     let settings: ExportSettings
-
-    var separator: Character { settings.excel ? ";" : "," }
 
     var header: [String] {
         ["code", "name", "dep", "reg", "population", "population_year", "lat", "lon"]
@@ -18,15 +16,6 @@ struct RowEncoder: Sendable {
                 "breakdown",
             ]
     }
-
-    var prologue: String {
-        switch settings.format {
-        case .csv: (settings.excel ? "\u{FEFF}" : "") + header.joined(separator: String(separator)) + "\n"
-        case .geojson: "{\"type\":\"FeatureCollection\",\"features\":[\n"
-        }
-    }
-
-    var epilogue: String { settings.format == .csv ? "" : "\n]}\n" }
 
     func encode(_ row: ExportRow, first: Bool) -> String {
         settings.format == .csv ? csv(row) : (first ? "" : ",\n") + geojson(row)

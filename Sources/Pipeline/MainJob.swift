@@ -20,12 +20,15 @@ public struct MainJob: Sendable {
     public struct Result: Sendable {
         public var reports: [SourceReport]
         public var analysis: AnalysisSummary?
-        public var exports: [(path: String, rows: Int)]
+        /// Each export written: its file, and its rows (communes, or sites).
+        public var exports: [(path: String, rows: Int, what: ExportSelection)]
         public var failed: Bool { reports.contains { $0.outcome == .failed } }
         public var summary: String {
             var lines = [Summary.ingestion(reports)]
             if let analysis { lines.append(analysis.text) }
-            for e in exports { lines.append("exported \(e.rows) communes to \(e.path)") }
+            for e in exports {
+                lines.append("exported \(e.rows) \(e.what == .sites ? "sites" : "communes") to \(e.path)")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -49,8 +52,10 @@ public struct MainJob: Sendable {
                 result.analysis = try await analyze(holding: lock)
                 for export in config.exports {
                     let rows = try await Exporter(store: store, targetVintage: config.targetVintage).write(export)
-                    logger.info("export written", metadata: ["path": "\(export.output)", "communes": "\(rows)"])
-                    result.exports.append((export.output, rows))
+                    logger.info(
+                        "export written",
+                        metadata: ["path": "\(export.output)", "what": "\(export.what.rawValue)", "rows": "\(rows)"])
+                    result.exports.append((export.output, rows, export.what))
                 }
             }
             return result

@@ -111,7 +111,8 @@ final class StoreSink: RecordSink {
         }
         try writer.site(
             code: site.code, commune: commune, type: site.type, externalID: site.externalID,
-            name: site.nonDiffusible ? nil : site.name, lat: site.position?.lat, lon: site.position?.lon,
+            name: site.nonDiffusible ? nil : site.name, address: site.nonDiffusible ? nil : site.address,
+            lat: site.position?.lat, lon: site.position?.lon,
             usable: site.usableForDistance, opened: site.opened, closed: site.closed, active: site.active,
             nonDiffusible: site.nonDiffusible, method: method)
     }

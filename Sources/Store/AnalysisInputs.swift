@@ -34,9 +34,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
-                    FROM equipment e JOIN category_code c ON c.source_kind = 'bpe' AND c.code = e.type
-                        AND (c.vintage_from IS NULL OR e.vintage >= c.vintage_from)
-                        AND (c.vintage_to IS NULL OR e.vintage <= c.vintage_to)
+                    FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
                     WHERE e.commune IS NOT NULL
                     GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
                     """
@@ -108,9 +106,7 @@ extension Store {
     private static func siteFacts(_ db: Database) throws -> [SiteFact] {
         let query = """
             FROM site s JOIN source_state st ON st.source = s.source
-                JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
-                AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from)
-                AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
+                \(Self.categoryJoin("s", kind: "st.kind"))
             -- BPE presence comes from its counts: its sites matter only where they can place a distance.
             WHERE st.kind != 'bpe' OR (s.usable = 1 AND s.lat IS NOT NULL)
             """

@@ -2,6 +2,17 @@ import Catalog
 import GRDB
 
 extension Store {
+    /// The join of `rows` (an alias of `equipment` or `site`, whose `type` is a source's code) with
+    /// the category mapping rule of that code in force at the row's vintage, as `c`; `kind` is the
+    /// SQL giving the row's source kind.
+    static func categoryJoin(_ rows: String, kind: String) -> String {
+        """
+        JOIN category_code c ON c.source_kind = \(kind) AND c.code = \(rows).type
+            AND (c.vintage_from IS NULL OR \(rows).vintage >= c.vintage_from)
+            AND (c.vintage_to IS NULL OR \(rows).vintage <= c.vintage_to)
+        """
+    }
+
     /// Replaces the stored category mapping (it is data, re-read at every run).
     public func writeCategoryMapping(_ mapping: CategoryMapping) async throws {
         try await writer.write { db in

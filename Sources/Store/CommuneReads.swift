@@ -93,15 +93,13 @@ extension Store {
                 db,
                 sql: """
                     SELECT c.category, e.vintage, e.source, c.kind, SUM(e.count) AS count
-                    FROM equipment e JOIN category_code c ON c.source_kind = 'bpe' AND c.code = e.type
-                        AND (c.vintage_from IS NULL OR e.vintage >= c.vintage_from)
-                        AND (c.vintage_to IS NULL OR e.vintage <= c.vintage_to)
+                    FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
                     WHERE e.commune = ?
                     GROUP BY c.category, e.vintage, e.source, c.kind
                     UNION ALL
                     SELECT c.category, s.vintage, s.source, c.kind, COUNT(*) AS count
                     FROM site s JOIN source_state st ON st.source = s.source AND st.kind IN ('sirene', 'osm')
-                        JOIN category_code c ON c.source_kind = st.kind AND c.code = s.type
+                        \(Self.categoryJoin("s", kind: "st.kind"))
                     WHERE s.commune = ? AND s.active = 1
                     GROUP BY c.category, s.vintage, s.source, c.kind
                     ORDER BY 1, 2, 3, 4

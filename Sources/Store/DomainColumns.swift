@@ -11,6 +11,9 @@ extension ServiceCategory.Kind: DatabaseValueConvertible {}
 extension SourceKind: DatabaseValueConvertible {}
 extension LossFlag: DatabaseValueConvertible {}
 extension FieldStatus: DatabaseValueConvertible {}
+extension PremisesKind: DatabaseValueConvertible {}
+extension LicenceIV: DatabaseValueConvertible {}
+extension SiteStatus: DatabaseValueConvertible {}
 
 // The domain's records as rows: `Codable` properties named after the columns (snake case), read
 // from the views of the current analysis (an analysis writes its own generation's tables).

@@ -237,6 +237,31 @@ enum Schema {
                     CREATE INDEX ingestion_run_source ON ingestion_run(source, id);
                     """)
         }
+        m.registerMigration("v8 premises") { db in
+            try db.execute(
+                sql: """
+                    -- Sites as premises: the address their source gives; premises the field team found;
+                    -- its annotations on a source's sites, keyed by the source's identity of the site
+                    -- (SIRET, OSM element, BPE fingerprint), never by row, so that they hold across
+                    -- reloads. No job ever deletes the team's rows.
+                    ALTER TABLE site_row ADD COLUMN address TEXT;
+                    CREATE INDEX site_row_ext ON site_row(ext_id);
+                    CREATE TABLE team_site (
+                        id INTEGER PRIMARY KEY, commune TEXT NOT NULL, label TEXT NOT NULL, address TEXT,
+                        lat REAL, lon REAL,
+                        kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('former-cafe','communal','private','other')),
+                        licence_iv TEXT NOT NULL DEFAULT 'unknown' CHECK (licence_iv IN ('yes','no','unknown')),
+                        status TEXT NOT NULL DEFAULT 'proposed'
+                            CHECK (status IN ('proposed','visited','retained','rejected')),
+                        note TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+                    CREATE INDEX team_site_commune ON team_site(commune);
+                    CREATE TABLE site_annotation (
+                        source_kind TEXT NOT NULL, ext_id TEXT NOT NULL,
+                        licence_iv TEXT NOT NULL DEFAULT 'unknown' CHECK (licence_iv IN ('yes','no','unknown')),
+                        status TEXT CHECK (status IN ('proposed','visited','retained','rejected')),
+                        note TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (source_kind, ext_id));
+                    """)
+        }
         return m
     }
 

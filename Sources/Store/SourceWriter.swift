@@ -55,6 +55,7 @@ public final class SourceWriter {
         var type: String
         var externalID: String
         var name: String?
+        var address: String?
         var lat: Double?
         var lon: Double?
         var usable: Bool
@@ -126,14 +127,15 @@ public final class SourceWriter {
     }
 
     public func site(
-        code: CommuneCode?, commune: CommuneCode?, type: String, externalID: String, name: String?, lat: Double?,
-        lon: Double?, usable: Bool, opened: String?, closed: String?, active: Bool, nonDiffusible: Bool,
+        code: CommuneCode?, commune: CommuneCode?, type: String, externalID: String, name: String?, address: String?,
+        lat: Double?, lon: Double?, usable: Bool, opened: String?, closed: String?, active: Bool, nonDiffusible: Bool,
         method: LocationMethod?
     ) throws {
         try add(
             .site(
                 SiteRow(
-                    code: code, commune: commune, type: type, externalID: externalID, name: name, lat: lat, lon: lon,
+                    code: code, commune: commune, type: type, externalID: externalID, name: name, address: address,
+                    lat: lat, lon: lon,
                     usable: usable, opened: opened, closed: closed, active: active, nonDiffusible: nonDiffusible,
                     method: method)))
     }
@@ -171,8 +173,8 @@ extension SourceWriter.Row {
             [source, run, vintage, code, commune, type, count]
         case .site(let s):
             [
-                source, run, vintage, s.code, s.commune, s.type, s.externalID, s.name, s.lat, s.lon, s.usable,
-                s.opened, s.closed, s.active, s.nonDiffusible, s.method,
+                source, run, vintage, s.code, s.commune, s.type, s.externalID, s.name, s.address, s.lat, s.lon,
+                s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method,
             ]
         }
     }
@@ -206,9 +208,9 @@ extension SourceWriter.Kind {
             "INSERT INTO equipment_row (source, run_id, vintage, code, commune, type, count) VALUES (?,?,?,?,?,?,?)"
         case .site:
             """
-            INSERT INTO site_row (source, run_id, vintage, code, commune, type, ext_id, name, lat, lon, usable,
-                opened, closed, active, non_diffusible, method)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO site_row (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
+                usable, opened, closed, active, non_diffusible, method)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         }
     }

@@ -12,8 +12,13 @@ import Testing
 /// the CLI's, errors are `{"error": …}` with the right status, writes need the token, and a
 /// second job is refused while one waits.
 @Suite(.serialized) struct APIRouteTests {
-    /// The demo config with a token, its store analysed, and a router over them.
-    static let setup: Task<(app: Application<RouterResponder<RuralmapRequestContext>>, token: String), Error> = Task {
+    typealias App = Application<RouterResponder<RuralmapRequestContext>>
+
+    /// The demo set up once for this suite's tests.
+    static let setup: Task<(app: App, token: String), Error> = Task { try await demoApp() }
+
+    /// The demo config with a token in a temp dir, its store analysed, and a router over them.
+    static func demoApp() async throws -> (app: App, token: String) {
         let dir = try TestSupport.temporaryDirectory()
         let token = "t0ken-\(UUID().uuidString)"
         try token.write(toFile: dir + "/token", atomically: true, encoding: .utf8)

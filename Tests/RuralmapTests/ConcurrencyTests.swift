@@ -41,7 +41,7 @@ import Testing
 
         /// Restaurants (A504) spread over the eight demo communes, one per row.
         func writeFacilities(_ rows: Int) throws {
-            FileManager.default.createFile(atPath: dir + "/big.csv", contents: nil)
+            _ = FileManager.default.createFile(atPath: dir + "/big.csv", contents: nil)
             let file = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/big.csv"))
             defer { try? file.close() }
             var chunk = "DEPCOM;TYPEQU;LONGITUDE;LATITUDE;QUALITE_XY\n"

@@ -292,7 +292,8 @@ import Testing
     /// Drives the page with Tests/RuralmapTests/Browser/map_page.py (selenium + headless Chromium)
     /// and returns what it observed. Screenshots go to `.build/test-output/`.
     static func browse(
-        _ base: String, deps: [String], click: String, name: String, token: String? = nil, note: String? = nil
+        _ base: String, deps: [String], click: String, name: String, token: String? = nil, note: String? = nil,
+        premises: String? = nil
     ) throws -> [String: Any] {
         let python =
             ProcessInfo.processInfo.environment["RURALMAP_TEST_PYTHON"]
@@ -312,6 +313,7 @@ import Testing
         ]
         for dep in deps { arguments += ["--dep", dep] }
         if let token, let note { arguments += ["--token", token, "--note", note] }
+        if let premises { arguments += ["--premises", premises] }
         let out = try TestSupport.command(arguments)
         guard out.status == 0,
             let start = out.output.lastIndex(of: "\n").map({ out.output.index(after: $0) }) ?? out.output.indices.first,
@@ -388,8 +390,17 @@ import Testing
         #expect(list.count == 1 && list[0]["code"] as? String == "99" && list[0]["communes"] as? Int == communes.count)
         #expect(list[0]["candidates"] as? Int == ranked.count)
 
+        // Every site of the demo's communes, as the API lists them: the page draws those with a position.
+        var sites: [String: [[String: Any]]] = [:]
+        for code in communes.keys {
+            let (_, body) = try await DaemonTests.request("GET", daemon.base + "/api/v1/communes/\(code)/sites")
+            sites[code] = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]]
+        }
+        let positioned = sites.values.joined().filter { $0["lat"] is Double }.compactMap { $0["id"] as? String }
+
         let seen = try Self.browse(
-            daemon.base, deps: ["99"], click: "99002", name: "demo", token: token, note: "Rendez-vous en mairie le 3")
+            daemon.base, deps: ["99"], click: "99002", name: "demo", token: token, note: "Rendez-vous en mairie le 3",
+            premises: "Local de l’ancienne poste")
         #expect(seen["picker_choices"] as? Int == 1)  // one département in the demo
         #expect(seen["ready"] as? String == "true", "page error: \(seen["message"] ?? "")")
         #expect(seen["html_lang"] as? String == "fr")
@@ -400,14 +411,26 @@ import Testing
         #expect(seen["scale_bar"] as? Bool == true)
         #expect(seen["tooltip"] as? String == "\(communes["99002"]!) — \(population["99002"]!) habitants")
         #expect(seen["card_title"] as? String == "\(communes["99002"]!) (99002)")
-        // Services, flags and distances, score, field follow-up.
-        #expect((seen["card_headings"] as? [String])?.count == 4)
+        // Services, flags and distances, score, field follow-up, places, the team's premises.
+        #expect((seen["card_headings"] as? [String])?.count == 6)
         let cardText = try #require(seen["card_text"] as? String)
         #expect(cardText.contains("La Poste"))
         // The score's reasons in French, from the breakdown's facts (the story: café lost first).
         #expect(cardText.contains("perdus : café, bar ("))
         #expect(!cardText.contains("missing today"))
         #expect(seen["highlighted"] as? Int == 1)
+        // The card lists the commune's places (its café, closed in 2019, is the last one); the map
+        // marks every place with a position, open and closed in the legend.
+        let clicked = (sites["99002"] ?? []).compactMap { $0["id"] as? String }
+        #expect(clicked.contains("sirene-90000003000012"))
+        #expect(seen["card_sites"] as? [String] == clicked)
+        #expect((seen["card_sites_text"] as? String)?.contains("dernier café, fermé en 2019") == true)
+        #expect(!positioned.isEmpty && seen["site_markers"] as? [String] == positioned.sorted())
+        #expect(seen["site_legend"] as? [String] == ["closed", "open"])
+        // Premises added from the card, with the token.
+        let after = try #require(seen["card_sites_after"] as? [String])
+        #expect(after.count == clicked.count + 1 && after.contains { $0.hasPrefix("team-") })
+        #expect((seen["card_sites_text_after"] as? String)?.contains("Local de l’ancienne poste") == true)
         #expect(seen["table_default"] as? [String] == ranked)
         // The demo's Sirene and OSM files cover it: the café status is known.
         #expect(seen["table_cafe"] as? [String] == ["aucun café ouvert"])

@@ -143,6 +143,8 @@ est = [  # code, naf, created, state, dateDebut, enseigne, diffusion
     ("99006", "56.30Z", "1999-09-01", "A", "1999-09-01", "CAFE DU MONT", "O"),
     ("99008", "56.30Z", "1970-01-01", "F", "2020-12-31", "[ND]", "P"),
     ("99003", "55.4A", "1975-01-01", "F", "2003-01-01", "ANCIEN BISTROT", "O"),
+    # No enseigne, no usual name: listed under its activity (« Débit de boissons »).
+    ("99006", "56.30Z", "1960-01-01", "F", "1998-12-31", "", "O"),
 ]
 out = io.StringIO()
 w = csv.writer(out, lineterminator="\n")
@@ -157,7 +159,13 @@ for i, (code, naf, created, state, debut, name, diff) in enumerate(est):
                codeCommuneEtablissement=code, codePostalEtablissement="99" + code[2:],
                coordonneeLambertAbscisseEtablissement="[ND]" if nd else x, coordonneeLambertOrdonneeEtablissement="[ND]" if nd else y,
                numeroVoieEtablissement="[ND]" if nd else str(i + 1), dateDebut=debut, etatAdministratifEtablissement=state,
-               enseigne1Etablissement="" if nd else name, activitePrincipaleEtablissement=naf,
+               typeVoieEtablissement="[ND]" if nd else ["RUE", "PL", "RTE", "AV"][i % 4],
+               libelleVoieEtablissement="[ND]" if nd else ["DE LA MAIRIE", "DU MARCHE", "DE GUERET", "DES TILLEULS"][i % 4],
+               libelleCommuneEtablissement=where[code][2].upper(),
+               enseigne1Etablissement=name,
+               # A non-diffusible row that still carries a person's name: it must never reach an output.
+               denominationUsuelleEtablissement="JEAN DUPONT" if nd else "",
+               activitePrincipaleEtablissement=naf,
                nomenclatureActivitePrincipaleEtablissement="NAFRev1" if naf == "55.4A" else "NAFRev2", etablissementSiege="true")
     w.writerow([row[k] for k in SH])
 with zipfile.ZipFile("StockEtablissement_utf8.zip", "w", zipfile.ZIP_DEFLATED) as z:
@@ -169,7 +177,8 @@ with zipfile.ZipFile("StockEtablissement_utf8.zip", "w", zipfile.ZIP_DEFLATED) a
 elements = [
     {"type": "node", "id": 990001, "lat": 46.0012, "lon": 2.0021, "tags": {"amenity": "cafe", "name": "Café de la Place"}},
     {"type": "node", "id": 990002, "lat": 46.1503, "lon": 2.0207, "tags": {"amenity": "bar", "name": "Le Fauvel"}},
-    {"type": "node", "id": 990003, "lat": 45.9402, "lon": 2.0905, "tags": {"disused:amenity": "cafe", "name": "Ancien café"}},
+    {"type": "node", "id": 990003, "lat": 45.9402, "lon": 2.0905, "tags": {"disused:amenity": "cafe", "name": "Ancien café",
+     "addr:housenumber": "3", "addr:street": "Place de l'Église", "addr:postcode": "99330"}},
     {"type": "way", "id": 990004, "center": {"lat": 46.0608, "lon": 2.0811}, "tags": {"shop": "bakery", "name": "Fournil des Brumes"}},
 ]
 doc = {"version": 0.6, "generator": "Overpass API (demo, fictional)", "osm3s": {"timestamp_osm_base": "2026-01-01T00:00:00Z",

@@ -1,3 +1,4 @@
+import Analysis
 import Cartography
 import Export
 import Foundation
@@ -43,6 +44,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error.code == .unknownDepartement ? .badRequest : .notFound, error.message)
         } catch let error as ExportError {
             throw APIError(.badRequest, error.message)
+        } catch let error as PremisesError {
+            throw APIError(error.code == .notFound ? .notFound : .badRequest, error.message)
         } catch let error as IngestionBusy {
             throw APIError(.conflict, error.description)
         } catch let error as HTTPResponseError {

@@ -28,6 +28,7 @@ public struct APIServer: Sendable {
         let writes = api.group().add(middleware: BearerTokenMiddleware(configs: configs))
         CandidatesController(configs: configs, store: store).addRoutes(to: api, writes: writes)
         CommunesController(configs: configs, store: store).addRoutes(to: api)
+        SitesController(configs: configs, store: store).addRoutes(to: api, writes: writes)
         JobsController(configs: configs, store: store, queue: queue).addRoutes(to: api, writes: writes)
         MapController(configs: configs, store: store).addRoutes(to: router, api: api)
         return router

@@ -206,8 +206,11 @@
   async function openCard(code) {
     const card = $('#card');
     const request = ++state.cardRequest;
-    let c;
-    try { c = await getJSON(`/api/v1/communes/${encodeURIComponent(code)}`); } catch (error) { say(error.message); return; }
+    let c, sites;
+    try {
+      [c, sites] = await Promise.all([getJSON(`/api/v1/communes/${encodeURIComponent(code)}`),
+        getJSON(`/api/v1/communes/${encodeURIComponent(code)}/sites`)]);
+    } catch (error) { say(error.message); return; }
     if (request !== state.cardRequest) return;
     const parts = [
       el('button', { type: 'button', class: 'close', 'aria-label': t('ui.close') }, '×'),
@@ -242,6 +245,7 @@
     } else {
       parts.push(el('p', {}, t('ui.not_candidate')));
     }
+    parts.push(...sitesSection(c.code, sites));
     card.replaceChildren(...parts);
     card.querySelector('.close').addEventListener('click', () => { card.hidden = true; });
     card.hidden = false;
@@ -267,6 +271,80 @@
       case 'catchment': return f.cafe_known ? fill('detail.catchment', num(f.people), num(f.radius_km)) : t('detail.catchment.unknown');
       default: return term.detail;
     }
+  }
+
+  // The commune's places (open and closed) and the team's premises, with the team's follow-up;
+  // two forms: annotate a place, add premises.
+  function sitesSection(code, sites) {
+    const closing = (s) => {
+      if (s.last_meeting_place) return s.closed ? t('site.last_cafe').replace('%1', s.closed.slice(0, 4)) : t('site.last_cafe_undated');
+      return s.closed ?? (s.open === false ? t('site.closed') : '');
+    };
+    const what = (s) => (s.category ? t(`category.${s.category}`) : t(`kind.${s.kind}`));
+    const followUp = (s) => [s.status ? t(`site_status.${s.status}`) : '', s.licence_iv === 'unknown' ? '' : `${t('ui.licence_iv')} : ${t(`licence.${s.licence_iv}`)}`, s.note ?? '']
+      .filter(Boolean).join(' · ');
+    const parts = [el('h3', {}, t('ui.card_sites'))];
+    if (!sites.length) parts.push(el('p', {}, t('ui.no_sites')));
+    else {
+      const list = table([t('ui.category'), t('ui.site_label'), t('ui.address'), t('ui.opened'), t('ui.closed'), t('ui.source'), t('ui.site_status')],
+        sites.map((s) => [what(s), s.label ?? '—', s.address ?? '', s.opened ?? '', closing(s), s.source, followUp(s)]));
+      list.classList.add('sites');
+      list.querySelectorAll('tbody tr').forEach((row, i) => { row.dataset.site = sites[i].id; });
+      parts.push(list);
+    }
+    // The token is the one the candidate form uses (kept for the session).
+    const tokenInput = el('input', { type: 'password', name: 'site_token', autocomplete: 'off' });
+    tokenInput.value = sessionStorage.getItem('ruralmap-token') ?? '';
+    tokenInput.addEventListener('change', () => sessionStorage.setItem('ruralmap-token', tokenInput.value));
+    parts.push(el('label', { class: 'token' }, `${t('ui.token')} `, tokenInput));
+    const token = () => tokenInput.value;
+    const options = (prefix, values, selected) => values.map((v) => el('option', { value: v, selected: v === selected }, t(`${prefix}.${v}`)));
+    const send = async (method, url, body, result) => {
+      const response = await fetch(url, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token()}` }, body: JSON.stringify(body) });
+      const answer = await response.json();
+      if (!response.ok) { result.textContent = `${t('ui.save_failed')} : ${answer.error}`; return; }
+      result.textContent = t('ui.saved');
+      await openCard(code);
+    };
+    if (sites.length) {
+      const site = el('select', { name: 'site' }, ...sites.map((s) => el('option', { value: s.id }, `${what(s)} — ${s.label ?? s.id}`)));
+      const status = el('select', { name: 'site_status' }, el('option', { value: '' }, '—'), ...options('site_status', ['proposed', 'visited', 'retained', 'rejected']));
+      const licence = el('select', { name: 'licence_iv' }, ...options('licence', ['unknown', 'yes', 'no'], 'unknown'));
+      const note = el('textarea', { name: 'site_note' });
+      const result = el('span', { role: 'status' });
+      const form = el('form', { class: 'field', id: 'site-annotation' },
+        el('label', {}, `${t('ui.site_label')} `, site), el('label', {}, `${t('ui.site_status')} `, status),
+        el('label', {}, `${t('ui.licence_iv')} `, licence), el('label', {}, `${t('ui.note')} `, note),
+        el('button', { type: 'submit' }, t('ui.save')), ' ', result);
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const body = { licence_iv: licence.value };
+        if (status.value) body.status = status.value;
+        if (note.value) body.note = note.value;
+        send('PUT', `/api/v1/sites/${encodeURIComponent(site.value)}`, body, result);
+      });
+      parts.push(form);
+    }
+    const label = el('input', { name: 'premises_label', required: true });
+    const address = el('input', { name: 'premises_address' });
+    const kind = el('select', { name: 'premises_kind' }, ...options('kind', ['former-cafe', 'communal', 'private', 'other'], 'other'));
+    const licence = el('select', { name: 'premises_licence' }, ...options('licence', ['unknown', 'yes', 'no'], 'unknown'));
+    const note = el('textarea', { name: 'premises_note' });
+    const result = el('span', { role: 'status' });
+    const add = el('form', { class: 'field', id: 'premises-add' },
+      el('h3', {}, t('site.team')),
+      el('label', {}, `${t('ui.site_label')} `, label), el('label', {}, `${t('ui.address')} `, address),
+      el('label', {}, `${t('ui.category')} `, kind), el('label', {}, `${t('ui.licence_iv')} `, licence),
+      el('label', {}, `${t('ui.note')} `, note), el('button', { type: 'submit' }, t('ui.save')), ' ', result);
+    add.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const body = { label: label.value, kind: kind.value, licence_iv: licence.value };
+      if (address.value) body.address = address.value;
+      if (note.value) body.note = note.value;
+      send('POST', `/api/v1/communes/${encodeURIComponent(code)}/sites`, body, result);
+    });
+    parts.push(add);
+    return parts;
   }
 
   function fieldForm(code, candidate) {

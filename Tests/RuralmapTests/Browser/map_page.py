@@ -6,7 +6,7 @@ with the data: this script asserts nothing itself, so that every expected value 
 data files, not from here.
 
 usage: map_page.py --base URL --dep DEP [--dep DEP] --click CODE --screenshots DIR --name NAME
-                   [--token TOKEN --note TEXT]
+                   [--token TOKEN --note TEXT [--premises LABEL]]
 """
 import argparse
 import json
@@ -65,6 +65,7 @@ def main():
     parser.add_argument("--name", required=True)
     parser.add_argument("--token")
     parser.add_argument("--note")
+    parser.add_argument("--premises")
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
     shot = lambda driver, what: driver.save_screenshot(os.path.join(args.screenshots, f"{args.name}-{what}.png"))
@@ -111,6 +112,27 @@ def main():
         seen["highlighted"] = len(driver.find_elements(By.CSS_SELECTOR, "#map .highlight"))
         shot(driver, "card")
 
+        # The commune's places in the card, the markers on the map.
+        site_rows = lambda d: [r.get_attribute("data-site") for r in d.find_elements(By.CSS_SELECTOR, "#card table.sites tbody tr")]
+        seen["card_sites"] = site_rows(driver)
+        seen["card_sites_text"] = "\n".join(r.text for r in driver.find_elements(By.CSS_SELECTOR, "#card table.sites tbody tr"))
+        seen["site_markers"] = sorted(m.get_attribute("data-site") for m in driver.find_elements(By.CSS_SELECTOR, "#map [data-site]"))
+        seen["site_legend"] = sorted(m.get_attribute("data-legend-site") for m in driver.find_elements(By.CSS_SELECTOR, "#map [data-legend-site]"))
+
+        # Premises added from the card with the token: the card lists them afterwards.
+        if args.token and args.premises:
+            form = driver.find_element(By.ID, "premises-add")
+            form.find_element(By.NAME, "premises_label").send_keys(args.premises)
+            form.find_element(By.CSS_SELECTOR, "select[name=premises_kind] option[value=communal]").click()
+            token = driver.find_element(By.CSS_SELECTOR, "#card input[name=site_token]")
+            token.clear()
+            token.send_keys(args.token)
+            before = len(seen["card_sites"])
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: len(site_rows(d)) > before)
+            seen["card_sites_after"] = site_rows(driver)
+            seen["card_sites_text_after"] = driver.find_element(By.CSS_SELECTOR, "#card table.sites").text
+
         # The table: default order, then sorted by population (ascending, then descending).
         seen["table_default"] = table_codes(driver)
         population = driver.find_element(By.CSS_SELECTOR, '#candidates th[data-sort="population"] button')
@@ -146,7 +168,9 @@ def main():
             note = form.find_element(By.NAME, "note")
             note.clear()
             note.send_keys(args.note)
-            form.find_element(By.NAME, "token").send_keys(args.token)
+            token = form.find_element(By.NAME, "token")
+            token.clear()  # the page fills in the token given earlier in the session
+            token.send_keys(args.token)
             form.find_element(By.CSS_SELECTOR, "select[name=status] option[value=contacted]").click()
             form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
             WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: form.find_element(By.CSS_SELECTOR, "span[role=status]").text)
