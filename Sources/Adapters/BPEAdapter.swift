@@ -57,6 +57,8 @@ public struct BPEAdapter: SourceAdapter {
             number: h.column("NUMVOIE"), repetition: h.column("INDREP"), streetType: h.column("TYPVOIE"),
             street: h.column("LIBVOIE"), postcode: h.column("CODPOS"), city: h.column("LIBCOM"))
         let projector = Projector()
+        // The identities given so far in the current commune, to number facilities alike.
+        var alike: (commune: CommuneCode?, seen: [String: Int]) = (nil, [:])
         return try csv.forEachRow(input: input, sink: sink) {
             guard let c = csv.value(code).flatMap(CommuneCode.init(_:)) else {
                 return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
@@ -75,17 +77,27 @@ public struct BPEAdapter: SourceAdapter {
                     x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
             }
             let partial = csv.value(diffusion) == "P"
-            // A facility has no identifier of its own: its SIRET when it has one, else a fingerprint
-            // of what places it (never its line, which moves from one edition to the next).
-            let identity =
-                csv.value(siret)
+            let enterprise = csv.value(siret)
+            // A facility has no identifier of its own. One SIRET can hold facilities of several
+            // types (a café-restaurant-grocery): its SIRET and type, then. Without SIRET, a
+            // fingerprint of what it is and where — not its coordinates, which a re-geolocation
+            // moves, nor its line, which moves from one edition to the next. Facilities alike in a
+            // commune are numbered (the files list each commune's facilities together).
+            let base =
+                enterprise.map { "\($0).\(t)" }
                 ?? Self.fingerprint([
                     c.rawValue, t, csv.value(name), csv.value(address.number), csv.value(address.repetition),
-                    csv.value(address.streetType), csv.value(address.street), csv.value(x), csv.value(y),
-                    csv.value(lon), csv.value(lat),
+                    csv.value(address.streetType), csv.value(address.street),
                 ])
+            if c != alike.commune { alike = (c, [:]) }
+            let n = alike.seen[base, default: 0] + 1
+            alike.seen[base] = n
             let site = Site(
-                code: c, type: t, externalID: identity, name: partial ? nil : csv.value(name),
+                code: c, type: t, externalID: n == 1 ? base : "\(base).\(n)",
+                // NOMRS is an enterprise's legal name, a person's own name for an individual
+                // entrepreneur: only a facility without SIRET (a commune's, an association's) is
+                // labelled by it; the others by their activity, in the store's reads.
+                name: partial || enterprise != nil ? nil : csv.value(name),
                 address: partial ? nil : address.line(csv),
                 position: position,
                 usableForDistance: position != nil

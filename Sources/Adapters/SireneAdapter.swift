@@ -46,8 +46,10 @@ public struct SireneAdapter: SourceAdapter {
             if !partial, let px = csv.decimal(x), let py = csv.decimal(y) {
                 position = projector.toWGS84(x: px, y: py, epsg: Projector.epsg(forDepartement: c.departement))
             }
+            // The SIRET is the site's identity across stocks (the field team's notes hang on it).
+            guard let identity = csv.value(siret) else { return try sink.reject(line: csv.line, reason: "no siret") }
             let site = Site(
-                code: c, type: naf, externalID: csv.value(siret) ?? "line \(csv.line)",
+                code: c, type: naf, externalID: identity,
                 name: partial ? nil : names.lazy.compactMap { csv.value($0) }.first,
                 address: partial ? nil : address.line(csv),
                 position: position, usableForDistance: position != nil,

@@ -149,9 +149,10 @@ public struct Analyzer: Sendable {
         for (source, positions) in siteSources {
             let sites = positions.lazy.map { input.sites[$0] }
             guard let kind = sites.first?.sourceKind else { continue }
-            // A site file covers the categories it holds at least one site of: an Overpass query for
-            // cafés says nothing about schools.
-            let categories = Set(sites.map(\.category)).intersection(input.siteCategories[kind] ?? [])
+            // A site file covers the categories it holds at least one open site of: an Overpass
+            // query for cafés says nothing about schools, and the former restaurants it brings
+            // along say nothing about today's.
+            let categories = Set(sites.filter(\.active).map(\.category)).intersection(input.siteCategories[kind] ?? [])
             // Sirene's dates give its history back to each vintage the counts have; OSM is today only.
             let own = source.vintage
             let vintages = kind == .sirene ? countVintages.filter { $0 < own }.union([own]) : [own]

@@ -51,7 +51,8 @@ struct SiteLayer: Sendable {
             }
             if site.approximate { title += " (\(words["site.approximate"]))" }
             let attributes =
-                "data-site=\"\(site.id.rawValue)\" data-site-state=\"\(marker)\" data-commune=\"\(site.commune)\""
+                "data-site=\"\(MapRenderer.escape(site.id.rawValue))\" data-site-state=\"\(marker)\" "
+                + "data-commune=\"\(site.commune)\""
             svg +=
                 marker.svg(
                     x: MapRenderer.number(frame.x(lon)), y: MapRenderer.number(frame.y(lat)), attributes: attributes)

@@ -138,24 +138,37 @@ extension Store {
     }
 
     /// A source's sites of the premises categories where `sites` holds (on `s`, its source state
-    /// `st`), then the team's premises where `team` holds (on `t`), by commune; a site without a
-    /// position of its own is placed at its commune's centroid. Non-diffusible rows give no label
-    /// and no address; a diffusible row without a name is labelled by its activity.
+    /// `st`), then the team's premises where `team` holds (on `t`), by commune. Of each source
+    /// kind only the latest vintage's sites: BPE 2021 and BPE 2024 list the same facilities. A site
+    /// without a position of its own, or a non-diffusible one (whose point would give its
+    /// address away), is placed at its commune's centroid. Non-diffusible rows give no label and
+    /// no address; a row without a name is labelled by its activity.
     private static func premisesSQL(sites: String, team: String) -> String {
         let categories = Premises.categories.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // Several centroid files may place a commune: the one whose code is the commune's own
+        // (not a former commune's), the first source by name, both coordinates from that row.
+        func centroid(_ axis: String) -> String {
+            """
+            (SELECT ce.\(axis) FROM centroid ce WHERE ce.commune = p.commune
+                ORDER BY ce.code = ce.commune DESC, ce.source, ce.code LIMIT 1)
+            """
+        }
         return """
-            SELECT p.*,
-                (SELECT lat FROM centroid ce WHERE ce.commune = p.commune ORDER BY ce.code = ce.commune DESC LIMIT 1)
-                    AS centroid_lat,
-                (SELECT lon FROM centroid ce WHERE ce.commune = p.commune ORDER BY ce.code = ce.commune DESC LIMIT 1)
-                    AS centroid_lon
+            WITH latest AS (
+                SELECT st.kind, MAX(st.vintage) AS vintage FROM source_state st
+                WHERE EXISTS (SELECT 1 FROM site_row r WHERE r.source = st.source AND r.run_id = st.run_id)
+                GROUP BY st.kind)
+            SELECT p.*, \(centroid("lat")) AS centroid_lat, \(centroid("lon")) AS centroid_lon
             FROM (
                 SELECT s.commune, st.kind AS source_kind, s.source, s.ext_id, NULL AS team_id,
                     CASE WHEN s.non_diffusible THEN NULL ELSE COALESCE(s.name, c.label) END AS label,
                     CASE WHEN s.non_diffusible THEN NULL ELSE s.address END AS address,
-                    s.lat, s.lon, s.usable, c.category, s.opened, s.closed, s.active, NULL AS kind,
+                    CASE WHEN s.non_diffusible THEN NULL ELSE s.lat END AS lat,
+                    CASE WHEN s.non_diffusible THEN NULL ELSE s.lon END AS lon,
+                    s.usable, c.category, s.opened, s.closed, s.active, NULL AS kind,
                     COALESCE(a.licence_iv, 'unknown') AS licence_iv, a.status, a.note
                 FROM site s JOIN source_state st ON st.source = s.source
+                    JOIN latest l ON l.kind = st.kind AND l.vintage IS st.vintage
                     \(categoryJoin("s", kind: "st.kind"))
                     LEFT JOIN site_annotation a ON a.source_kind = st.kind AND a.ext_id = s.ext_id
                 WHERE c.category IN (\(categories)) AND s.commune IS NOT NULL AND \(sites)

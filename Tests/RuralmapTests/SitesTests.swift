@@ -129,6 +129,10 @@ import Testing
             "--note", "licence IV gardée par la mairie", "--config", config,
         ])
         #expect(annotated.status == 0, "\(annotated.stderr)")
+        let formerOSM = try CLITests.ruralmapd([
+            "site", "set", "osm-node-990003", "--status", "proposed", "--note", "bail à reprendre", "--config", config,
+        ])
+        #expect(formerOSM.status == 0, "\(formerOSM.stderr)")
         // A source's site keeps its source's label; an unknown site and a bad status are refused.
         let relabel = try CLITests.ruralmapd([
             "site", "set", "sirene-90000003000012", "--label", "X", "--config", config,
@@ -147,6 +151,8 @@ import Testing
         let cafe = try #require(after.first { $0.id == "sirene-90000003000012" })
         #expect(cafe.status == .visited && cafe.licenceIv == .yes && cafe.note == "licence IV gardée par la mairie")
         #expect(cafe.label == "CAFE DES BRUMES" && cafe.lastMeetingPlace)
+        let landes = try #require(try Self.sites("99003", config).first { $0.id == "osm-node-990003" })
+        #expect(landes.status == .proposed && landes.note == "bail à reprendre")
 
         // CSV: one row per site, the non-diffusible one without label or address.
         let csvPath = dir + "/sites.csv"
@@ -218,7 +224,8 @@ import Testing
             let site = try Self.decoder().decode(SiteSummary.self, from: Data(buffer: created.body))
             #expect(site.id.hasPrefix("team-") && site.label == "Salle des fêtes" && site.kind == .communal)
             let listed = try await client.execute(uri: "/api/v1/communes/99002/sites", method: .get)
-            #expect(String(buffer: listed.body).contains(site.id))
+            let ids = try Self.decoder().decode([SiteSummary].self, from: Data(buffer: listed.body)).map(\.id)
+            #expect(ids.contains(site.id))
 
             let bad = try await client.execute(
                 uri: "/api/v1/sites/\(site.id)", method: .put, headers: auth,
@@ -262,10 +269,13 @@ import Testing
                 + TestSupport.source(
                     "sirene", "sirene", "file://\(formats)/StockEtablissement_utf8_sample.zip", vintage: 2026)
                 + TestSupport.source(
-                    "osm", "osm", "file://\(formats)/overpass_out_center_tags_sample.json", vintage: 2026))
+                    "osm", "osm", "file://\(formats)/overpass_out_center_tags_sample.json", vintage: 2026)
+                // Two BPE editions listing the same facilities: the sites are the latest one's.
+                + TestSupport.source("bpe21", "bpe", "file://\(formats)/bpe21_ensemble_xy_sample.csv", vintage: 2021)
+                + TestSupport.source("bpe24", "bpe", "file://\(formats)/bpe24_BPE24_sample.zip", vintage: 2024))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
-        #expect(reports["sirene"]?.outcome == .loaded && reports["osm"]?.outcome == .loaded)
+        #expect(reports.count == 7 && reports.values.allSatisfy { $0.outcome == .loaded }, "\(reports)")
 
         // Ajain: its café-épicerie closed on 2023-10-01 (a lieu-dit, no number); the grocery
         // opened in 2024 has no enseigne and is named by its usual name.
@@ -277,6 +287,11 @@ import Testing
         let grocery = try #require(ajain.first { $0.sourceID == "50011122400027" })
         #expect(grocery.label == "ÉPICERIE MULTISERVICE" && grocery.category == .grocery && grocery.open == true)
         #expect(grocery.address == "1 PLACE DE LA MAIRIE, 23380 AJAIN")
+        // Its BPE 2024 row (B202, SIRET 82345678500018), once although BPE 2021 lists it too, and
+        // labelled by its activity: a BPE name (NOMRS) may be a person's.
+        let bpe = ajain.filter { $0.source.hasPrefix("bpe") }
+        #expect(bpe.map(\.id) == [.source(.bpe, "82345678500018.B202")], "\(bpe)")
+        #expect(bpe.first?.label == "Épicerie" && bpe.first?.address == "LE BOURG, 23380 Ajain")
 
         // Ahun: Le Relais is open, so the closed Café du Marché is not the last café.
         let ahun = try await store.premises(commune: CommuneCode("23001"))
@@ -292,10 +307,18 @@ import Testing
         #expect(bar.approximate && bar.lat != nil)
         #expect(auge.first { $0.sourceID == "node/1234567809" }?.open == true)
 
-        // Anzême: non-diffusible, neither label nor address.
+        // Anzême: non-diffusible in Sirene and in BPE 2024 (B201, geolocated at 46.2595, 1.8521):
+        // neither label nor address, and placed at the commune's centroid, not at its own point.
+        let centroid = try #require(
+            try TestSupport.gunzipLines(ds + "/communes_centroides_2024.csv.gz").first { $0.hasPrefix("23004,") }
+        ).split(separator: ",")
         let anzeme = try await store.premises(commune: CommuneCode("23004"))
-        let hidden = try #require(anzeme.first { $0.sourceID == "90123456700013" })
-        #expect(hidden.label == nil && hidden.address == nil && hidden.approximate)
+        let hidden = anzeme.filter { $0.sourceID?.hasPrefix("90123456700013") == true }
+        #expect(Set(hidden.map(\.source)) == ["sirene", "bpe24"])
+        for site in hidden {
+            #expect(site.label == nil && site.address == nil && site.approximate)
+            #expect(site.lat == Double(centroid[5]) && site.lon == Double(centroid[6]), "\(site)")
+        }
 
         // OpenStreetMap: `disused=yes` beside `amenity=bar` is a former bar; a café is open.
         let disused = try #require(try await store.premises(id: .source(.osm, "node/1234567802")))

@@ -312,6 +312,15 @@
       const licence = el('select', { name: 'licence_iv' }, ...options('licence', ['unknown', 'yes', 'no'], 'unknown'));
       const note = el('textarea', { name: 'site_note' });
       const result = el('span', { role: 'status' });
+      // The form shows the chosen site's follow-up, so that saving one field keeps the others.
+      const fill = () => {
+        const chosen = sites.find((s) => s.id === site.value);
+        status.value = chosen?.status ?? '';
+        licence.value = chosen?.licence_iv ?? 'unknown';
+        note.value = chosen?.note ?? '';
+      };
+      site.addEventListener('change', fill);
+      fill();
       const form = el('form', { class: 'field', id: 'site-annotation' },
         el('label', {}, `${t('ui.site_label')} `, site), el('label', {}, `${t('ui.site_status')} `, status),
         el('label', {}, `${t('ui.licence_iv')} `, licence), el('label', {}, `${t('ui.note')} `, note),
