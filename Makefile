@@ -3,7 +3,7 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libproj-dev zlib1g-dev
-TEST_DEPS  := gdal-bin python3 python3-venv systemd chromium chromium-driver librsvg2-bin
+TEST_DEPS  := gdal-bin python3 python3-venv systemd chromium chromium-driver librsvg2-bin openssl
 # Selenium for the browser tests, from PyPI into a virtualenv outside the repository.
 TEST_VENV  ?= $(HOME)/.cache/ruralmap-test/venv
 SELENIUM   := selenium==4.51.0

@@ -179,6 +179,13 @@ public struct Vocabulary: Sendable {
         "ui.cafe": ("Café", "Café"),
         "ui.per_dep": ("Par département", "Per département"),
         "ui.per_dep_best": ("les %1 meilleures", "the best %1"),
+        // Alerts: what changed in the watched services since the previous analysis.
+        "ui.alerts": ("Alertes récentes", "Recent alerts"),
+        "ui.no_alerts": ("Aucune alerte pour ces départements.", "No alert for these départements."),
+        "ui.alerts_feed": ("Suivre ces alertes (flux Atom)", "Follow these alerts (Atom feed)"),
+        "change.lost": ("perdu", "lost"),
+        "change.downgraded": ("réduit", "reduced"),
+        "change.regained": ("retrouvé", "regained"),
         // Sites: the premises of a commune (cafés, restaurants, groceries, the team's finds).
         "site.open": ("lieu ouvert", "open place"),
         "site.closed": ("lieu fermé", "closed place"),

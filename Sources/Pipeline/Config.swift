@@ -29,6 +29,8 @@ public struct Config: Sendable {
     public var analysis = AnalysisSettings()
     public var exports: [ExportSettings] = []
     public var api = APISettings()
+    public var alerts = AlertSettings()
+    public var webhooks: [WebhookConfig] = []
 
     /// The category mapping in force: the configured file, else the table compiled in.
     /// - Throws: `FormatError` naming the file and line of a malformed rule.
@@ -67,11 +69,11 @@ public struct Config: Sendable {
             p.hasPrefix("/") ? p : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
         }
         _ = try TableReader(doc.root, name: "top level", allowed: [])
-        let known = ["store", "fetch", "geography", "ingest", "services", "analysis", "export", "api"]
+        let known = ["store", "fetch", "geography", "ingest", "services", "analysis", "export", "api", "alerts"]
         for (name, table) in doc.tables where !known.contains(name) {
             throw ConfigError(line: table.line, "unknown section [\(name)] (known: \(known.joined(separator: ", ")))")
         }
-        for (name, tables) in doc.arrays where name != "source" && name != "export" {
+        for (name, tables) in doc.arrays where !["source", "export", "webhook"].contains(name) {
             throw ConfigError(line: tables.first?.line, "unknown section [[\(name)]]")
         }
 
@@ -121,6 +123,18 @@ public struct Config: Sendable {
                 throw ConfigError(line: table.line, "source name \(source.name) used twice")
             }
             return source
+        }
+        // Categories named in alerts are checked against the mapping in force, read only then.
+        let named =
+            doc.tables["alerts"]?["categories"] != nil
+            || (doc.arrays["webhook"] ?? []).contains { $0["categories"] != nil }
+        let categories = named ? Set(try categoryMapping().categories) : []
+        alerts = try AlertSettings(doc.tables["alerts"], known: categories)
+        webhooks = try (doc.arrays["webhook"] ?? []).enumerated().map {
+            try WebhookConfig($0.element, index: $0.offset, known: categories, resolve: resolve)
+        }
+        if let twice = Dictionary(grouping: webhooks, by: \.name).first(where: { $0.value.count > 1 }) {
+            throw ConfigError(line: nil, "webhook name \(twice.key) used twice")
         }
     }
 }

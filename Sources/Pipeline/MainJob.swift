@@ -92,16 +92,24 @@ public struct MainJob: Sendable {
         let started = Date()
         logger.info("analysis start")
         let input = try await store.analysisInputs(targetVintage: config.targetVintage)
+        // The first analysis is the baseline: alerts are changes since the one before.
+        let watched = Set(config.alerts.categories)
+        let previous = try await store.hasAnalysis() ? try await store.currentFlags(in: watched) : nil
         let result = Analyzer(settings: config.analysis).analyze(input)
-        try await store.saveAnalysis(result, communes: input.communes.count)
+        let alerts =
+            previous.map { Alert.detect(previous: $0, result: result, communes: input.communes, watched: watched) }
+            ?? []
+        try await store.saveAnalysis(
+            result, communes: input.communes.count, alerts: alerts,
+            webhooks: config.webhooks.map { ($0.name, $0.filter) })
         let summary = AnalysisSummary(
             communes: input.communes.count, candidates: result.candidates.count,
-            lostMeetingPlaces: result.lostMeetingPlace.count, vintageFrom: result.vintageFrom,
+            lostMeetingPlaces: result.lostMeetingPlace.count, alerts: alerts.count, vintageFrom: result.vintageFrom,
             vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
         logger.info(
             "analysis end",
             metadata: [
-                "communes": "\(summary.communes)", "candidates": "\(summary.candidates)",
+                "communes": "\(summary.communes)", "candidates": "\(summary.candidates)", "alerts": "\(alerts.count)",
                 "seconds": "\(String(format: "%.2f", summary.seconds))",
             ])
         return summary
@@ -113,6 +121,8 @@ public struct AnalysisSummary: Sendable {
     public var communes: Int
     public var candidates: Int
     public var lostMeetingPlaces: Int
+    /// Alerts found since the previous analysis.
+    public var alerts: Int
     public var vintageFrom: Int?
     public var vintageTo: Int?
     public var seconds: Double
@@ -121,7 +131,7 @@ public struct AnalysisSummary: Sendable {
         let vintages = "\(vintageFrom.map(String.init) ?? "?")→\(vintageTo.map(String.init) ?? "?")"
         return
             "analysis: \(communes) communes, vintages \(vintages), \(lostMeetingPlaces) lost their last meeting place, "
-            + "\(candidates) candidates (\(String(format: "%.1f", seconds)) s)"
+            + "\(candidates) candidates, \(alerts) new alerts (\(String(format: "%.1f", seconds)) s)"
     }
 }
 

@@ -43,7 +43,7 @@ extension ExportSettings {
         }
         let whatText = try t.string("what", default: "candidates")
         guard let what = ExportSelection(rawValue: whatText) else {
-            throw ConfigError(line: table["what"]?.line, "what: expected candidates or communes")
+            throw ConfigError(line: table["what"]?.line, "what: expected candidates, communes or sites")
         }
         self.init(
             format: format, what: what, departements: try t.stringArray("dep") ?? [],

@@ -5,8 +5,8 @@ import Pipeline
 import ServiceLifecycle
 import Store
 
-/// `ruralmapd serve`: the job queue, the scheduler, the HTTP API, the config reloader and the
-/// systemd watchdog, one service group that shuts down gracefully on SIGTERM/SIGINT.
+/// `ruralmapd serve`: the job queue, the scheduler, the HTTP API, the config reloader, the
+/// systemd watchdog and the sender of alert deliveries, one service group that shuts down gracefully on SIGTERM/SIGINT.
 public struct Daemon: Sendable {
     let configs: ConfigHolder
     let logger: Logger
@@ -32,6 +32,7 @@ public struct Daemon: Sendable {
             services: [
                 queue, Scheduler(configs: configs, store: store, queue: queue, logger: logger),
                 ConfigReloader(configs: configs, logger: logger, notifier: notifier), Watchdog(notifier: notifier),
+                WebhookDispatcher(configs: configs, store: store, logger: logger),
             ],
             onServerRunning: { [notifier, logger] channel in
                 logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

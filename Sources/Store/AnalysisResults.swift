@@ -8,8 +8,12 @@ extension Store {
     /// transaction makes it current (and records first and last sightings of its candidates),
     /// then the previous analysis's rows are deleted; if it fails before, its own rows are. Field
     /// notes are never touched: a commune that left the list keeps its status and note, no longer
-    /// listed.
-    public func saveAnalysis(_ result: Analyzer.Result, communes: Int) async throws {
+    /// listed. The `alerts` it found are saved in the same transaction that makes it current,
+    /// with a delivery of each to every webhook whose filter takes it.
+    public func saveAnalysis(
+        _ result: Analyzer.Result, communes: Int, alerts: [Alert] = [],
+        webhooks: [(name: String, filter: AlertFilter)] = []
+    ) async throws {
         let id = try await writer.write { db in
             try db.execute(sql: "INSERT INTO analysis_run (started_at) VALUES (?)", arguments: [Store.now()])
             return db.lastInsertedRowID
@@ -73,6 +77,7 @@ extension Store {
                         WHERE id = ?
                         """,
                     arguments: [now, result.vintageFrom, result.vintageTo, communes, result.candidates.count, id])
+                try Self.record(alerts, analysisID: id, webhooks: webhooks, at: now, db)
             }
         } catch {
             // The previous analysis stays current; this one's rows go. Done even though the task is

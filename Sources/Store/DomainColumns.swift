@@ -14,6 +14,9 @@ extension FieldStatus: DatabaseValueConvertible {}
 extension PremisesKind: DatabaseValueConvertible {}
 extension LicenceIV: DatabaseValueConvertible {}
 extension SiteStatus: DatabaseValueConvertible {}
+extension AlertChange: DatabaseValueConvertible {}
+extension WebhookDelivery.State: DatabaseValueConvertible {}
+extension WebhookDelivery.Outcome: DatabaseValueConvertible {}
 
 // The domain's records as rows: `Codable` properties named after the columns (snake case), read
 // from the views of the current analysis (an analysis writes its own generation's tables).

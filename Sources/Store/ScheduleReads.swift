@@ -1,3 +1,5 @@
+import Analysis
+import Catalog
 import Foundation
 import GRDB
 
@@ -30,6 +32,10 @@ public struct StoreMetrics: Sendable {
     public var lastDurationSeconds: [String: Double] = [:]
     public var lastSuccess: [String: Double] = [:]
     public var candidates = 0
+    /// Alerts by category and change.
+    public var alerts: [ServiceCategory: [AlertChange: Int]] = [:]
+    /// Webhook delivery attempts by outcome.
+    public var deliveries: [WebhookDelivery.Outcome: Int] = [:]
 }
 
 extension Store {
@@ -85,6 +91,12 @@ extension Store {
                 }
             }
             m.candidates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate_status WHERE listed = 1") ?? 0
+            for r in try Row.fetchAll(db, sql: "SELECT category, change, COUNT(*) AS n FROM alert GROUP BY 1, 2") {
+                m.alerts[r["category"], default: [:]][r["change"]] = r["n"]
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT outcome, COUNT(*) AS n FROM delivery_attempt GROUP BY 1") {
+                m.deliveries[r["outcome"]] = r["n"]
+            }
             return m
         }
     }

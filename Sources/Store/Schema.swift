@@ -262,6 +262,32 @@ enum Schema {
                         note TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (source_kind, ext_id));
                     """)
         }
+        m.registerMigration("v9 alerts") { db in
+            try db.execute(
+                sql: """
+                    -- Alerts are events: written once by the analysis that found them, never rewritten.
+                    CREATE TABLE alert (
+                        id INTEGER PRIMARY KEY, analysis_id INTEGER NOT NULL, commune TEXT NOT NULL,
+                        name TEXT NOT NULL, dep TEXT, category TEXT NOT NULL,
+                        change TEXT NOT NULL CHECK (change IN ('lost','downgraded','regained')),
+                        vintage_from INTEGER, vintage_to INTEGER, sources TEXT, detected_at TEXT NOT NULL,
+                        candidate_rank INTEGER);
+                    CREATE INDEX alert_dep ON alert(dep, id);
+                    -- Each alert to send to each webhook that wants it, and every attempt.
+                    CREATE TABLE webhook_delivery (
+                        id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alert(id),
+                        webhook TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending','delivered','abandoned')),
+                        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL);
+                    CREATE INDEX webhook_delivery_due ON webhook_delivery(state, next_attempt_at);
+                    CREATE TABLE delivery_attempt (
+                        id INTEGER PRIMARY KEY, delivery_id INTEGER NOT NULL REFERENCES webhook_delivery(id),
+                        at TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('delivered','failed','abandoned')),
+                        http_status INTEGER, error TEXT, seconds REAL NOT NULL);
+                    CREATE INDEX delivery_attempt_delivery ON delivery_attempt(delivery_id);
+                    """)
+        }
         return m
     }
 

@@ -94,12 +94,14 @@ public struct Store: Sendable {
         try await writer.read(body)
     }
 
-    /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision).
-    static func now() -> String {
+    /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision);
+    /// they sort as text.
+    public static func now() -> String {
         timestampFormatter().string(from: Date())
     }
 
-    static func timestampFormatter() -> ISO8601DateFormatter {
+    /// The format of the store's timestamps.
+    public static func timestampFormatter() -> ISO8601DateFormatter {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f

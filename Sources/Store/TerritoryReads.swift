@@ -83,8 +83,9 @@ extension Store {
         return departements.first { !known.contains($0) }
     }
 
-    /// A JSON array of département codes for `json_each` (bound, never spliced into SQL).
-    static func jsonArray(_ codes: [String]) -> String {
-        "[" + codes.map { "\"\($0.filter { $0.isLetter || $0.isNumber })\"" }.joined(separator: ",") + "]"
+    /// A JSON array of strings (codes, category or webhook names) for `json_each`: bound, never
+    /// spliced into SQL.
+    static func jsonArray(_ values: [String]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: values)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

@@ -18,7 +18,7 @@ struct Ruralmapd: AsyncParsableCommand {
         version: RuralmapVersion.current,
         subcommands: [
             Run.self, Ingest.self, Analyze.self, Serve.self, Status.self, CommuneCommand.self, Candidates.self,
-            Annotate.self, Sites.self, SiteCommand.self, ExportCommand.self, MapCommand.self,
+            Annotate.self, Sites.self, SiteCommand.self, Alerts.self, ExportCommand.self, MapCommand.self,
             Validate.self, Calibrate.self,
         ])
 }

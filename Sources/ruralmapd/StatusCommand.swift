@@ -29,5 +29,18 @@ struct Status: AsyncParsableCommand {
                     ]
                 }
             ).render())
+        guard !report.webhooks.isEmpty else { return }
+        print(
+            "\n"
+                + TextTable(
+                    ["webhook", "pending", "delivered", "abandoned", "failing", "last attempt", "last error"],
+                    report.webhooks.map { w in
+                        [
+                            w.name, String(w.pending), String(w.delivered), String(w.abandoned),
+                            w.consecutiveFailures > 0 ? "\(w.consecutiveFailures) in a row" : "",
+                            w.lastAttemptAt ?? "never", w.lastError ?? "",
+                        ]
+                    }
+                ).render())
     }
 }

@@ -461,6 +461,10 @@ import Testing
                 $0.hasPrefix(daemon.base + "/api/v1/candidates?dep=99&format=")
             } == true)
         #expect((seen["legend_en"] as? String)?.contains("no loss") == true)
+        // One analysis so far: the baseline, no alert yet; the feed of the selection is offered.
+        #expect(seen["alerts"] as? [String] == ["Aucune alerte pour ces départements."])
+        #expect(seen["alerts_feed"] as? String == daemon.base + "/api/v1/alerts.atom?dep=99")
+        #expect(seen["alert_marks"] as? [String] == [])
         // Nothing left 127.0.0.1; nothing failed.
         #expect((seen["requests"] as? [String])?.isEmpty == false)
         #expect(seen["foreign_requests"] as? [String] == [])

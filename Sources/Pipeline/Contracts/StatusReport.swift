@@ -6,6 +6,20 @@ import Territory
 /// last run.
 public struct StatusReport: Sendable, Codable, Equatable {
     public var sources: [SourceStatus]
+    /// Each configured webhook and how its alert deliveries stand.
+    public var webhooks: [WebhookStatus]
+
+    /// One `[[webhook]]` (its URL is not shown: it may hold a secret).
+    public struct WebhookStatus: Sendable, Codable, Equatable {
+        public var name: String
+        public var pending: Int
+        public var delivered: Int
+        public var abandoned: Int
+        /// Failed attempts since the last delivered one: a webhook that keeps failing shows here.
+        public var consecutiveFailures: Int
+        @Nullable public var lastAttemptAt: String?
+        @Nullable public var lastError: String?
+    }
 
     /// One configured source.
     public struct SourceStatus: Sendable, Codable, Equatable {
@@ -76,11 +90,20 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public static func load(config: Config, store: Store) async throws -> StatusReport {
         let last = try await store.lastRuns()
         let coverages = try await store.coverages(targetVintage: config.targetVintage)
+        let health = Dictionary(
+            try await store.webhookHealth().map { ($0.webhook, $0) }, uniquingKeysWith: { a, _ in a })
         return StatusReport(
             sources: config.sources.map { s in
                 SourceStatus(
                     name: s.name, kind: s.kind, url: s.url, vintage: s.vintage,
                     coverage: coverages[s.name].map(CoverageValue.init), lastRun: last[s.name].map(RunSummary.init))
+            },
+            webhooks: config.webhooks.map { w in
+                let h = health[w.name]
+                return WebhookStatus(
+                    name: w.name, pending: h?.pending ?? 0, delivered: h?.delivered ?? 0, abandoned: h?.abandoned ?? 0,
+                    consecutiveFailures: h?.consecutiveFailures ?? 0, lastAttemptAt: h?.lastAttemptAt,
+                    lastError: h?.lastError)
             })
     }
 }

@@ -30,6 +30,7 @@ public struct APIServer: Sendable {
         CommunesController(configs: configs, store: store).addRoutes(to: api)
         SitesController(configs: configs, store: store).addRoutes(to: api, writes: writes)
         JobsController(configs: configs, store: store, queue: queue).addRoutes(to: api, writes: writes)
+        AlertsController(configs: configs, store: store).addRoutes(to: api)
         MapController(configs: configs, store: store).addRoutes(to: router, api: api)
         return router
     }

@@ -50,6 +50,31 @@ public final class RequestMetrics: Sendable {
         }
         family("ruralmapd_candidates", "gauge", "Candidate communes currently listed.")
         out.append("ruralmapd_candidates \(m.candidates)")
+        family("ruralmapd_alerts_total", "counter", "Alerts detected by category and change.")
+        for (category, changes) in m.alerts.sorted(by: { $0.key < $1.key }) {
+            for (change, n) in changes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                out.append(
+                    "ruralmapd_alerts_total{category=\"\(label(category.rawValue))\",change=\"\(change.rawValue)\"} \(n)"
+                )
+            }
+        }
+        family("ruralmapd_webhook_deliveries_total", "counter", "Webhook delivery attempts by outcome.")
+        for (outcome, n) in m.deliveries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            out.append("ruralmapd_webhook_deliveries_total{outcome=\"\(outcome.rawValue)\"} \(n)")
+        }
+        let health = try await store.webhookHealth()
+        family(
+            "ruralmapd_webhook_consecutive_failures", "gauge",
+            "Failed delivery attempts since the webhook's last delivered one.")
+        for h in health {
+            out.append(
+                "ruralmapd_webhook_consecutive_failures{webhook=\"\(label(h.webhook))\"} \(h.consecutiveFailures)")
+        }
+        family(
+            "ruralmapd_webhook_abandoned_deliveries", "gauge", "Alerts a webhook never received (attempts exhausted).")
+        for h in health {
+            out.append("ruralmapd_webhook_abandoned_deliveries{webhook=\"\(label(h.webhook))\"} \(h.abandoned)")
+        }
         family("ruralmapd_http_requests_total", "counter", "HTTP requests by route and status.")
         for (key, n) in requests.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
             let parts = key.split(separator: "|", maxSplits: 1).map(String.init)

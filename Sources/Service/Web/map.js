@@ -98,6 +98,7 @@
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(shape.dataset.code); }
       });
     }
+    markAlerts();
     if (state.selected) highlight(state.selected);
   }
 
@@ -401,7 +402,28 @@
     $('#mapview').hidden = false;
     fillFilters();
     renderTable();
+    state.alerts = await getJSON(`/api/v1/alerts?${selectionQuery({ limit: 20 })}`);
+    $('#alerts-feed').href = `/api/v1/alerts.atom?${selectionQuery()}`;
+    renderAlerts();
     await loadMap();
+  }
+
+  // The latest alerts of the selection: each opens its commune's card, whose shape is marked.
+  function renderAlerts() {
+    const items = state.alerts.map((a) => {
+      const button = el('button', { type: 'button' },
+        `${a.detected_at.slice(0, 10)} — ${a.name} : ${t(`change.${a.change}`)} · ${t(`category.${a.category}`)}`);
+      button.addEventListener('click', () => select(a.code));
+      return el('li', { 'data-code': a.code, 'data-change': a.change }, button);
+    });
+    $('#alerts').replaceChildren(...(items.length ? items : [el('li', {}, t('ui.no_alerts'))]));
+  }
+
+  function markAlerts() {
+    for (const a of [...state.alerts].reverse()) {
+      const shape = $('#map').querySelector(`[data-code="${CSS.escape(a.code)}"]`);
+      if (shape) shape.dataset.alert = a.change;
+    }
   }
 
   $('#change-deps').addEventListener('click', () => { location.search = state.lang === 'fr' ? '' : '?lang=en'; });
@@ -414,6 +436,7 @@
     if (state.deps.length === 0) { await showPicker(); return; }
     fillFilters();
     renderTable();
+    renderAlerts();
     await loadMap();
     if (state.selected && !$('#card').hidden) await openCard(state.selected);
   });
@@ -423,6 +446,9 @@
       state.words = await getJSON('/api/v1/vocabulary');
       applyWords();
       if (state.deps.length === 0) await showPicker(); else await showMap();
+      // `#commune=CODE` (the feed's links) opens that commune's card.
+      const linked = new URLSearchParams(location.hash.slice(1)).get('commune');
+      if (linked && state.deps.length) await select(linked);
       document.body.dataset.ready = 'true';
     } catch (error) {
       say(error.message);

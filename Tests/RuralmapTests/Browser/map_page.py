@@ -93,6 +93,9 @@ def main():
         seen["legend"] = legend[0].text if legend else None
         seen["scale_bar"] = len(driver.find_elements(By.CSS_SELECTOR, "#map [data-role=scale-bar]")) == 1
         seen["download_links"] = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#downloads a")]
+        seen["alerts"] = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#alerts li")]
+        seen["alerts_feed"] = driver.find_element(By.ID, "alerts-feed").get_attribute("href")
+        seen["alert_marks"] = sorted(s.get_attribute("data-code") for s in driver.find_elements(By.CSS_SELECTOR, "#map [data-alert]"))
         shot(driver, "map")
 
         # Hover: name and population.
@@ -187,6 +190,12 @@ def main():
         seen["title_en"] = driver.find_element(By.TAG_NAME, "h1").text
         seen["legend_en"] = driver.find_element(By.CSS_SELECTOR, "#map [data-role=legend]").text
         shot(driver, "english")
+
+        # A link to a commune (the Atom feed's): its card opens.
+        driver.get(f"{args.base}/?{query}#commune={args.click}")
+        wait_ready(driver)
+        WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "card-title"))
+        seen["linked_card"] = driver.find_element(By.ID, "card-title").text
 
         time.sleep(0.5)
         seen["requests"] = requested_urls(driver)

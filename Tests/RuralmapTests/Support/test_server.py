@@ -14,10 +14,16 @@ Serves files from --root with ETag / Last-Modified / 304, plus fault routes:
   /redirect-file       redirects to file:///etc/passwd
   /big                 an endless body (size cap)
   /count/<path>        how many requests <path> received
+Webhook receivers (POST), and what they received (GET):
+  POST /hook/ok/<name>        records the request, answers 200
+  POST /hook/flaky/N/<name>   records it, answers 500 to the first N, then 200
+  POST /hook/silent/<name>    records it, never answers
+  GET  /hook/log/<name>       the requests received: [{"status", "headers", "body"}]
 Prints the port on stdout once listening."""
-import argparse, email.utils, gzip, hashlib, http.server, os, socketserver, sys, threading, time
+import argparse, email.utils, gzip, hashlib, http.server, json, os, socketserver, sys, threading, time
 
 counts = {}
+hooks = {}
 lock = threading.Lock()
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -41,8 +47,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(304); self.send_header("ETag", etag); self.send_header("Content-Length", "0"); self.end_headers(); return
         self.send_body(data, 200, {"ETag": etag, "Last-Modified": mtime})
 
+    def do_POST(self):
+        p = self.path.lstrip("/")
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        parts = p.split("/")
+        name = parts[-1]
+        with lock:
+            log = hooks.setdefault(name, [])
+            n = len(log) + 1
+            status = None if parts[1] == "silent" else (500 if parts[1] == "flaky" and n <= int(parts[2]) else 200)
+            log.append({"status": status, "headers": dict(self.headers.items()), "body": body.decode("utf-8", "replace")})
+        if status is None:
+            time.sleep(120); return
+        self.send_body(b"{}", status, {"Content-Type": "application/json"})
+
     def do_GET(self):
         p = self.path.lstrip("/")
+        if p.startswith("hook/log/"):
+            with lock: data = json.dumps(hooks.get(p[9:], [])).encode()
+            return self.send_body(data, 200, {"Content-Type": "application/json"})
         with lock: counts[p] = counts.get(p, 0) + 1; n = counts[p]
         if p.startswith("count/"):
             return self.send_body(str(counts.get(p[6:], 0)).encode())
