@@ -94,10 +94,7 @@ public struct BPEAdapter: SourceAdapter {
             alike.seen[base] = n
             let site = Site(
                 code: c, type: t, externalID: n == 1 ? base : "\(base).\(n)",
-                // NOMRS is an enterprise's legal name, a person's own name for an individual
-                // entrepreneur: only a facility without SIRET (a commune's, an association's) is
-                // labelled by it; the others by their activity, in the store's reads.
-                name: partial || enterprise != nil ? nil : csv.value(name),
+                name: partial ? nil : csv.value(name),
                 address: partial ? nil : address.line(csv),
                 position: position,
                 usableForDistance: position != nil

@@ -14,6 +14,12 @@ public enum WebhookPost {
         public var error: String?
         public var seconds: Double
 
+        public init(httpStatus: Int, error: String?, seconds: Double) {
+            self.httpStatus = httpStatus
+            self.error = error
+            self.seconds = seconds
+        }
+
         /// The receiver took it (2xx).
         public var delivered: Bool { error == nil && (200..<300).contains(httpStatus) }
     }
@@ -26,22 +32,29 @@ public enum WebhookPost {
     }
 
     /// POSTs `body` to `url` with `headers` (`Name: value`) on a thread of its own, so that a
-    /// receiver that never answers holds no task of the pool; gives up after `timeout` seconds.
+    /// receiver that never answers holds no task of the pool; gives up after `timeout` seconds, or
+    /// as soon as the calling task is cancelled (the daemon stopping).
     public static func send(
         url: String, body: Data, headers: [String], timeout: Double, userAgent: String
     ) async -> Outcome {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    returning: perform(url: url, body: body, headers: headers, timeout: timeout, userAgent: userAgent))
+        let flag = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(
+                        returning: perform(
+                            url: url, body: body, headers: headers, timeout: timeout, userAgent: userAgent, flag: flag))
+                }
+                thread.name = "webhook"
+                thread.start()
             }
-            thread.name = "webhook"
-            thread.start()
+        } onCancel: {
+            flag.set()
         }
     }
 
     private static func perform(
-        url: String, body: Data, headers: [String], timeout: Double, userAgent: String
+        url: String, body: Data, headers: [String], timeout: Double, userAgent: String, flag: CancellationFlag
     ) -> Outcome {
         _ = CurlTransfer.globalInit
         let started = Date()
@@ -69,6 +82,14 @@ public enum WebhookPost {
                 handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
         }
         rm_curl_set_write_callback(handle, { _, size, count, _ in size * count }, nil)
+        // libcurl calls this about once a second and while data flows: a non-zero answer aborts.
+        let unmanaged = Unmanaged.passRetained(flag)
+        defer { unmanaged.release() }
+        rm_curl_set_progress_callback(
+            handle,
+            { user, _, _, _, _ in
+                Unmanaged<CancellationFlag>.fromOpaque(user!).takeUnretainedValue().isSet ? 1 : 0
+            }, unmanaged.toOpaque())
         let code = curl_easy_perform(handle)
         var status = 0
         rm_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -2,30 +2,40 @@ import Analysis
 import Catalog
 import Foundation
 
-/// An Atom feed (RFC 4287) of alerts, in French: one entry per alert, whose id never changes
-/// (`tag:` URI of the store's alert number), so that a feed reader shows each alert once.
+/// An Atom feed (RFC 4287) of alerts, in French. Its id and its entries' ids are `urn:uuid:`
+/// URNs made from the store's identity and, for the feed, its selection, for an entry, the
+/// alert's number: the same on every request, unique among installations, so that a feed reader
+/// shows each alert once.
 public struct AlertFeed: Sendable {
-    /// The daemon's address as the client reached it (`http://127.0.0.1:8737`): links point there.
+    /// Where readers reach the daemon (`[api] public_url`, else the address the request came to):
+    /// the commune links point there.
     public var base: String
     /// The feed's own URL path and query (`/api/v1/alerts.atom?dep=23`).
     public var selfPath: String
-    /// What the selection is, for the title (« Creuse », « 23, 87 »).
-    public var selection: String
+    public var store: UUID
+    public var filter: AlertFilter
 
-    public init(base: String, selfPath: String, selection: String) {
+    public init(base: String, selfPath: String, store: UUID, filter: AlertFilter) {
         self.base = base
         self.selfPath = selfPath
-        self.selection = selection
+        self.store = store
+        self.filter = filter
     }
 
     /// The feed's XML for `alerts` (newest first).
     public func xml(_ alerts: [Alert]) -> String {
         let updated = alerts.compactMap(\.detectedAt).max() ?? "1970-01-01T00:00:00Z"
+        let selection = (filter.departements.sorted() + filter.categories.map(\.rawValue).sorted())
+        // The selection's FNV-1a hash, its top bit set: never an alert's number.
+        let hash = selection.joined(separator: "|").utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) {
+            ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3
+        }
+        let feedID = Self.urn(store, hash | 1 << 63)
         var out = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
-            <id>\(Self.escape(base + selfPath))</id>
-            <title>ruralmap : alertes\(selection.isEmpty ? "" : " — " + Self.escape(selection))</title>
+            <id>\(feedID)</id>
+            <title>ruralmap : alertes\(selection.isEmpty ? "" : " — " + Self.escape(selection.joined(separator: ", ")))</title>
             <updated>\(updated)</updated>
             <author><name>ruralmapd</name></author>
             <link rel="self" type="application/atom+xml" href="\(Self.escape(base + selfPath))"/>
@@ -36,19 +46,31 @@ public struct AlertFeed: Sendable {
             let rank = alert.candidateRank.map { " Commune candidate, rang \($0)." } ?? ""
             let vintages = [alert.vintageFrom, alert.vintageTo].compactMap { $0.map(String.init) }.joined(
                 separator: "→")
+            let summary =
+                "\(alert.name) (\(alert.commune.rawValue)) : \(vintages), sources \(alert.sources ?? "?").\(rank)"
             out += """
                 <entry>
-                <id>tag:ruralmapd,2026:alert/\(alert.id ?? 0)</id>
+                <id>\(Self.urn(store, UInt64(alert.id ?? 0)))</id>
                 <title>\(Self.escape(Self.title(alert)))</title>
                 <updated>\(alert.detectedAt ?? updated)</updated>
                 <link rel="alternate" type="text/html" href="\(Self.escape(link))"/>
-                <category term="\(alert.category.rawValue)"/>
-                <summary>\(Self.escape("\(alert.name) (\(alert.commune.rawValue)) : \(vintages), sources \(alert.sources ?? "?").\(rank)"))</summary>
+                <category term="\(Self.escape(alert.category.rawValue))"/>
+                <summary>\(Self.escape(summary))</summary>
                 </entry>
 
                 """
         }
         return out + "</feed>\n"
+    }
+
+    /// A version-8 UUID (RFC 9562): the store's, its last 8 bytes mixed with `number`.
+    static func urn(_ store: UUID, _ number: UInt64) -> String {
+        var bytes = withUnsafeBytes(of: store.uuid) { Array($0) }
+        for i in 0..<8 { bytes[8 + i] ^= UInt8(truncatingIfNeeded: number >> (8 * (7 - i))) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let uuid = bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
+        return "urn:uuid:" + uuid.uuidString.lowercased()
     }
 
     /// « Lavaveix-les-Mines a perdu son dernier café ».

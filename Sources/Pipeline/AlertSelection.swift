@@ -14,7 +14,7 @@ public enum AlertSelection {
     }
 
     /// The filter for `departements`, `categories` (names) and `since` (`YYYY-MM-DD` or an ISO
-    /// 8601 timestamp).
+    /// 8601 timestamp, any offset).
     /// - Throws: ``Invalid``.
     public static func filter(
         departements: [String], categories: [String], since: String?, store: Store, targetVintage: Int
@@ -28,21 +28,27 @@ public enum AlertSelection {
             throw Invalid(
                 message: "unknown category \(bad) (known: \(known.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
-        if let since, !isDate(since) {
-            throw Invalid(message: "since must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, got \(since)")
+        var instant: String?
+        if let since {
+            guard let date = date(since) else {
+                throw Invalid(message: "since must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, got \(since)")
+            }
+            // In the store's own format, so that the text comparison is a time comparison.
+            instant = Store.timestampFormatter().string(from: date)
         }
-        return AlertFilter(departements: departements, categories: chosen, since: since)
+        return AlertFilter(departements: departements, categories: chosen, since: instant)
     }
 
-    static func isDate(_ text: String) -> Bool {
+    /// `YYYY-MM-DD` (midnight UTC) or an ISO 8601 timestamp, with or without fractions of a second.
+    static func date(_ text: String) -> Date? {
         let day = DateFormatter()
         day.locale = Locale(identifier: "en_US_POSIX")
         day.timeZone = TimeZone(identifier: "UTC")
         day.dateFormat = "yyyy-MM-dd"
-        if text.count == 10, day.date(from: text) != nil { return true }
+        if text.count == 10, let date = day.date(from: text) { return date }
         let instant = ISO8601DateFormatter()
-        if instant.date(from: text) != nil { return true }
+        if let date = instant.date(from: text) { return date }
         instant.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return instant.date(from: text) != nil
+        return instant.date(from: text)
     }
 }

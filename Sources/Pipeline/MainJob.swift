@@ -92,16 +92,14 @@ public struct MainJob: Sendable {
         let started = Date()
         logger.info("analysis start")
         let input = try await store.analysisInputs(targetVintage: config.targetVintage)
-        // The first analysis is the baseline: alerts are changes since the one before.
-        let watched = Set(config.alerts.categories)
-        let previous = try await store.hasAnalysis() ? try await store.currentFlags(in: watched) : nil
+        let known = try await store.knownFlags()
         let result = Analyzer(settings: config.analysis).analyze(input)
-        let alerts =
-            previous.map { Alert.detect(previous: $0, result: result, communes: input.communes, watched: watched) }
-            ?? []
+        let watch = WatchUpdate(
+            known: known, result: result, communes: input.communes, watched: Set(config.alerts.categories))
+        let alerts = watch.alerts
         try await store.saveAnalysis(
-            result, communes: input.communes.count, alerts: alerts,
-            webhooks: config.webhooks.map { ($0.name, $0.filter) })
+            result, communes: input.communes.count, watch: watch, webhooks: config.webhooks.map { ($0.name, $0.filter) }
+        )
         let summary = AnalysisSummary(
             communes: input.communes.count, candidates: result.candidates.count,
             lostMeetingPlaces: result.lostMeetingPlace.count, alerts: alerts.count, vintageFrom: result.vintageFrom,

@@ -52,16 +52,25 @@ extension ExportSettings {
     }
 }
 
-/// `[api]`: where the daemon listens and where its write token is.
+/// `[api]`: where the daemon listens, where its write token is, and where readers reach it.
 public struct APISettings: Sendable {
     public var listen = "127.0.0.1:8737"
     public var tokenFile: String?
+    /// The address readers use (`https://carto.example.org`, behind the TLS proxy), for the links
+    /// of the Atom feed; nil: the address each request came to.
+    public var publicURL: String?
 
     public init() {}
 
     init(_ table: TOMLDocument.Table?, resolve: (String) -> String) throws {
-        let t = try TableReader(table, name: "api", allowed: ["listen", "token_file"])
+        let t = try TableReader(table, name: "api", allowed: ["listen", "token_file", "public_url"])
         listen = try t.string("listen", default: listen)
         tokenFile = try t.optionalString("token_file").map(resolve)
+        if let url = try t.optionalString("public_url") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ConfigError(line: table?["public_url"]?.line, "public_url: expected an http or https URL")
+            }
+            publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
     }
 }

@@ -8,30 +8,31 @@ import Territory
 /// them, in the transaction that makes it current; read by the CLI, the API and the feed; sent by
 /// the daemon's dispatcher, which logs every attempt.
 extension Store {
-    /// The flags of the current analysis in `categories`, by commune; empty before any analysis.
-    public func currentFlags(
-        in categories: Set<ServiceCategory>
-    ) async throws
-        -> [CommuneCode: [ServiceCategory: LossFlag]]
-    {
+    /// The last known flag of each watched category, by commune (see ``WatchUpdate``); empty
+    /// before the first analysis.
+    public func knownFlags() async throws -> [CommuneCode: [ServiceCategory: LossFlag]] {
         try await writer.read { db in
             var out: [CommuneCode: [ServiceCategory: LossFlag]] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT commune, category, flag FROM flag WHERE category IN (SELECT value FROM json_each(?))",
-                arguments: [Self.jsonArray(categories.map(\.rawValue).sorted())])
+            let rows = try Row.fetchCursor(db, sql: "SELECT commune, category, flag FROM watch_state")
             while let r = try rows.next() { out[r["commune"], default: [:]][r["category"]] = r["flag"] as LossFlag }
             return out
         }
     }
 
-    /// Saves `alerts` as found by analysis `analysisID`, and a delivery of each to every webhook
-    /// whose filter takes it; called inside the transaction that makes the analysis current, so
-    /// that both stand or fall together.
+    /// Saves what analysis `analysisID` changed in the watch: the last known flags, its alerts,
+    /// and a delivery of each alert to every webhook whose filter takes it; called inside the
+    /// transaction that makes the analysis current, so that all stand or fall together.
     static func record(
-        _ alerts: [Alert], analysisID: Int64, webhooks: [(name: String, filter: AlertFilter)], at now: String,
+        _ watch: WatchUpdate, analysisID: Int64, webhooks: [(name: String, filter: AlertFilter)], at now: String,
         _ db: Database
     ) throws {
-        for alert in alerts {
+        let state = try db.cachedStatement(
+            sql: """
+                INSERT INTO watch_state (commune, category, flag) VALUES (?, ?, ?)
+                ON CONFLICT (commune, category) DO UPDATE SET flag = excluded.flag
+                """)
+        for f in watch.states { try state.execute(arguments: [f.commune, f.category, f.flag]) }
+        for alert in watch.alerts {
             try db.execute(
                 sql: """
                     INSERT INTO alert (analysis_id, commune, name, dep, category, change, vintage_from, vintage_to,
@@ -74,6 +75,16 @@ extension Store {
         }
     }
 
+    /// The store's own identity, made when it was created (or upgraded to alerts).
+    public func identity() async throws -> UUID {
+        try await writer.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT uuid FROM store_identity"),
+                let uuid = UUID(uuidString: text)
+            else { throw StoreError(path: path, message: "the store has no identity") }
+            return uuid
+        }
+    }
+
     /// Pending deliveries due at `now` to webhooks other than `busy`, oldest first.
     public func dueDeliveries(
         at now: String, excluding busy: Set<String> = [], limit: Int = 100
@@ -99,7 +110,8 @@ extension Store {
     }
 
     /// Logs an attempt at `delivery` and moves it on: delivered, abandoned, or pending again at
-    /// `retryAt`.
+    /// `retryAt` — with the webhook's other pending deliveries due before then, so that a
+    /// receiver that is down is tried once per delay, not once per alert.
     public func recordAttempt(
         _ delivery: WebhookDelivery, outcome: WebhookDelivery.Outcome, httpStatus: Int?, error: String?,
         seconds: Double, retryAt: String?
@@ -122,6 +134,13 @@ extension Store {
                     UPDATE webhook_delivery SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, ?)
                     WHERE id = ?
                     """, arguments: [state, retryAt, now, delivery.id])
+            if let retryAt {
+                try db.execute(
+                    sql: """
+                        UPDATE webhook_delivery SET next_attempt_at = ?
+                        WHERE webhook = ? AND state = 'pending' AND next_attempt_at < ?
+                        """, arguments: [retryAt, delivery.webhook, retryAt])
+            }
         }
     }
 

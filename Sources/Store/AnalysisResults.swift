@@ -8,10 +8,11 @@ extension Store {
     /// transaction makes it current (and records first and last sightings of its candidates),
     /// then the previous analysis's rows are deleted; if it fails before, its own rows are. Field
     /// notes are never touched: a commune that left the list keeps its status and note, no longer
-    /// listed. The `alerts` it found are saved in the same transaction that makes it current,
-    /// with a delivery of each to every webhook whose filter takes it.
+    /// listed. What it changed in the `watch` (alerts, last known flags) is saved in the same
+    /// transaction that makes it current, with a delivery of each alert to every webhook whose
+    /// filter takes it.
     public func saveAnalysis(
-        _ result: Analyzer.Result, communes: Int, alerts: [Alert] = [],
+        _ result: Analyzer.Result, communes: Int, watch: WatchUpdate? = nil,
         webhooks: [(name: String, filter: AlertFilter)] = []
     ) async throws {
         let id = try await writer.write { db in
@@ -77,7 +78,7 @@ extension Store {
                         WHERE id = ?
                         """,
                     arguments: [now, result.vintageFrom, result.vintageTo, communes, result.candidates.count, id])
-                try Self.record(alerts, analysisID: id, webhooks: webhooks, at: now, db)
+                if let watch { try Self.record(watch, analysisID: id, webhooks: webhooks, at: now, db) }
             }
         } catch {
             // The previous analysis stays current; this one's rows go. Done even though the task is

@@ -142,7 +142,7 @@ extension Store {
     /// kind only the latest vintage's sites: BPE 2021 and BPE 2024 list the same facilities. A site
     /// without a position of its own, or a non-diffusible one (whose point would give its
     /// address away), is placed at its commune's centroid. Non-diffusible rows give no label and
-    /// no address; a row without a name is labelled by its activity.
+    /// no address; a row without a name, or a BPE row with a SIRET, is labelled by its activity.
     private static func premisesSQL(sites: String, team: String) -> String {
         let categories = Premises.categories.map { "'\($0.rawValue)'" }.joined(separator: ",")
         // Several centroid files may place a commune: the one whose code is the commune's own
@@ -161,7 +161,12 @@ extension Store {
             SELECT p.*, \(centroid("lat")) AS centroid_lat, \(centroid("lon")) AS centroid_lon
             FROM (
                 SELECT s.commune, st.kind AS source_kind, s.source, s.ext_id, NULL AS team_id,
-                    CASE WHEN s.non_diffusible THEN NULL ELSE COALESCE(s.name, c.label) END AS label,
+                    CASE WHEN s.non_diffusible THEN NULL
+                        -- A BPE name (NOMRS) is an enterprise's legal name: an individual
+                        -- entrepreneur's own name. Only a facility without SIRET (a commune's, an
+                        -- association's: its id is a fingerprint) is labelled by it.
+                        WHEN st.kind = 'bpe' AND s.ext_id NOT LIKE 'h%' THEN c.label
+                        ELSE COALESCE(s.name, c.label) END AS label,
                     CASE WHEN s.non_diffusible THEN NULL ELSE s.address END AS address,
                     CASE WHEN s.non_diffusible THEN NULL ELSE s.lat END AS lat,
                     CASE WHEN s.non_diffusible THEN NULL ELSE s.lon END AS lon,

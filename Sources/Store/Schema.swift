@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema, as an ordered list of migrations. Never edit a shipped migration: add one.
@@ -263,6 +264,9 @@ enum Schema {
                     """)
         }
         m.registerMigration("v9 alerts") { db in
+            // A store's own identity: what makes its feed's ids unique among all installations.
+            try db.execute(sql: "CREATE TABLE store_identity (uuid TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO store_identity (uuid) VALUES (?)", arguments: [UUID().uuidString])
             try db.execute(
                 sql: """
                     -- Alerts are events: written once by the analysis that found them, never rewritten.
@@ -273,6 +277,11 @@ enum Schema {
                         vintage_from INTEGER, vintage_to INTEGER, sources TEXT, detected_at TEXT NOT NULL,
                         candidate_rank INTEGER);
                     CREATE INDEX alert_dep ON alert(dep, id);
+                    -- The last known flag (never `unknown`) of each watched category in each commune:
+                    -- what the next analysis is compared with.
+                    CREATE TABLE watch_state (
+                        commune TEXT NOT NULL, category TEXT NOT NULL, flag TEXT NOT NULL,
+                        PRIMARY KEY (commune, category));
                     -- Each alert to send to each webhook that wants it, and every attempt.
                     CREATE TABLE webhook_delivery (
                         id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alert(id),
@@ -280,6 +289,7 @@ enum Schema {
                         state TEXT NOT NULL CHECK (state IN ('pending','delivered','abandoned')),
                         attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL);
                     CREATE INDEX webhook_delivery_due ON webhook_delivery(state, next_attempt_at);
+                    CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook, state);
                     CREATE TABLE delivery_attempt (
                         id INTEGER PRIMARY KEY, delivery_id INTEGER NOT NULL REFERENCES webhook_delivery(id),
                         at TEXT NOT NULL,

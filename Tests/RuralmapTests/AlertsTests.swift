@@ -1,31 +1,62 @@
-import Analysis
+import Catalog
 import Export
 import Formats
 import Foundation
 import FoundationXML
 import Pipeline
 import Store
+import Territory
 import Testing
+
+@testable import Analysis
 
 /// Alerts: what changed between two analyses, kept as events, read from the CLI, the API and an
 /// Atom feed, and POSTed to webhooks (signed, retried, never holding up an ingestion).
 @Suite(.serialized) struct AlertsTests {
-    /// The issue's rules, flag by flag: a loss, a downgrade and a return are news; an unknown is not.
+    /// The issue's rules, flag by flag: a loss, a downgrade and a return are news; a flag first
+    /// known (the baseline) or an unknown one is not.
     @Test func changesBetweenTwoFlags() {
-        let lost = AlertChange.lost
         let cases: [(LossFlag?, LossFlag, AlertChange?)] = [
-            (.kept, .lost, lost), (.gained, .lost, lost), (.unknown, .lost, lost), (nil, .lost, lost),
-            (.never, .lost, lost), (.downgraded, .lost, lost), (.lost, .lost, nil),
+            (.kept, .lost, .lost), (.gained, .lost, .lost), (.downgraded, .lost, .lost), (.lost, .lost, nil),
             // Opened and closed again between two vintages: gone, though the flag says "never".
-            (.gained, .never, lost), (.never, .never, nil), (.unknown, .never, nil),
+            (.gained, .never, .lost), (.never, .never, nil), (.never, .lost, nil),
             (.kept, .downgraded, .downgraded), (.downgraded, .downgraded, nil), (.lost, .downgraded, .regained),
             (.lost, .kept, .regained), (.never, .gained, .regained), (.downgraded, .kept, .regained),
-            (.kept, .kept, nil), (.unknown, .kept, nil), (nil, .gained, nil),
-            (.kept, .unknown, nil), (.lost, .unknown, nil),
+            (.kept, .kept, nil), (.kept, .gained, nil),
+            (nil, .lost, nil), (nil, .gained, nil), (.unknown, .lost, nil), (.kept, .unknown, nil),
+            (.lost, .unknown, nil),
         ]
         for (before, now, expected) in cases {
             #expect(AlertChange.between(before, now) == expected, "\(String(describing: before)) → \(now)")
         }
+    }
+
+    /// Over three analyses: a commune a source stops covering for one run (unknown) keeps its last
+    /// known flag — its loss is not told twice, its return is told.
+    @Test func anUnknownFlagKeepsTheLastKnownOne() {
+        let code = CommuneCode("23001")
+        let communes = [
+            CommuneFacts(
+                code: code, name: "Ahun", dep: "23", reg: "75", population: 1500, populationYear: 2023, lat: nil,
+                lon: nil)
+        ]
+        func analysis(_ flag: LossFlag) -> Analyzer.Result {
+            Analyzer.Result(
+                flags: [
+                    FlagRecord(
+                        commune: code, category: .cafeBar, flag: flag, vintageFrom: 2013, vintageTo: 2026,
+                        sources: "sirene", disagreement: nil)
+                ], access: [], candidates: [], vintageFrom: 2013, vintageTo: 2026, lostMeetingPlace: [], cafeKnown: [])
+        }
+        var known: [CommuneCode: [ServiceCategory: LossFlag]] = [:]
+        var told: [AlertChange] = []
+        for flag in [LossFlag.kept, .lost, .unknown, .lost, .unknown, .kept] {
+            let update = WatchUpdate(known: known, result: analysis(flag), communes: communes, watched: [.cafeBar])
+            told += update.alerts.map(\.change)
+            for state in update.states { known[state.commune, default: [:]][state.category] = state.flag }
+        }
+        #expect(told == [.lost, .regained])
+        #expect(known[code]?[.cafeBar] == .kept)
     }
 
     /// A misspelt category, a webhook that is not http(s), a name used twice: refused with the key.
@@ -116,6 +147,7 @@ import Testing
             token_file = "\(dir)/token"
             [alerts]
             retry_delay = 0.3
+            max_attempts = 3
             poll = 0.1
             timeout = 60
             [[webhook]]
@@ -130,6 +162,9 @@ import Testing
             [[webhook]]
             name = "silent"
             url = "\(hooks)/silent/silent"
+            [[webhook]]
+            name = "down"
+            url = "\(hooks)/flaky/100/down"
             [[webhook]]
             name = "elsewhere"
             url = "\(hooks)/ok/elsewhere"
@@ -169,7 +204,11 @@ import Testing
             return try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]] ?? []
         }
         for _ in 0..<100 {
-            if try await received("ok").count == 1, try await received("flaky").count == 2 { break }
+            if try await received("ok").count == 1, try await received("flaky").count == 2,
+                try await received("down").count == 3
+            {
+                break
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let ok = try await received("ok")
@@ -187,6 +226,7 @@ import Testing
         #expect(flaky.compactMap { $0["status"] as? Int } == [500, 200])
         #expect(Set(flaky.compactMap { $0["body"] as? String }) == [body])
         #expect(try await received("elsewhere").isEmpty)  // another département
+        #expect(try await received("down").compactMap { $0["status"] as? Int } == [500, 500, 500])  // then abandoned
         #expect(try await received("silent").count == 1)  // in flight: it never answers
 
         // An ingestion while the silent receiver holds its delivery: it runs and ends all the same.
@@ -212,10 +252,15 @@ import Testing
         let health = Dictionary(uniqueKeysWithValues: report.webhooks.map { ($0.name, $0) })
         #expect(health["silent"]?.pending == 1 && health["silent"]?.lastAttemptAt == nil)
         #expect(health["flaky"]?.delivered == 1 && health["flaky"]?.consecutiveFailures == 0)
+        #expect(health["down"]?.abandoned == 1 && health["down"]?.consecutiveFailures == 3)
+        #expect(health["down"]?.lastError == "HTTP 500" && health["down"]?.pending == 0)
         #expect(health["elsewhere"]?.pending == 0 && health["elsewhere"]?.delivered == 0)
         let attempts = try CLITests.ruralmapd(["alerts", "--deliveries", "--json", "--config", config])
         let logged = try ContractEncoding.decoder.decode([DeliveryAttempt].self, from: Data(attempts.stdout.utf8))
-        #expect(logged.map(\.outcome).sorted { $0.rawValue < $1.rawValue } == [.delivered, .delivered, .failed])
+        #expect(
+            logged.map(\.outcome).sorted { $0.rawValue < $1.rawValue } == [
+                .abandoned, .delivered, .delivered, .failed, .failed, .failed,
+            ])
 
         // The API and the feed.
         let (_, listed) = try await DaemonTests.request("GET", daemon.base + "/api/v1/alerts?dep=99&category=cafe_bar")
@@ -249,7 +294,9 @@ import Testing
         let (_, metrics) = try await DaemonTests.request("GET", daemon.base + "/metrics")
         #expect(metrics.contains(#"ruralmapd_alerts_total{category="cafe_bar",change="lost"} 1"#))
         #expect(metrics.contains(#"ruralmapd_webhook_deliveries_total{outcome="delivered"} 2"#))
-        #expect(metrics.contains(#"ruralmapd_webhook_deliveries_total{outcome="failed"} 1"#))
+        #expect(metrics.contains(#"ruralmapd_webhook_deliveries_total{outcome="failed"} 3"#))
+        #expect(metrics.contains(#"ruralmapd_webhook_abandoned_deliveries{webhook="down"} 1"#))
+        #expect(metrics.contains(#"ruralmapd_webhook_consecutive_failures{webhook="down"} 3"#))
 
         // The page lists it and marks the commune.
         let seen = try MapTests.browse(daemon.base, deps: ["99"], click: "99005", name: "alerts")
@@ -265,6 +312,21 @@ import Testing
         #expect(try Self.alerts(config) == alerts)
         let badSince = try CLITests.ruralmapd(["alerts", "--since", "yesterday", "--config", config])
         #expect(badSince.status != 0 && badSince.stderr.contains("since must be a date"))
+        let tomorrow = try CLITests.ruralmapd(["alerts", "--since", "2100-01-01", "--json", "--config", config])
+        #expect(tomorrow.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+        let otherDep = try CLITests.ruralmapd(["alerts", "--dep", "23", "--config", config])
+        #expect(otherDep.status != 0 && otherDep.stderr.contains("unknown département 23"))
+
+        // The café reopens (the stock as it was): the reverse alert, delivered too.
+        try FileManager.default.removeItem(atPath: dir + "/sirene.zip")
+        try FileManager.default.copyItem(atPath: demoSirene, toPath: dir + "/sirene.zip")
+        #expect(try CLITests.ruralmapd(["run", "--config", config]).status == 0)
+        let now = try Self.alerts(config)
+        #expect(now.count == 2 && now.first?.code.rawValue == "99005" && now.first?.change == .regained)
+        #expect(now.dropFirst().first == alert)  // never rewritten
+        for _ in 0..<100 where try await received("ok").count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(
+            try await received("ok").last.flatMap { $0["body"] as? String }.map { $0.contains("\"regained\"") } == true)
     }
 
     static func alerts(_ config: String) throws -> [AlertSummary] {

@@ -37,25 +37,4 @@ public struct Alert: Sendable, Equatable {
         self.detectedAt = detectedAt
         self.candidateRank = candidateRank
     }
-
-    /// The alerts between the flags of the previous analysis (by commune and category) and those
-    /// of `result`, for the `watched` categories, in commune then category order.
-    public static func detect(
-        previous: [CommuneCode: [ServiceCategory: LossFlag]], result: Analyzer.Result, communes: [CommuneFacts],
-        watched: Set<ServiceCategory>
-    ) -> [Alert] {
-        let facts = Dictionary(communes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let ranks = Dictionary(
-            result.candidates.enumerated().map { ($0.element.commune, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
-        return result.flags.compactMap { f in
-            guard watched.contains(f.category),
-                let change = AlertChange.between(previous[f.commune]?[f.category], f.flag)
-            else { return nil }
-            let commune = facts[f.commune]
-            return Alert(
-                commune: f.commune, name: commune?.name ?? f.commune.rawValue, departement: commune?.dep,
-                category: f.category, change: change, vintageFrom: f.vintageFrom, vintageTo: f.vintageTo,
-                sources: f.sources, candidateRank: ranks[f.commune])
-        }.sorted { ($0.commune.rawValue, $0.category.rawValue) < ($1.commune.rawValue, $1.category.rawValue) }
-    }
 }

@@ -27,10 +27,11 @@ struct AlertsController {
         let q = QueryParameters(request)
         let filter = try await filter(q)
         let alerts = try await store.alerts(filter, limit: try q.int("limit", default: 100, range: 1...1000))
-        let host = request.head.authority ?? configs.current.api.listen
-        let selection = (filter.departements + filter.categories.map(\.rawValue)).joined(separator: ", ")
-        let xml = AlertFeed(base: "http://\(host)", selfPath: request.uri.description, selection: selection)
-            .xml(alerts)
+        let config = configs.current
+        let base = config.api.publicURL ?? "http://\(request.head.authority ?? config.api.listen)"
+        let xml = AlertFeed(
+            base: base, selfPath: request.uri.description, store: try await store.identity(), filter: filter
+        ).xml(alerts)
         return Response(
             status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: xml)))

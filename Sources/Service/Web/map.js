@@ -9,6 +9,7 @@
     lang: params.get('lang') === 'en' ? 'en' : 'fr',
     deps: params.getAll('dep').filter(Boolean),
     words: null,
+    alerts: [],
     communes: [],
     byCode: new Map(),
     categories: [],
@@ -402,7 +403,8 @@
     $('#mapview').hidden = false;
     fillFilters();
     renderTable();
-    state.alerts = await getJSON(`/api/v1/alerts?${selectionQuery({ limit: 20 })}`);
+    // The alerts are a side panel: the map shows without them.
+    state.alerts = await getJSON(`/api/v1/alerts?${selectionQuery({ limit: 20 })}`).catch((error) => { say(error.message); return []; });
     $('#alerts-feed').href = `/api/v1/alerts.atom?${selectionQuery()}`;
     renderAlerts();
     await loadMap();
