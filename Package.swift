@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Pipeline", "Store", "Analysis", "Catalog", "Territory", "Export", "Cartography",
+                "Pipeline", "Store", "Analysis", "Catalog", "Territory", "Export", "Cartography", "Formats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -298,6 +298,51 @@ enum Schema {
                     CREATE INDEX delivery_attempt_delivery ON delivery_attempt(delivery_id);
                     """)
         }
+        m.registerMigration("v10 data version") { db in
+            try db.execute(
+                sql: """
+                    -- A number that changes with every write the API's answers depend on (a load or an
+                    -- analysis made current, a field note, a site, an alert): the HTTP ETags.
+                    CREATE TABLE data_version (n INTEGER NOT NULL);
+                    INSERT INTO data_version VALUES (1);
+                    CREATE TRIGGER candidate_insert_version AFTER INSERT ON candidate
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER candidate_update_version AFTER UPDATE ON candidate
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER candidate_delete_version AFTER DELETE ON candidate
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER team_site_insert_version AFTER INSERT ON team_site
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER team_site_update_version AFTER UPDATE ON team_site
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER team_site_delete_version AFTER DELETE ON team_site
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER site_annotation_insert_version AFTER INSERT ON site_annotation
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER site_annotation_update_version AFTER UPDATE ON site_annotation
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER site_annotation_delete_version AFTER DELETE ON site_annotation
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER analysis_run_insert_version AFTER INSERT ON analysis_run
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER analysis_run_update_version AFTER UPDATE ON analysis_run
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER analysis_run_delete_version AFTER DELETE ON analysis_run
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER source_state_insert_version AFTER INSERT ON source_state
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER source_state_update_version AFTER UPDATE ON source_state
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER source_state_delete_version AFTER DELETE ON source_state
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER alert_insert_version AFTER INSERT ON alert
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER alert_update_version AFTER UPDATE ON alert
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    CREATE TRIGGER alert_delete_version AFTER DELETE ON alert
+                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    """)
+        }
         return m
     }
 

@@ -94,6 +94,12 @@ public struct Store: Sendable {
         try await writer.read(body)
     }
 
+    /// A number that changes with every write the API's answers depend on (see the schema's
+    /// `data_version`): an unchanged number means unchanged answers.
+    public func dataVersion() async throws -> Int64 {
+        try await writer.read { try Int64.fetchOne($0, sql: "SELECT n FROM data_version") ?? 0 }
+    }
+
     /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision);
     /// they sort as text.
     public static func now() -> String {

@@ -1,4 +1,5 @@
 import Analysis
+import Export
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -15,10 +16,13 @@ import Testing
     typealias App = Application<RouterResponder<RuralmapRequestContext>>
 
     /// The demo set up once for this suite's tests.
-    static let setup: Task<(app: App, token: String), Error> = Task { try await demoApp() }
+    static let setup: Task<(app: App, token: String), Error> = Task {
+        let demo = try await demoApp()
+        return (demo.app, demo.token)
+    }
 
     /// The demo config with a token in a temp dir, its store analysed, and a router over them.
-    static func demoApp() async throws -> (app: App, token: String) {
+    static func demoApp() async throws -> (app: App, token: String, config: Config, store: Store) {
         let dir = try TestSupport.temporaryDirectory()
         let token = "t0ken-\(UUID().uuidString)"
         try token.write(toFile: dir + "/token", atomically: true, encoding: .utf8)
@@ -36,7 +40,7 @@ import Testing
             configs: configs, store: store, logger: TestSupport.logger, notifier: SystemdNotifier(environment: [:]))
         let api = APIServer(
             configs: configs, store: store, queue: queue, metrics: RequestMetrics(), logger: TestSupport.logger)
-        return (Application(router: api.router()), token)
+        return (Application(router: api.router()), token, config, store)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
@@ -136,6 +140,54 @@ import Testing
             #expect(
                 try await client.execute(uri: "/api/v1/ingest", method: .post, headers: auth, body: unknown).status
                     == .badRequest)
+        }
+    }
+
+    /// ETags revalidate unchanged answers (a 304, the answer not computed again) and change with
+    /// a note; gzip when asked, equal to the plain body once inflated (by the system's gzip); the
+    /// streamed CSV equals the file `export` writes, byte for byte.
+    @Test func etagsGzipAndStreamedExports() async throws {
+        let (app, token, config, store) = try await Self.demoApp()
+        let dir = (config.path as NSString).deletingLastPathComponent
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/api/v1/communes/99008", method: .get)
+            let tag = try #require(first.headers[.eTag])
+            let same = try await client.execute(
+                uri: "/api/v1/communes/99008", method: .get, headers: [.ifNoneMatch: tag])
+            #expect(same.status == .notModified && same.body.readableBytes == 0 && same.headers[.eTag] == tag)
+            let other = try await client.execute(uri: "/api/v1/communes/99002", method: .get)
+            #expect(other.headers[.eTag] != nil && other.headers[.eTag] != tag)
+            let note = try await client.execute(
+                uri: "/api/v1/candidates/99008", method: .put,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"note":"mairie rappelle lundi"}"#))
+            #expect(note.status == .ok)
+            let changed = try await client.execute(
+                uri: "/api/v1/communes/99008", method: .get, headers: [.ifNoneMatch: tag])
+            #expect(changed.status == .ok && changed.headers[.eTag] != tag)
+            #expect(String(buffer: changed.body).contains("mairie rappelle lundi"))
+            #expect(try await client.execute(uri: "/api/v1/runs", method: .get).headers[.eTag] == nil)
+
+            let plain = try await client.execute(uri: "/api/v1/map.svg?dep=99", method: .get)
+            let zipped = try await client.execute(
+                uri: "/api/v1/map.svg?dep=99", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"])
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(zipped.headers[.contentEncoding] == "gzip" && zipped.headers[.vary] == "Accept-Encoding")
+            #expect(zipped.body.readableBytes < plain.body.readableBytes)
+            try Data(buffer: zipped.body).write(to: URL(fileURLWithPath: dir + "/map.svg.gz"))
+            let inflated = try TestSupport.command(["gzip", "-dc", dir + "/map.svg.gz"])
+            #expect(inflated.status == 0 && inflated.output == String(buffer: plain.body))
+            let refused = try await client.execute(
+                uri: "/api/v1/map.svg?dep=99", method: .get, headers: [.acceptEncoding: "gzip;q=0"])
+            #expect(refused.headers[.contentEncoding] == nil)
+
+            let streamed = try await client.execute(uri: "/api/v1/candidates?dep=99&format=csv", method: .get)
+            #expect(streamed.status == .ok)
+            let file = dir + "/candidates.csv"
+            _ = try await Exporter(store: store, targetVintage: config.targetVintage)
+                .write(ExportSettings(format: .csv, what: .candidates, departements: ["99"], output: file))
+            let written = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(!written.isEmpty && Data(buffer: streamed.body) == written)
         }
     }
 }

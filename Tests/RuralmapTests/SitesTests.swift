@@ -199,7 +199,7 @@ import Testing
     }
 
     @Test func theAPIListsAddsAndAnnotatesWithTheToken() async throws {
-        let (app, token) = try await APIRouteTests.demoApp()
+        let (app, token, _, _) = try await APIRouteTests.demoApp()
         let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
         try await app.test(.router) { client in
             let orvin = try await client.execute(uri: "/api/v1/communes/99008/sites", method: .get)

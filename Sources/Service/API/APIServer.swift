@@ -3,7 +3,8 @@ import Logging
 import Store
 
 /// The HTTP API and the map page: routes grouped by controller under `/api/v1`, the write
-/// endpoints behind the bearer token, every error answered as `{"error": …}`.
+/// endpoints behind the bearer token, every error answered as `{"error": …}`, answers
+/// gzip-compressed when the client accepts it and revalidated by ETag.
 public struct APIServer: Sendable {
     let configs: ConfigHolder
     let store: Store
@@ -23,6 +24,8 @@ public struct APIServer: Sendable {
         let router = Router(context: RuralmapRequestContext.self)
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(GzipMiddleware())
+        router.middlewares.add(ConditionalGetMiddleware(store: store))
         HealthController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api/v1")
         let writes = api.group().add(middleware: BearerTokenMiddleware(configs: configs))

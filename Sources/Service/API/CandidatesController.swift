@@ -41,13 +41,24 @@ struct CandidatesController {
             let list = try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init)
             return try list.response(from: request, context: context)
         }
+        // Written to a file as `export` writes it, then streamed from it: never whole in memory.
         let temp = config.cacheDirectory + "/.api-export-\(UUID().uuidString).\(format.rawValue)"
-        defer { unlink(temp) }
+        defer { unlink(temp) }  // the open handle keeps the bytes until the body is sent
         try await Exporter(store: store, targetVintage: config.targetVintage)
             .write(ExportSettings(format: format, what: .candidates, departements: deps, output: temp))
-        let data = try Data(contentsOf: URL(fileURLWithPath: temp))
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: temp))
+        let size = try file.seekToEnd()
+        try file.seek(toOffset: 0)
         let type = format == .csv ? "text/csv; charset=utf-8" : "application/geo+json"
-        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: type],
+            body: ResponseBody(contentLength: Int(size)) { writer in
+                defer { try? file.close() }
+                while let chunk = try file.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 
     @Sendable func annotate(_ request: Request, context: RuralmapRequestContext) async throws -> CommuneReport.Candidate

@@ -1,0 +1,43 @@
+import Hummingbird
+import Store
+
+/// ETags and `304 Not Modified` for the answers that depend only on the store and the query: the
+/// tag is the store's data version (which every load, analysis, note, site and alert changes) and
+/// the request's URI, so a client that asks again for unchanged data gets a 304 without the
+/// answer being computed again.
+struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
+    let store: Store
+
+    /// The paths whose answers are the store's: not the runs (a load in progress changes them),
+    /// the metrics, the health checks or the static page.
+    static func isCacheable(_ path: String) -> Bool {
+        path.hasPrefix("/api/v1/") && !path.hasPrefix("/api/v1/runs") && path != "/api/v1/vocabulary"
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.method == .get || request.method == .head, Self.isCacheable(request.uri.path) else {
+            return try await next(request, context)
+        }
+        // Weak: the same answer may travel gzip-compressed or not.
+        let tag = "W/\"\(try await store.dataVersion())-\(Self.fnv(request.uri.description))\""
+        if let asked = request.headers[.ifNoneMatch],
+            asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
+        {
+            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
+        }
+        var response = try await next(request, context)
+        if response.status == .ok {
+            response.headers[.eTag] = tag
+            response.headers[.cacheControl] = "no-cache"  // keep it, ask each time whether it changed
+        }
+        return response
+    }
+
+    /// FNV-1a (64 bits), in hex: a short stable digest of the URI.
+    static func fnv(_ text: String) -> String {
+        String(
+            text.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }, radix: 16)
+    }
+}
