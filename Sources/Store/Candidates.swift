@@ -11,16 +11,20 @@ public struct CandidateQuery: Sendable, Equatable {
     public var cafeKnown: Bool?
     public var limit: Int?
     public var offset: Int
+    /// Whether each record carries its score breakdown; a list that shows none skips decoding
+    /// them (most of a list's cost).
+    public var breakdowns: Bool
 
     public init(
         departements: [String] = [], perDepartement: Int? = nil, cafeKnown: Bool? = nil, limit: Int? = nil,
-        offset: Int = 0
+        offset: Int = 0, breakdowns: Bool = true
     ) {
         self.departements = departements
         self.perDepartement = perDepartement
         self.cafeKnown = cafeKnown
         self.limit = limit
         self.offset = offset
+        self.breakdowns = breakdowns
     }
 }
 
@@ -39,28 +43,39 @@ extension Store {
     /// Listed candidates by rank, as the query selects them.
     public func candidates(targetVintage: Int, _ query: CandidateQuery) async throws -> [ListedCandidate] {
         try await writer.read { db in
-            let year = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
-            // Filters first, then the N best of each département, then the page.
+            // A population file's year is its source's vintage: read from the few source states,
+            // not from the population rows.
+            let year = try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
+            // Filters first, then the N best of each département, then the page. Each filter is in
+            // the SQL only when asked for: `(? = 0 OR …)` would keep SQLite off the indexes.
+            var filters = ""
+            var arguments: StatementArguments = [query.breakdowns, targetVintage]
+            if !query.departements.isEmpty {
+                filters += " AND c.dep IN (SELECT value FROM json_each(?))"
+                arguments += [Self.jsonArray(query.departements)]
+            }
+            if let cafeKnown = query.cafeKnown {
+                filters += " AND k.cafe_known = ?"
+                arguments += [cafeKnown]
+            }
+            arguments += [query.perDepartement, query.perDepartement, query.limit ?? -1, query.offset, year]
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    WITH selected AS (
-                        SELECT k.*, c.name, c.dep, c.reg,
-                            ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
-                        FROM candidate_status k
-                            JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
-                        WHERE k.listed = 1 AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
-                            AND (? IS NULL OR k.cafe_known = ?))
-                    SELECT s.*,
-                        (SELECT SUM(pmun) FROM population p WHERE p.commune = s.commune AND p.year = ?) AS population
-                    FROM selected s WHERE (? IS NULL OR s.dep_rank <= ?)
-                    ORDER BY s.rank LIMIT ? OFFSET ?
-                    """,
-                arguments: [
-                    targetVintage, query.departements.isEmpty ? 0 : 1, Self.jsonArray(query.departements),
-                    query.cafeKnown, query.cafeKnown, year, query.perDepartement, query.perDepartement,
-                    query.limit ?? -1, query.offset,
-                ])
+                db.cachedStatement(
+                    sql: """
+                        WITH selected AS (
+                            SELECT k.commune, k.score, k.rank, CASE WHEN ? THEN k.breakdown ELSE '[]' END AS breakdown,
+                                k.status, k.note, k.first_seen, k.last_seen, k.listed, k.cafe_known, c.name, c.dep, c.reg,
+                                ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
+                            FROM candidate_status k
+                                JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'
+                            WHERE k.listed = 1\(filters)),
+                        page AS (
+                            SELECT * FROM selected WHERE (? IS NULL OR dep_rank <= ?) ORDER BY rank LIMIT ? OFFSET ?)
+                        -- Populations of the page's rows only.
+                        SELECT g.*,
+                            (SELECT SUM(pmun) FROM population p WHERE p.commune = g.commune AND p.year = ?) AS population
+                        FROM page g ORDER BY g.rank
+                        """), arguments: arguments)
             return try rows.map { r in
                 ListedCandidate(
                     info: CommuneFacts(

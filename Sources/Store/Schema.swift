@@ -343,6 +343,16 @@ enum Schema {
                         BEGIN UPDATE data_version SET n = n + 1; END;
                     """)
         }
+        m.registerMigration("v11 read indexes") { db in
+            try db.execute(
+                sql: """
+                    -- The API's point reads: a commune by code (any type), its former communes, a
+                    -- département's communes (the candidate page).
+                    CREATE INDEX commune_row_code ON commune_row(code, vintage);
+                    CREATE INDEX commune_row_parent ON commune_row(parent, vintage);
+                    CREATE INDEX commune_row_dep ON commune_row(vintage, dep, type);
+                    """)
+        }
         return m
     }
 

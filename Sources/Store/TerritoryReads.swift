@@ -79,8 +79,12 @@ extension Store {
     /// (exports, maps and the API refuse an unknown one rather than answer with nothing).
     public func unknownDepartement(among departements: [String], targetVintage: Int) async throws -> String? {
         guard !departements.isEmpty else { return nil }
-        let known = try await departementCodes(targetVintage: targetVintage)
-        return departements.first { !known.contains($0) }
+        return try await writer.read { db in
+            // One indexed probe per département named (the API asks this on every request).
+            let probe = try db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM commune WHERE vintage = ? AND dep = ? AND type = 'COM')")
+            return try departements.first { try Bool.fetchOne(probe, arguments: [targetVintage, $0]) != true }
+        }
     }
 
     /// A JSON array of strings (codes, category or webhook names) for `json_each`: bound, never

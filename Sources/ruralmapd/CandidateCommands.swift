@@ -28,7 +28,8 @@ struct Candidates: AsyncParsableCommand {
             throw CommandFailure("unknown département \(dep) in COG \(config.targetVintage)")
         }
         let query = CandidateQuery(
-            departements: departements, perDepartement: perDepartement, cafeKnown: cafeKnown, limit: limit)
+            departements: departements, perDepartement: perDepartement, cafeKnown: cafeKnown, limit: limit,
+            breakdowns: false)
         let list = try await store.candidates(targetVintage: config.targetVintage, query).map(CandidateSummary.init)
         if json { return print(try ContractEncoding.text(list)) }
         // "no café" only where a café source says so.

@@ -33,7 +33,7 @@ struct CandidatesController {
         let query = CandidateQuery(
             departements: deps, perDepartement: try q.optionalInt("per_dep", range: 1...100_000),
             cafeKnown: try q.bool("cafe_known"), limit: try q.int("limit", default: 100, range: 1...100_000),
-            offset: try q.int("offset", default: 0, range: 0...1_000_000))
+            offset: try q.int("offset", default: 0, range: 0...1_000_000), breakdowns: false)
         guard let format = q.string("format").flatMap(ExportFormat.init(rawValue:)) else {
             guard q.string("format") == nil || q.string("format") == "json" else {
                 throw APIError(.badRequest, "format must be json, csv or geojson")
