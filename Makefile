@@ -80,10 +80,14 @@ fuzz: deps
 	Fuzz/run.sh
 
 # National-scale benchmark (release build; inputs generated once into ~/.cache/ruralmap-bench).
+BENCH_DEPS := wrk sqlite3 time
+
 bench: deps
+	$(call install_missing,$(BENCH_DEPS))
 	$(SWIFT) build -c release
 	python3 Benchmarks/bench.py
 
 bench-scaling: deps
+	$(call install_missing,$(BENCH_DEPS))
 	$(SWIFT) build -c release
 	for s in 0.25 0.5 1; do BENCH_SCALE=$$s BENCH_OUT=.build/bench/summary-$$s.json python3 Benchmarks/bench.py || exit 1; done

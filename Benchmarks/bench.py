@@ -13,10 +13,15 @@ Field notes during a load: the latency of PUT /api/v1/candidates/{code} on a ser
 idle; with BENCH_BASELINE_BIN (an earlier release binary), that load's time against the earlier
 binary's on a store of its own, in alternating pairs.
 
+The API under load: the daemon served on the benchmark store, `wrk -t2 -c50` (Debian `wrk`) for
+BENCH_API_SECONDS against /healthz (the framework's ceiling, measured in the same run), a commune
+card and a département's candidate page: req/s, p50 and p99, each as a share of /healthz; the
+whole-France map JSON and SVG timed once; the daemon's RSS after.
+
 Environment: BENCH_SCALE (1.0), BENCH_RUNS (3), BENCH_CACHE (~/.cache/ruralmap-bench),
 BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets),
-BENCH_BASELINE_BIN (unset)."""
-import http.client, json, os, shutil, socket, statistics, subprocess, sys, time, zipfile
+BENCH_BASELINE_BIN (unset), BENCH_API_SECONDS (8)."""
+import http.client, json, os, re, shutil, socket, statistics, subprocess, sys, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("RURALMAP_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
@@ -26,6 +31,7 @@ CACHE = os.environ.get("BENCH_CACHE", os.path.expanduser("~/.cache/ruralmap-benc
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, ".build", "bench", "summary.json"))
 BIN = os.path.join(ROOT, ".build", "release", "ruralmapd")
 BASELINE_BIN = os.environ.get("BENCH_BASELINE_BIN")
+API_SECONDS = int(os.environ.get("BENCH_API_SECONDS", "8"))
 
 
 def timed(cmd, **kw):
@@ -166,6 +172,63 @@ def field_notes_during_load(cfg, work, c):
     return {"idle": idle, "during_bpe24_load": during, "bpe24_load_seconds_with_notes": round(load_seconds, 2)}
 
 
+def wrk(url):
+    """req/s, p50 and p99 (ms) of `wrk -t2 -c50 --latency` against url."""
+    out = subprocess.run(["wrk", "-t2", "-c50", f"-d{API_SECONDS}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    def ms(label):
+        value, unit = re.search(rf"^\s*{label}%\s+([0-9.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        sys.exit(f"{url}: {errors.group(1)} error answers")
+    return {"rps": round(rps), "p50_ms": ms("50"), "p99_ms": ms("99")}
+
+
+def api_under_load(c, work):
+    """The served daemon under wrk, next to its own /healthz; whole-France map timings; RSS."""
+    if not shutil.which("wrk"):
+        sys.exit("the API phase needs wrk (Debian package wrk; `make bench` installs it)")
+    cfg = c[1]
+    port = int(next(l for l in open(cfg) if l.startswith("listen")).split(":")[-1].strip('"\n'))
+    out = subprocess.run([BIN, "candidates", "--json", "--limit", "1"] + c, capture_output=True, text=True).stdout
+    best = json.loads(out)[0]
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "serve-api.log"), "w")
+    daemon = subprocess.Popen([BIN, "serve"] + c, stderr=log, stdout=log)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        api = {"healthz": wrk(base + "/healthz"),
+               "commune": wrk(f"{base}/api/v1/communes/{best['code']}"),
+               "candidates": wrk(f"{base}/api/v1/candidates?dep={best['dep']}&limit=50")}
+        for path in ("/api/v1/map", "/api/v1/map.svg"):
+            start = time.monotonic()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn.request("GET", path)
+            size = len(conn.getresponse().read())
+            api[path.rsplit("/", 1)[-1].replace(".", "_") + "_all_france"] = {
+                "seconds": round(time.monotonic() - start, 2), "bytes": size}
+        rss = int(open(f"/proc/{daemon.pid}/status").read().split("VmRSS:")[1].split()[0]) / 1024
+    finally:
+        daemon.terminate()
+        daemon.wait()
+    healthz = api["healthz"]["rps"]
+    return api, {"healthz_rps": healthz,
+                 "commune_rps": api["commune"]["rps"], "commune_p99_ms": api["commune"]["p99_ms"],
+                 "candidates_rps": api["candidates"]["rps"], "candidates_p99_ms": api["candidates"]["p99_ms"],
+                 "commune_share_of_healthz": round(api["commune"]["rps"] / healthz, 3),
+                 "candidates_share_of_healthz": round(api["candidates"]["rps"] / healthz, 3),
+                 "map_all_france_seconds": api["map_all_france"]["seconds"],
+                 "map_svg_all_france_seconds": api["map_svg_all_france"]["seconds"],
+                 "daemon_rss_mb": round(rss, 1)}
+
+
 def baseline_load(d, c):
     """The BPE24 load by BENCH_BASELINE_BIN on a store of its own, alternating with ours."""
     work = os.path.join(CACHE, "work-baseline")
@@ -222,6 +285,9 @@ def main():
     timed([BIN, "run"] + c)  # loads what no phase loaded yet (the unzipped copy), so that the next run has nothing to do
     phase("run again, inputs unchanged", [BIN, "run"] + c, 0)
 
+    api_detail, api = api_under_load(c, work)
+    print(f"  API (wrk -t2 -c50, {API_SECONDS} s each): {json.dumps(api_detail)}", flush=True)
+
     notes = field_notes_during_load(cfg, work, c)
     print(f"  field notes (PUT, 200 each): idle {notes['idle']}, during the BPE24 load {notes['during_bpe24_load']}, "
           f"load {notes['bpe24_load_seconds_with_notes']} s", flush=True)
@@ -246,7 +312,10 @@ def main():
                  {"name": "ruralmapd ingest (BPE24.csv, unzipped)", "seconds": round(statistics.median(ours), 2), "rows": rows}]
     ratios = {"bpe_ingest_vs_sqlite3_import": round(statistics.median(o / b for o, b in zip(ours, sq)), 2),
               "commune_counts_vs_duckdb": round(statistics.median(o / b for o, b in zip(ours, dk)), 2)}
-    summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios, "field_notes": notes}
+    analysis = next(p for p in phases if p["name"] == "analyze")
+    summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios, "field_notes": notes,
+               "api": api, "api_detail": api_detail,
+               "analysis": {"seconds": analysis["seconds"], "peak_rss_mb": analysis["peak_rss_mb"]}}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     json.dump(summary, open(OUT, "w"), indent=1)
     print("\n| phase | seconds | rows | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
@@ -256,6 +325,12 @@ def main():
     for b in baselines:
         print(f"| {b['name']} | {b['seconds']} |")
     print(f"\nratios (median of pairs): {ratios}")
+    print("\n| API (wrk -t2 -c50) | req/s | p50 ms | p99 ms | share of /healthz |\n|---|---:|---:|---:|---:|")
+    for name in ("healthz", "commune", "candidates"):
+        a = api_detail[name]
+        print(f"| {name} | {a['rps']:,} | {a['p50_ms']} | {a['p99_ms']} | {a['rps'] / api['healthz_rps']:.3f} |")
+    print(f"map all France: JSON {api['map_all_france_seconds']} s, SVG {api['map_svg_all_france_seconds']} s; "
+          f"daemon RSS {api['daemon_rss_mb']} MB")
     print(f"\nfield notes, PUT /api/v1/candidates/{{code}}: {json.dumps(notes)}\nsummary: {OUT}")
 
 
