@@ -12,34 +12,38 @@ public final class GzipEncoder {
         let rc = deflateInit2_(
             &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
         )
-        guard rc == Z_OK else { throw FormatError(.corrupt, "gzip: zlib initialisation failed (\(rc))") }
+        guard rc == Z_OK else { throw FormatError(.corrupt, "gzip: zlib could not start a deflate stream (\(rc))") }
     }
 
     deinit { deflateEnd(&stream) }
 
     /// The compressed bytes `bytes` give so far (possibly none: zlib buffers).
-    public func compress(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        run(bytes, flush: Z_NO_FLUSH)
+    /// - Throws: ``FormatError`` if zlib reports its stream broken.
+    public func compress(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
+        try run(bytes, flush: Z_NO_FLUSH)
     }
 
     /// The last compressed bytes and the gzip trailer.
-    public func finish() -> [UInt8] {
-        run(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
+    /// - Throws: ``FormatError`` if zlib reports its stream broken.
+    public func finish() throws -> [UInt8] {
+        try run(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
     }
 
-    private func run(_ bytes: UnsafeRawBufferPointer, flush: Int32) -> [UInt8] {
+    private func run(_ bytes: UnsafeRawBufferPointer, flush: Int32) throws -> [UInt8] {
         var out: [UInt8] = []
         stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(bytes.count)
+        // zlib's own pattern: call deflate until it leaves room in the output (it has taken all the input).
         repeat {
-            let produced = output.withUnsafeMutableBytes { buffer -> Int in
+            let (rc, produced) = output.withUnsafeMutableBytes { buffer -> (Int32, Int) in
                 stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(buffer.count)
-                _ = deflate(&stream, flush)
-                return buffer.count - Int(stream.avail_out)
+                let rc = deflate(&stream, flush)
+                return (rc, buffer.count - Int(stream.avail_out))
             }
+            guard rc != Z_STREAM_ERROR else { throw FormatError(.corrupt, "gzip: the deflate stream broke") }
             out += output[..<produced]
-        } while stream.avail_out == 0 || (flush == Z_FINISH && stream.avail_in > 0)
+        } while stream.avail_out == 0
         return out
     }
 }

@@ -56,21 +56,21 @@ public struct CommuneReport: Sendable, Codable, Equatable {
 
     /// Loads the report, or nil when `code` is not a commune of the target geography.
     public static func load(_ code: CommuneCode, store: Store, targetVintage: Int) async throws -> CommuneReport? {
-        guard let r = try await store.communeRecords(code, targetVintage: targetVintage) else { return nil }
-        let info = r.info
+        guard let records = try await store.communeRecords(code, targetVintage: targetVintage) else { return nil }
+        let info = records.info
         return CommuneReport(
             code: info.code, name: info.name, type: info.type, dep: info.dep, reg: info.reg, parent: info.parent,
             population: info.population, populationYear: info.populationYear, lat: info.lat, lon: info.lon,
-            cafeKnown: r.cafeKnown, services: r.services, formerCommunes: r.formerCommunes,
-            flags: r.flags.map {
+            cafeKnown: records.cafeKnown, services: records.services, formerCommunes: records.formerCommunes,
+            flags: records.flags.map {
                 Flag(
                     category: $0.category, flag: $0.flag, from: $0.vintageFrom, to: $0.vintageTo, sources: $0.sources,
                     disagreement: $0.disagreement)
             },
-            access: r.access.map {
+            access: records.access.map {
                 Access(category: $0.category, nearestKm: $0.nearestKm, catchmentWithout: $0.catchmentWithout)
             },
-            candidate: r.candidate.map {
+            candidate: records.candidate.map {
                 Candidate(
                     score: $0.score, rank: $0.rank, breakdown: $0.breakdown, status: $0.status, note: $0.note,
                     firstSeen: $0.firstSeen, lastSeen: $0.lastSeen, listed: $0.listed)

@@ -16,8 +16,11 @@ extension Store {
     /// Replaces the stored category mapping (it is data, re-read at every run).
     public func writeCategoryMapping(_ mapping: CategoryMapping) async throws {
         try await writer.write { db in
+            // Rewritten only when it changed: the answers it shapes change then, and so do their ETags.
+            guard try CategoryRule.order(Column.rowID).fetchAll(db) != mapping.rules else { return }
             _ = try CategoryRule.deleteAll(db)
             for rule in mapping.rules { try rule.insert(db) }
+            try db.execute(sql: "UPDATE data_version SET n = n + 1")
         }
     }
 

@@ -76,10 +76,6 @@ extension Store {
     }
 
     /// Former communes (déléguées, associées) whose parent is `code` in the target COG.
-    public func formerCommunes(of code: CommuneCode, targetVintage: Int) async throws -> [FormerCommune] {
-        try await writer.read { try Self.formerCommunes(of: code, targetVintage: targetVintage, $0) }
-    }
-
     static func formerCommunes(of code: CommuneCode, targetVintage: Int, _ db: Database) throws -> [FormerCommune] {
         try FormerCommune.fetchAll(
             db.cachedStatement(
@@ -135,10 +131,6 @@ extension Store {
     }
 
     /// Whether a café source covered `commune` in the last analysis.
-    public func isCafeKnown(commune: CommuneCode) async throws -> Bool {
-        try await writer.read { try Self.isCafeKnown(commune: commune, $0) }
-    }
-
     static func isCafeKnown(commune: CommuneCode, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cafe_known WHERE commune = ?)"),

@@ -301,46 +301,17 @@ enum Schema {
         m.registerMigration("v10 data version") { db in
             try db.execute(
                 sql: """
-                    -- A number that changes with every write the API's answers depend on (a load or an
-                    -- analysis made current, a field note, a site, an alert): the HTTP ETags.
+                    -- A number that changes with every write the API's answers depend on: a load or an
+                    -- analysis made current, a field note, a site, an annotation, an alert, a new
+                    -- category mapping (bumped by the store when the rules differ). The HTTP ETags.
                     CREATE TABLE data_version (n INTEGER NOT NULL);
                     INSERT INTO data_version VALUES (1);
-                    CREATE TRIGGER candidate_insert_version AFTER INSERT ON candidate
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER candidate_update_version AFTER UPDATE ON candidate
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER candidate_delete_version AFTER DELETE ON candidate
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER team_site_insert_version AFTER INSERT ON team_site
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER team_site_update_version AFTER UPDATE ON team_site
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER team_site_delete_version AFTER DELETE ON team_site
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER site_annotation_insert_version AFTER INSERT ON site_annotation
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER site_annotation_update_version AFTER UPDATE ON site_annotation
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER site_annotation_delete_version AFTER DELETE ON site_annotation
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER analysis_run_insert_version AFTER INSERT ON analysis_run
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER analysis_run_update_version AFTER UPDATE ON analysis_run
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER analysis_run_delete_version AFTER DELETE ON analysis_run
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER source_state_insert_version AFTER INSERT ON source_state
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER source_state_update_version AFTER UPDATE ON source_state
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER source_state_delete_version AFTER DELETE ON source_state
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER alert_insert_version AFTER INSERT ON alert
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER alert_update_version AFTER UPDATE ON alert
-                        BEGIN UPDATE data_version SET n = n + 1; END;
-                    CREATE TRIGGER alert_delete_version AFTER DELETE ON alert
-                        BEGIN UPDATE data_version SET n = n + 1; END;
+                    \(Schema.bumps(on: [
+                        ("source_state", "INSERT"), ("source_state", "UPDATE OF run_id, coverage"), ("source_state", "DELETE"),
+                        ("analysis_run", "UPDATE OF finished_at"), ("candidate", "UPDATE OF status, note"),
+                        ("team_site", "INSERT"), ("team_site", "UPDATE"), ("site_annotation", "INSERT"),
+                        ("site_annotation", "UPDATE"), ("alert", "INSERT"),
+                    ]))
                     """)
         }
         m.registerMigration("v11 read indexes") { db in
@@ -354,6 +325,14 @@ enum Schema {
                     """)
         }
         return m
+    }
+
+    /// Triggers that bump `data_version` after each (table, event): one statement per row
+    /// changed, so only on the rows and columns answers depend on.
+    private static func bumps(on events: [(table: String, event: String)]) -> String {
+        events.enumerated().map { i, e in
+            "CREATE TRIGGER data_version_\(i) AFTER \(e.event) ON \(e.table) BEGIN UPDATE data_version SET n = n + 1; END;"
+        }.joined(separator: "\n")
     }
 
     /// The SQL that turns each of `tables` (rows of the current load of their source) into

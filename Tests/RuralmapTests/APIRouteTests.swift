@@ -1,5 +1,7 @@
 import Analysis
+import Catalog
 import Export
+import Formats
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -155,6 +157,9 @@ import Testing
             let same = try await client.execute(
                 uri: "/api/v1/communes/99008", method: .get, headers: [.ifNoneMatch: tag])
             #expect(same.status == .notModified && same.body.readableBytes == 0 && same.headers[.eTag] == tag)
+            #expect(same.headers[.vary] == "Accept-Encoding")
+            let head = try await client.execute(uri: "/api/v1/communes/99008", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0 && head.headers[.eTag] == tag)
             let other = try await client.execute(uri: "/api/v1/communes/99002", method: .get)
             #expect(other.headers[.eTag] != nil && other.headers[.eTag] != tag)
             let note = try await client.execute(
@@ -167,6 +172,28 @@ import Testing
             #expect(changed.status == .ok && changed.headers[.eTag] != tag)
             #expect(String(buffer: changed.body).contains("mairie rappelle lundi"))
             #expect(try await client.execute(uri: "/api/v1/runs", method: .get).headers[.eTag] == nil)
+            // A new category mapping changes the answers (the card's services): and their tags.
+            let before = try #require(changed.headers[.eTag])
+            try await store.writeCategoryMapping(
+                CategoryMapping(rules: Array(CategoryMapping.shipped.rules.dropLast())))
+            let remapped = try await client.execute(
+                uri: "/api/v1/communes/99008", method: .get, headers: [.ifNoneMatch: before])
+            #expect(remapped.status == .ok && remapped.headers[.eTag] != before)
+            try await store.writeCategoryMapping(
+                CategoryMapping(rules: Array(CategoryMapping.shipped.rules.dropLast())))
+            let unchanged = try await client.execute(
+                uri: "/api/v1/communes/99008", method: .get,
+                headers: [.ifNoneMatch: try #require(remapped.headers[.eTag])])
+            #expect(unchanged.status == .notModified)  // the same mapping written again changes nothing
+
+            // Every filter of the list at once, against the list unfiltered (the demo is one département).
+            let all = try Self.decode(
+                [CandidateSummary].self, try await client.execute(uri: "/api/v1/candidates", method: .get))
+            let page = try Self.decode(
+                [CandidateSummary].self,
+                try await client.execute(
+                    uri: "/api/v1/candidates?dep=99&cafe_known=true&per_dep=3&offset=1&limit=2", method: .get))
+            #expect(all.count >= 3 && page.map(\.code) == all[1..<3].map(\.code))
 
             let plain = try await client.execute(uri: "/api/v1/map.svg?dep=99", method: .get)
             let zipped = try await client.execute(
@@ -189,5 +216,29 @@ import Testing
             let written = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(!written.isEmpty && Data(buffer: streamed.body) == written)
         }
+    }
+
+    /// The gzip encoder over several writes of incompressible bytes (more than its 64 KiB output
+    /// buffer), inflated back by the system's gzip.
+    @Test func gzipEncoderRoundTripsLargeInput() throws {
+        var generator = SplitMix64(seed: 7)
+        let input = (0..<300_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let encoder = try GzipEncoder()
+        var output: [UInt8] = []
+        for chunk in stride(from: 0, to: input.count, by: 45_000) {
+            output += try input[chunk..<min(chunk + 45_000, input.count)].withUnsafeBytes { try encoder.compress($0) }
+        }
+        output += try encoder.finish()
+        let path = try TestSupport.temporaryDirectory() + "/random.gz"
+        try Data(output).write(to: URL(fileURLWithPath: path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gzip", "-dc", path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let inflated = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0 && [UInt8](inflated) == input)
     }
 }

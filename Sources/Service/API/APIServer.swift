@@ -21,11 +21,11 @@ public struct APIServer: Sendable {
     }
 
     public func router() -> Router<RuralmapRequestContext> {
-        let router = Router(context: RuralmapRequestContext.self)
+        let router = Router(context: RuralmapRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(GzipMiddleware())
-        router.middlewares.add(ConditionalGetMiddleware(store: store))
+        router.middlewares.add(ConditionalGetMiddleware(configs: configs, store: store))
         HealthController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api/v1")
         let writes = api.group().add(middleware: BearerTokenMiddleware(configs: configs))

@@ -1,11 +1,14 @@
 import Hummingbird
+import Pipeline
 import Store
 
-/// ETags and `304 Not Modified` for the answers that depend only on the store and the query: the
-/// tag is the store's data version (which every load, analysis, note, site and alert changes) and
-/// the request's URI, so a client that asks again for unchanged data gets a 304 without the
-/// answer being computed again.
+/// ETags and `304 Not Modified` for the answers that depend only on the store, the config and the
+/// query: the tag is the store's data version (which every load, analysis, note, site, alert and
+/// mapping change moves), the program's version, the config values answers use and the request's
+/// URI, so a client that asks again for unchanged data gets a 304 without the answer being
+/// computed again.
 struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
+    let configs: ConfigHolder
     let store: Store
 
     /// The paths whose answers are the store's: not the runs (a load in progress changes them),
@@ -20,17 +23,22 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .get || request.method == .head, Self.isCacheable(request.uri.path) else {
             return try await next(request, context)
         }
+        let config = configs.current
+        let inputs = [
+            request.uri.description, RuralmapVersion.current, String(config.targetVintage), config.api.publicURL ?? "",
+        ]
         // Weak: the same answer may travel gzip-compressed or not.
-        let tag = "W/\"\(try await store.dataVersion())-\(Self.fnv(request.uri.description))\""
+        let tag = "W/\"\(try await store.dataVersion())-\(Self.fnv(inputs.joined(separator: "\u{1F}")))\""
+        // Keep it, ask each time whether it changed; the encoding varies with the request's.
+        let headers: HTTPFields = [.eTag: tag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
         if let asked = request.headers[.ifNoneMatch],
             asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
         {
-            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
+            return Response(status: .notModified, headers: headers)
         }
         var response = try await next(request, context)
         if response.status == .ok {
-            response.headers[.eTag] = tag
-            response.headers[.cacheControl] = "no-cache"  // keep it, ask each time whether it changed
+            for field in headers { response.headers[field.name] = field.value }
         }
         return response
     }

@@ -5,15 +5,16 @@ import Hummingbird
 /// the client accepts it, as they stream: a national map or export shrinks five- to tenfold.
 struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Smaller answers are sent as they are (a known length below this).
-    static var minimumBytes: Int { 1024 }
+    static var minimumBytes: Int { 1024 }  // computed: a generic type holds no stored statics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let response = try await next(request, context)
-        guard request.headers[.acceptEncoding].map(Self.acceptsGzip) == true, response.status == .ok,
-            response.headers[.contentEncoding] == nil, Self.isText(response.headers[.contentType]),
-            (response.body.contentLength ?? Int.max) >= Self.minimumBytes
+        // GET only: a HEAD answer has no body to compress, and its length must stay the real one.
+        guard request.method == .get, request.headers[.acceptEncoding].map(Self.acceptsGzip) == true,
+            response.status == .ok, response.headers[.contentEncoding] == nil,
+            Self.isText(response.headers[.contentType]), (response.body.contentLength ?? Int.max) >= Self.minimumBytes
         else { return response }
         var compressed = response
         compressed.headers[.contentEncoding] = "gzip"
@@ -21,22 +22,26 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
         compressed.headers[.vary] = "Accept-Encoding"
         let body = response.body
         compressed.body = ResponseBody { writer in
-            let encoder = try GzipEncoder()
-            try await body.write(GzipWriter(parent: writer, encoder: encoder))
+            try await body.write(GzipWriter(parent: writer, encoder: try GzipEncoder()))
         }
         return compressed
     }
 
+    /// Whether an `Accept-Encoding` value takes gzip (listed, with a weight above 0).
     static func acceptsGzip(_ header: String) -> Bool {
         header.split(separator: ",").contains { part in
-            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            return fields.first == "gzip" && !fields.dropFirst().contains("q=0")
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let weight = fields.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return fields.first == "gzip" && weight > 0
         }
     }
 
+    /// Whether a `Content-Type` is text worth compressing (JSON, CSV, SVG and other XML, text, scripts).
     static func isText(_ type: String?) -> Bool {
-        guard let type else { return false }
-        return ["json", "csv", "svg", "xml", "text/", "javascript"].contains { type.contains($0) }
+        guard let essence = type?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        else { return false }
+        return essence.hasPrefix("text/") || essence.hasSuffix("json") || essence.hasSuffix("xml")
+            || ["text/csv", "image/svg+xml", "application/javascript"].contains(essence)
     }
 }
 
@@ -46,12 +51,12 @@ private struct GzipWriter: ResponseBodyWriter {
     let encoder: GzipEncoder
 
     mutating func write(_ buffer: ByteBuffer) async throws {
-        let bytes = buffer.withUnsafeReadableBytes { encoder.compress($0) }
+        let bytes = try buffer.withUnsafeReadableBytes { try encoder.compress($0) }
         if !bytes.isEmpty { try await parent.write(ByteBuffer(bytes: bytes)) }
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-        try await parent.write(ByteBuffer(bytes: encoder.finish()))
+        try await parent.write(ByteBuffer(bytes: try encoder.finish()))
         try await parent.finish(trailingHeaders)
     }
 }
