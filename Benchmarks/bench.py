@@ -140,22 +140,32 @@ def put_latencies(port, token, code, n=200, gap=0.025, while_running=None):
             "max_ms": round(ms[-1], 1), "requests": n}, during
 
 
+def best_candidate(c):
+    out = subprocess.run([BIN, "candidates", "--json", "--limit", "1"] + c, capture_output=True, text=True).stdout
+    return json.loads(out)[0]
+
+
+def serve(cfg, c, log_path):
+    """`ruralmapd serve` on the benchmark store, once it answers /healthz: (process, port)."""
+    port = int(next(l for l in open(cfg) if l.startswith("listen")).split(":")[-1].strip('"\n'))
+    log = open(log_path, "w")
+    daemon = subprocess.Popen([BIN, "serve"] + c, stderr=log, stdout=log)
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return daemon, port
+
+
 def field_notes_during_load(cfg, work, c):
     """PUT latency idle and during the BPE24 load, and that load's time with the notes."""
     token = "bench-" + os.urandom(8).hex()
     open(os.path.join(work, "token"), "w").write(token)
-    port = int(next(l for l in open(cfg) if l.startswith("listen")).split(":")[-1].strip('"\n'))
-    out = subprocess.run([BIN, "candidates", "--json", "--limit", "1"] + c, capture_output=True, text=True).stdout
-    code = json.loads(out)[0]["code"]
-    log = open(os.path.join(work, "serve.log"), "w")
-    daemon = subprocess.Popen([BIN, "serve"] + c, stderr=log, stdout=log)
+    code = best_candidate(c)["code"]
+    daemon, port = serve(cfg, c, os.path.join(work, "serve.log"))
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
         idle, _ = put_latencies(port, token, code)
         start = time.monotonic()
         load = subprocess.Popen([BIN, "ingest", "--force", "--source", "bpe2024"] + c,
@@ -190,20 +200,10 @@ def api_under_load(c, work):
     """The served daemon under wrk, next to its own /healthz; whole-France map timings; RSS."""
     if not shutil.which("wrk"):
         sys.exit("the API phase needs wrk (Debian package wrk; `make bench` installs it)")
-    cfg = c[1]
-    port = int(next(l for l in open(cfg) if l.startswith("listen")).split(":")[-1].strip('"\n'))
-    out = subprocess.run([BIN, "candidates", "--json", "--limit", "1"] + c, capture_output=True, text=True).stdout
-    best = json.loads(out)[0]
+    best = best_candidate(c)
+    daemon, port = serve(c[1], c, os.path.join(work, "serve-api.log"))
     base = f"http://127.0.0.1:{port}"
-    log = open(os.path.join(work, "serve-api.log"), "w")
-    daemon = subprocess.Popen([BIN, "serve"] + c, stderr=log, stdout=log)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
         api = {"healthz": wrk(base + "/healthz"),
                "commune": wrk(f"{base}/api/v1/communes/{best['code']}"),
                "candidates": wrk(f"{base}/api/v1/candidates?dep={best['dep']}&limit=50")}

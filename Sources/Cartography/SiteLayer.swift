@@ -16,7 +16,14 @@ struct SiteLayer: Sendable {
             }
         }
 
-        var key: String { ["site.open", "site.closed", "site.team"][rawValue] }
+        /// Its words in the ``Vocabulary``.
+        var key: String {
+            switch self {
+            case .open: "site.open"
+            case .closed: "site.closed"
+            case .team: "site.team"
+            }
+        }
 
         /// The marker centred on (x, y), with its attributes.
         func svg(x: String, y: String, attributes: String) -> String {
