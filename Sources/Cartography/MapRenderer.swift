@@ -50,7 +50,7 @@ public struct MapRenderer: Sendable {
         let rows = Mutex<[MapCommune]>([])
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-            withGeometry: false
+            withGeometry: false, breakdowns: false
         ) { row in
             rows.withLock { $0.append(MapCommune(row, layer: settings.layer)) }
         }
@@ -79,7 +79,7 @@ public struct MapRenderer: Sendable {
         let drawing = Mutex(Drawing())
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-            withGeometry: true
+            withGeometry: true, breakdowns: false
         ) { row in
             let commune = MapCommune(row, layer: settings.layer)
             let entry = palette.entry(for: commune)

@@ -28,13 +28,15 @@ extension Store {
     /// Calls `body` for each commune of the target geography in `departements` (all when empty),
     /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
     /// communes and, in the same order, their flags, distances, candidacy and contours, merged
-    /// as they come (one query per table rather than four per commune).
+    /// as they come (one query per table rather than four per commune). Without `breakdowns`,
+    /// candidates come with an empty score breakdown (decoding them is most of a map's time).
     public func forEachExportRow(
         targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
-        _ body: @escaping @Sendable (ExportRow) throws -> Void
+        breakdowns: Bool = true, _ body: @escaping @Sendable (ExportRow) throws -> Void
     ) async throws {
         try await writer.read { db in
-            let popYear = try Int.fetchOne(db, sql: "SELECT MAX(year) FROM population")
+            // A population file's year is its source's vintage.
+            let popYear = try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
             // The selection, numbered in output order; every query below joins it and sorts by `pos`.
             let selection = """
                 WITH sel AS (
@@ -63,7 +65,12 @@ extension Store {
                 """
             ) { ($0[1] as ServiceCategory, $0[2] as Double) }
             var candidates = try ordered(
-                "SELECT sel.pos, k.* FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos"
+                """
+                SELECT sel.pos, k.commune, k.score, k.rank,
+                    CASE WHEN \(breakdowns ? 1 : 0) THEN k.breakdown ELSE '[]' END AS breakdown, k.status, k.note,
+                    k.first_seen, k.last_seen, k.listed, k.cafe_known
+                FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos
+                """
             ) { try CandidateRecord(row: $0) }
             var contours = try ordered(
                 """
