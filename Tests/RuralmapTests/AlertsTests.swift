@@ -327,6 +327,18 @@ import Testing
         for _ in 0..<100 where try await received("ok").count < 2 { try await Task.sleep(for: .milliseconds(100)) }
         #expect(
             try await received("ok").last.flatMap { $0["body"] as? String }.map { $0.contains("\"regained\"") } == true)
+
+        // SIGTERM while the silent receiver still holds its delivery (60 s timeout): the daemon
+        // stops at once, and the delivery stays pending for the next start, its attempts unspent.
+        let stopping = Date()
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopping) < 10, "the daemon waited for the POST in flight")
+        let after = try CLITests.ruralmapd(["status", "--json", "--config", config])
+        let silent = try ContractEncoding.decoder.decode(StatusReport.self, from: Data(after.stdout.utf8))
+            .webhooks.first { $0.name == "silent" }
+        #expect(silent?.pending == 2 && silent?.lastAttemptAt == nil)  // the loss and the reopening
     }
 
     static func alerts(_ config: String) throws -> [AlertSummary] {
