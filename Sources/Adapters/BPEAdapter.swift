@@ -104,16 +104,9 @@ public struct BPEAdapter: SourceAdapter {
         }
     }
 
-    /// `h` and 16 hex digits: FNV-1a (64 bits) of the fields, each followed by a separator.
+    /// `h` and 16 hex digits: the FNV-1a hash of the fields (a missing one hashed as empty).
     static func fingerprint(_ fields: [String?]) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for field in fields {
-            for byte in (field ?? "").utf8 + [0x1F] {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            }
-        }
-        let hex = String(hash, radix: 16)
-        return "h" + String(repeating: "0", count: 16 - hex.count) + hex
+        "h" + FNV1a.hex(fields.map { $0 ?? "" })
     }
 
     /// Good and acceptable geolocations are usable for distances; "mauvaise", unknown, missing and

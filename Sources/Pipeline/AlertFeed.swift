@@ -1,5 +1,6 @@
 import Analysis
 import Catalog
+import Formats
 import Foundation
 
 /// An Atom feed (RFC 4287) of alerts, in French. Its id and its entries' ids are `urn:uuid:`
@@ -26,11 +27,8 @@ public struct AlertFeed: Sendable {
     public func xml(_ alerts: [Alert]) -> String {
         let updated = alerts.compactMap(\.detectedAt).max() ?? "1970-01-01T00:00:00Z"
         let selection = (filter.departements.sorted() + filter.categories.map(\.rawValue).sorted())
-        // The selection's FNV-1a hash, its top bit set: never an alert's number.
-        let hash = selection.joined(separator: "|").utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) {
-            ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3
-        }
-        let feedID = Self.urn(store, hash | 1 << 63)
+        // The selection's hash, its top bit set: never an alert's number.
+        let feedID = Self.urn(store, FNV1a.hash(selection) | 1 << 63)
         var out = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">

@@ -1,3 +1,4 @@
+import Formats
 import Hummingbird
 import Pipeline
 import Store
@@ -28,7 +29,7 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
             request.uri.description, RuralmapVersion.current, String(config.targetVintage), config.api.publicURL ?? "",
         ]
         // Weak: the same answer may travel gzip-compressed or not.
-        let tag = "W/\"\(try await store.dataVersion())-\(Self.fnv(inputs.joined(separator: "\u{1F}")))\""
+        let tag = "W/\"\(try await store.dataVersion())-\(FNV1a.hex(inputs))\""
         // Keep it, ask each time whether it changed; the encoding varies with the request's.
         let headers: HTTPFields = [.eTag: tag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
         if let asked = request.headers[.ifNoneMatch],
@@ -41,11 +42,5 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
             for field in headers { response.headers[field.name] = field.value }
         }
         return response
-    }
-
-    /// FNV-1a (64 bits), in hex: a short stable digest of the URI.
-    static func fnv(_ text: String) -> String {
-        String(
-            text.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }, radix: 16)
     }
 }
