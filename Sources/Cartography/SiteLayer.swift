@@ -48,14 +48,7 @@ struct SiteLayer: Sendable {
             let marker = Marker(site)
             var title = site.label ?? words[site.category.map { "category.\($0.rawValue)" } ?? "site.team"]
             title += " — " + words[marker.key]
-            if site.lastMeetingPlace {
-                title +=
-                    " — "
-                    + (site.closed.map {
-                        words["site.last_cafe"].replacingOccurrences(of: "%1", with: String($0.prefix(4)))
-                    }
-                        ?? words["site.last_cafe_undated"])
-            }
+            if site.lastMeetingPlace { title += " — " + words.lastCafe(closed: site.closed) }
             if site.approximate { title += " (\(words["site.approximate"]))" }
             let attributes =
                 "data-site=\"\(MapRenderer.escape(site.id.rawValue))\" data-site-state=\"\(marker)\" "

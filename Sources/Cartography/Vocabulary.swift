@@ -26,6 +26,13 @@ public struct Vocabulary: Sendable {
         return language == .fr ? entry.fr : entry.en
     }
 
+    /// The mark of a commune's last café to close, from its closing date (`YYYY-MM-DD`; nil:
+    /// a former place whose closure is not dated): « dernier café, fermé en 2016 ».
+    public func lastCafe(closed: String?) -> String {
+        closed.map { self["site.last_cafe"].replacingOccurrences(of: "%1", with: String($0.prefix(4))) }
+            ?? self["site.last_cafe_undated"]
+    }
+
     /// `value` with the language's separators: `1 234,5` in French (U+202F between thousands,
     /// as typographers and `Intl.NumberFormat("fr-FR")` write it), `1,234.5` in English.
     public func number(_ value: Double, decimals: Int = 0) -> String {
@@ -190,7 +197,7 @@ public struct Vocabulary: Sendable {
         "site.open": ("lieu ouvert", "open place"),
         "site.closed": ("lieu fermé", "closed place"),
         "site.team": ("local repéré par l’équipe", "premises found by the team"),
-        "site.last_cafe": ("dernier café, fermé en %1", "last café, closed in %1"),
+        "site.last_cafe": ("dernier café, fermé en %1", "last café, closed %1"),
         "site.last_cafe_undated": ("dernier café (fermeture non datée)", "last café (closure not dated)"),
         "site.approximate": ("position approximative", "approximate position"),
         "ui.card_sites": (

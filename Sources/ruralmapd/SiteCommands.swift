@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Cartography
 import Foundation
 import Pipeline
 import Store
@@ -37,10 +38,10 @@ struct Sites: AsyncParsableCommand {
             ).render())
     }
 
-    /// « last café, closed 2016 » for the commune's last café; the closure date otherwise.
+    /// « last café, closed 2016 » for the commune's last café (the map's words); the closure date otherwise.
     static func closing(_ s: SiteSummary) -> String {
         guard s.lastMeetingPlace else { return s.closed ?? (s.open == false ? "closed" : "") }
-        return "last café, closed " + (s.closed.map { String($0.prefix(4)) } ?? "(date unknown)")
+        return Vocabulary(.en).lastCafe(closed: s.closed)
     }
 }
 
