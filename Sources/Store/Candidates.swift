@@ -35,6 +35,15 @@ public struct ListedCandidate: Sendable {
 }
 
 extension Store {
+    /// The columns of a ``CandidateRecord`` from `candidate_status k`; without `breakdowns`, an
+    /// empty breakdown (decoding them is most of a list's or a map's time).
+    static func candidateColumns(breakdowns: Bool) -> String {
+        """
+        k.commune, k.score, k.rank, \(breakdowns ? "k.breakdown" : "'[]' AS breakdown"), k.status, k.note,
+        k.first_seen, k.last_seen, k.listed, k.cafe_known
+        """
+    }
+
     /// The kept candidate record of `commune`, listed or not.
     public func candidate(commune: CommuneCode) async throws -> CandidateRecord? {
         try await writer.read { try CandidateRecord.filter(CandidateRecord.Columns.commune == commune).fetchOne($0) }
@@ -49,7 +58,7 @@ extension Store {
             // Filters first, then the N best of each département, then the page. Each filter is in
             // the SQL only when asked for: `(? = 0 OR …)` would keep SQLite off the indexes.
             var filters = ""
-            var arguments: StatementArguments = [query.breakdowns, targetVintage]
+            var arguments: StatementArguments = [targetVintage]
             if !query.departements.isEmpty {
                 filters += " AND c.dep IN (SELECT value FROM json_each(?))"
                 arguments += [Self.jsonArray(query.departements)]
@@ -63,8 +72,7 @@ extension Store {
                 db.cachedStatement(
                     sql: """
                         WITH selected AS (
-                            SELECT k.commune, k.score, k.rank, CASE WHEN ? THEN k.breakdown ELSE '[]' END AS breakdown,
-                                k.status, k.note, k.first_seen, k.last_seen, k.listed, k.cafe_known, c.name, c.dep, c.reg,
+                            SELECT \(Self.candidateColumns(breakdowns: query.breakdowns)), c.name, c.dep, c.reg,
                                 ROW_NUMBER() OVER (PARTITION BY c.dep ORDER BY k.rank) AS dep_rank
                             FROM candidate_status k
                                 JOIN commune c ON c.code = k.commune AND c.vintage = ? AND c.type = 'COM'

@@ -66,9 +66,7 @@ extension Store {
             ) { ($0[1] as ServiceCategory, $0[2] as Double) }
             var candidates = try ordered(
                 """
-                SELECT sel.pos, k.commune, k.score, k.rank,
-                    CASE WHEN \(breakdowns ? 1 : 0) THEN k.breakdown ELSE '[]' END AS breakdown, k.status, k.note,
-                    k.first_seen, k.last_seen, k.listed, k.cafe_known
+                SELECT sel.pos, \(Self.candidateColumns(breakdowns: breakdowns))
                 FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos
                 """
             ) { try CandidateRecord(row: $0) }
