@@ -129,7 +129,7 @@ public struct AnalysisSummary: Sendable {
         let vintages = "\(vintageFrom.map(String.init) ?? "?")→\(vintageTo.map(String.init) ?? "?")"
         return
             "analysis: \(communes) communes, vintages \(vintages), \(lostMeetingPlaces) lost their last meeting place, "
-            + "\(candidates) candidates, \(alerts) new alerts (\(String(format: "%.1f", seconds)) s)"
+            + "\(candidates) candidates, \(alerts) new alert\(alerts == 1 ? "" : "s") (\(String(format: "%.1f", seconds)) s)"
     }
 }
 

@@ -229,16 +229,10 @@ import Testing
             output += try input[chunk..<min(chunk + 45_000, input.count)].withUnsafeBytes { try encoder.compress($0) }
         }
         output += try encoder.finish()
-        let path = try TestSupport.temporaryDirectory() + "/random.gz"
-        try Data(output).write(to: URL(fileURLWithPath: path))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["gzip", "-dc", path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let inflated = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0 && [UInt8](inflated) == input)
+        let dir = try TestSupport.temporaryDirectory()
+        try Data(output).write(to: URL(fileURLWithPath: dir + "/random.gz"))
+        let gunzip = try TestSupport.command(["gzip", "-d", dir + "/random.gz"])
+        let inflated = try Data(contentsOf: URL(fileURLWithPath: dir + "/random"))
+        #expect(gunzip.status == 0 && [UInt8](inflated) == input)
     }
 }
