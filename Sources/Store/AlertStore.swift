@@ -95,7 +95,7 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id AS delivery_id, d.webhook, d.state, d.attempts, a.*
+                    SELECT d.id AS delivery_id, d.webhook, d.attempts, a.*
                     FROM webhook_delivery d JOIN alert a ON a.id = d.alert_id
                     WHERE d.state = 'pending' AND d.next_attempt_at <= ?
                         AND d.webhook NOT IN (SELECT value FROM json_each(?))
@@ -103,7 +103,7 @@ extension Store {
                     """, arguments: [now, Self.jsonArray(busy.sorted()), limit]
             ).map { r in
                 WebhookDelivery(
-                    id: r["delivery_id"], webhook: r["webhook"], alert: Self.alert(r), state: r["state"],
+                    id: r["delivery_id"], webhook: r["webhook"], alert: Self.alert(r),
                     attempts: r["attempts"])
             }
         }

@@ -1,4 +1,4 @@
-/// One alert to send to one webhook, and where its sending stands.
+/// One alert to send to one webhook, and how many attempts it had.
 public struct WebhookDelivery: Sendable, Equatable {
     /// Where a delivery stands.
     public enum State: String, Sendable, CaseIterable, Codable {
@@ -23,15 +23,13 @@ public struct WebhookDelivery: Sendable, Equatable {
     /// The `[[webhook]]`'s name.
     public var webhook: String
     public var alert: Alert
-    public var state: State
-    /// Attempts made so far.
+    /// Attempts made so far (a delivery read to be sent is pending).
     public var attempts: Int
 
-    public init(id: Int64, webhook: String, alert: Alert, state: State, attempts: Int) {
+    public init(id: Int64, webhook: String, alert: Alert, attempts: Int) {
         self.id = id
         self.webhook = webhook
         self.alert = alert
-        self.state = state
         self.attempts = attempts
     }
 }

@@ -4,7 +4,7 @@ import Catalog
 /// `sirene-40483304800022`, `osm-node-123` or `bpe-h1f2e…` for a source's site — the source's own
 /// identity of it (SIRET, OSM element, BPE SIRET or fingerprint), so that it holds across reloads.
 /// URL-safe: the `/` of an OSM element is written `-`.
-public enum SiteID: Hashable, Sendable, RawRepresentable, Codable, CustomStringConvertible {
+public enum SiteID: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
     /// The field team's premises, by their number.
     case team(Int64)
     /// A source's site: its kind and its external identity.
