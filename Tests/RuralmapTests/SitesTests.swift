@@ -236,6 +236,9 @@ import Testing
                 uri: "/api/v1/communes/99002/sites", method: .post, headers: auth,
                 body: ByteBuffer(string: #"{"kind":"private"}"#))
             #expect(unnamed.status == .badRequest)
+            let nowhere = try await client.execute(
+                uri: "/api/v1/communes/99999/sites", method: .post, headers: auth, body: ByteBuffer(string: premises))
+            #expect(nowhere.status == .notFound && String(buffer: nowhere.body).contains("unknown commune 99999"))
 
             let annotate = try await client.execute(
                 uri: "/api/v1/sites/sirene-90000003000012", method: .put, headers: auth,

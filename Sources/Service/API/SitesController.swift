@@ -57,7 +57,8 @@ struct SitesController {
     }
 
     @Sendable func add(_ request: Request, context: RuralmapRequestContext) async throws -> Response {
-        let commune = try await commune(context)
+        // The store checks that the commune exists, in the transaction that adds the premises.
+        let commune = try code(context)
         let change = try await request.decode(as: Body.self, context: context).change()
         let added = try await store.addPremises(
             commune: commune, change, targetVintage: configs.current.targetVintage)
@@ -73,12 +74,22 @@ struct SitesController {
         return SiteSummary(try await store.updatePremises(id, change))
     }
 
+    /// The commune code of the path (a malformed one is no commune: 404).
+    private func code(_ context: RuralmapRequestContext) throws -> CommuneCode {
+        let text = try context.parameters.require("code")
+        guard let code = CommuneCode(text.uppercased()) else {
+            throw APIError(.notFound, "unknown commune \(text) in COG \(configs.current.targetVintage)")
+        }
+        return code
+    }
+
     /// The commune of the path, when the target geography has it.
     private func commune(_ context: RuralmapRequestContext) async throws -> CommuneCode {
-        let text = try context.parameters.require("code")
+        let code = try code(context)
         let vintage = configs.current.targetVintage
-        guard let code = CommuneCode(text.uppercased()), try await store.commune(code, targetVintage: vintage) != nil
-        else { throw APIError(.notFound, "unknown commune \(text) in COG \(vintage)") }
+        guard try await store.commune(code, targetVintage: vintage) != nil else {
+            throw APIError(.notFound, "unknown commune \(code) in COG \(vintage)")
+        }
         return code
     }
 }
