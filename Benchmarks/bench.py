@@ -15,13 +15,15 @@ binary's on a store of its own, in alternating pairs.
 
 The API under load: the daemon served on the benchmark store, `wrk -t2 -c50` (Debian `wrk`) for
 BENCH_API_SECONDS against /healthz (the framework's ceiling, measured in the same run), a commune
-card and a département's candidate page: req/s, p50 and p99, each as a share of /healthz; the
-whole-France map JSON and SVG timed once; the daemon's RSS after.
+card, cards asked for the first time (every request another commune and URI, so none comes from
+the daemon's answer cache) and a département's candidate page: req/s, p50 and p99, each as a
+share of /healthz; the whole-France map JSON and SVG timed computed then asked again; the
+daemon's RSS after.
 
 Environment: BENCH_SCALE (1.0), BENCH_RUNS (3), BENCH_CACHE (~/.cache/ruralmap-bench),
 BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets),
 BENCH_BASELINE_BIN (unset), BENCH_API_SECONDS (8)."""
-import http.client, json, os, re, shutil, socket, statistics, subprocess, sys, time, zipfile
+import http.client, json, os, re, shutil, socket, sqlite3, statistics, subprocess, sys, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("RURALMAP_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
@@ -182,9 +184,22 @@ def field_notes_during_load(cfg, work, c):
     return {"idle": idle, "during_bpe24_load": during, "bpe24_load_seconds_with_notes": round(load_seconds, 2)}
 
 
-def wrk(url):
-    """req/s, p50 and p99 (ms) of `wrk -t2 -c50 --latency` against url."""
-    out = subprocess.run(["wrk", "-t2", "-c50", f"-d{API_SECONDS}s", "--latency", url],
+# Each request a card of another commune and a URI never asked before, so that no answer comes
+# from the daemon's cache: what a card costs the first time it is asked.
+FIRST_ASK_LUA = """
+local codes, i = {}, 0
+for line in io.lines(os.getenv("BENCH_CODES")) do codes[#codes + 1] = line end
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/api/v1/communes/" .. codes[(i % #codes) + 1] .. "?first=" .. i)
+end
+"""
+
+
+def wrk(url, script=None):
+    """req/s, p50 and p99 (ms) of `wrk -t2 -c50 --latency` against url (with a Lua script)."""
+    out = subprocess.run(["wrk", "-t2", "-c50", f"-d{API_SECONDS}s", "--latency", url]
+                         + (["-s", script] if script else []),
                          capture_output=True, text=True, check=True).stdout
     def ms(label):
         value, unit = re.search(rf"^\s*{label}%\s+([0-9.]+)(us|ms|s)\s*$", out, re.M).groups()
@@ -201,19 +216,28 @@ def api_under_load(c, work):
     if not shutil.which("wrk"):
         sys.exit("the API phase needs wrk (Debian package wrk; `make bench` installs it)")
     best = best_candidate(c)
+    codes, script = os.path.join(work, "codes.txt"), os.path.join(work, "first-ask.lua")
+    with sqlite3.connect(f"file:{work}/store.sqlite?mode=ro", uri=True) as db, open(codes, "w") as f:
+        f.writelines(code + "\n" for (code,) in db.execute(
+            "SELECT code FROM commune_row WHERE vintage = 2026 AND type = 'COM' ORDER BY random()"))
+    open(script, "w").write(FIRST_ASK_LUA)
+    os.environ["BENCH_CODES"] = codes
     daemon, port = serve(c[1], c, os.path.join(work, "serve-api.log"))
     base = f"http://127.0.0.1:{port}"
     try:
         api = {"healthz": wrk(base + "/healthz"),
                "commune": wrk(f"{base}/api/v1/communes/{best['code']}"),
+               "commune_first_ask": wrk(base, script),
                "candidates": wrk(f"{base}/api/v1/candidates?dep={best['dep']}&limit=50")}
         for path in ("/api/v1/map", "/api/v1/map.svg"):
-            start = time.monotonic()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            conn.request("GET", path)
-            size = len(conn.getresponse().read())
-            api[path.rsplit("/", 1)[-1].replace(".", "_") + "_all_france"] = {
-                "seconds": round(time.monotonic() - start, 2), "bytes": size}
+            # Computed (first ask), then asked again by another client (kept, gzip as browsers take it).
+            for again in (False, True):
+                start = time.monotonic()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                size = len(conn.getresponse().read())
+                api[path.rsplit("/", 1)[-1].replace(".", "_") + "_all_france" + ("_again" if again else "")] = {
+                    "seconds": round(time.monotonic() - start, 3), "bytes": size}
         rss = int(open(f"/proc/{daemon.pid}/status").read().split("VmRSS:")[1].split()[0]) / 1024
     finally:
         daemon.terminate()
@@ -221,11 +245,14 @@ def api_under_load(c, work):
     healthz = api["healthz"]["rps"]
     return api, {"healthz_rps": healthz,
                  "commune_rps": api["commune"]["rps"], "commune_p99_ms": api["commune"]["p99_ms"],
+                 "commune_first_ask_rps": api["commune_first_ask"]["rps"],
+                 "commune_first_ask_p99_ms": api["commune_first_ask"]["p99_ms"],
                  "candidates_rps": api["candidates"]["rps"], "candidates_p99_ms": api["candidates"]["p99_ms"],
                  "commune_share_of_healthz": round(api["commune"]["rps"] / healthz, 3),
                  "candidates_share_of_healthz": round(api["candidates"]["rps"] / healthz, 3),
                  "map_all_france_seconds": api["map_all_france"]["seconds"],
                  "map_svg_all_france_seconds": api["map_svg_all_france"]["seconds"],
+                 "map_all_france_again_seconds": api["map_all_france_again"]["seconds"],
                  "daemon_rss_mb": round(rss, 1)}
 
 
@@ -326,10 +353,11 @@ def main():
         print(f"| {b['name']} | {b['seconds']} |")
     print(f"\nratios (median of pairs): {ratios}")
     print("\n| API (wrk -t2 -c50) | req/s | p50 ms | p99 ms | share of /healthz |\n|---|---:|---:|---:|---:|")
-    for name in ("healthz", "commune", "candidates"):
+    for name in ("healthz", "commune", "commune_first_ask", "candidates"):
         a = api_detail[name]
         print(f"| {name} | {a['rps']:,} | {a['p50_ms']} | {a['p99_ms']} | {a['rps'] / api['healthz_rps']:.3f} |")
-    print(f"map all France: JSON {api['map_all_france_seconds']} s, SVG {api['map_svg_all_france_seconds']} s; "
+    print(f"map all France (gzip): JSON {api['map_all_france_seconds']} s "
+          f"(again {api['map_all_france_again_seconds']} s), SVG {api['map_svg_all_france_seconds']} s; "
           f"daemon RSS {api['daemon_rss_mb']} MB")
     print(f"\nfield notes, PUT /api/v1/candidates/{{code}}: {json.dumps(notes)}\nsummary: {OUT}")
 

@@ -27,7 +27,7 @@ public struct Daemon: Sendable {
         let (host, port) = try Self.parse(listen: config.api.listen)
         let api = APIServer(configs: configs, store: store, queue: queue, metrics: RequestMetrics(), logger: logger)
         let app = Application(
-            router: api.router(),
+            router: try api.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             services: [
                 queue, Scheduler(configs: configs, store: store, queue: queue, logger: logger),

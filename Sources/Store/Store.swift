@@ -94,17 +94,6 @@ public struct Store: Sendable {
         try await writer.read(body)
     }
 
-    /// What changes with every write the API's answers depend on (the schema's `data_version`),
-    /// prefixed with the store's identity (a store rebuilt from scratch counts from 1 again): the
-    /// same text means the same answers.
-    /// - Throws: a database error.
-    public func dataVersion() async throws -> String {
-        try await writer.read {
-            try String.fetchOne(
-                $0, sql: "SELECT (SELECT substr(uuid, 1, 8) FROM store_identity) || '.' || n FROM data_version") ?? ""
-        }
-    }
-
     /// Timestamps are ISO 8601 UTC with milliseconds (run durations need sub-second precision);
     /// they sort as text.
     public static func now() -> String {

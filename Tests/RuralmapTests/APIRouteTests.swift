@@ -7,9 +7,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Pipeline
-import Service
 import Store
 import Testing
+
+@testable import Service
 
 /// The API's routes in-process (HummingbirdTesting), on the demo store: the contracts decode as
 /// the CLI's, errors are `{"error": …}` with the right status, writes need the token, and a
@@ -42,7 +43,7 @@ import Testing
             configs: configs, store: store, logger: TestSupport.logger, notifier: SystemdNotifier(environment: [:]))
         let api = APIServer(
             configs: configs, store: store, queue: queue, metrics: RequestMetrics(), logger: TestSupport.logger)
-        return (Application(router: api.router()), token, config, store)
+        return (Application(router: try api.router()), token, config, store)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
@@ -158,6 +159,10 @@ import Testing
                 uri: "/api/v1/communes/99008", method: .get, headers: [.ifNoneMatch: tag])
             #expect(same.status == .notModified && same.body.readableBytes == 0 && same.headers[.eTag] == tag)
             #expect(same.headers[.vary] == "Accept-Encoding")
+            // Asked again, by another client: the kept answer, byte for byte, under the same tag.
+            let again = try await client.execute(uri: "/api/v1/communes/99008", method: .get)
+            #expect(again.status == .ok && again.headers[.eTag] == tag && again.body == first.body)
+            #expect(try Self.decode(CommuneReport.self, again).code.rawValue == "99008")
             let head = try await client.execute(uri: "/api/v1/communes/99008", method: .head)
             #expect(head.status == .ok && head.body.readableBytes == 0 && head.headers[.eTag] == tag)
             let other = try await client.execute(uri: "/api/v1/communes/99002", method: .get)
@@ -204,6 +209,12 @@ import Testing
             try Data(buffer: zipped.body).write(to: URL(fileURLWithPath: dir + "/map.svg.gz"))
             let inflated = try TestSupport.command(["gzip", "-dc", dir + "/map.svg.gz"])
             #expect(inflated.status == 0 && inflated.output == String(buffer: plain.body))
+            // Kept apart: the compressed answer again is the same compressed bytes, the plain one plain.
+            let zippedAgain = try await client.execute(
+                uri: "/api/v1/map.svg?dep=99", method: .get, headers: [.acceptEncoding: "gzip"])
+            #expect(zippedAgain.headers[.contentEncoding] == "gzip" && zippedAgain.body == zipped.body)
+            let plainAgain = try await client.execute(uri: "/api/v1/map.svg?dep=99", method: .get)
+            #expect(plainAgain.headers[.contentEncoding] == nil && plainAgain.body == plain.body)
             let refused = try await client.execute(
                 uri: "/api/v1/map.svg?dep=99", method: .get, headers: [.acceptEncoding: "gzip;q=0"])
             #expect(refused.headers[.contentEncoding] == nil)
@@ -216,6 +227,31 @@ import Testing
             let written = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(!written.isEmpty && Data(buffer: streamed.body) == written)
         }
+    }
+
+    /// The answer cache: an answer is found under its key and data version only, one larger than
+    /// the entry limit is not kept, a new data version forgets the older answers, and a spent
+    /// budget starts the cache again.
+    @Test func responseCacheBounds() {
+        let cache = ResponseCache(budget: 100, entryLimit: 60)
+        func entry(_ size: Int) -> ResponseCache.Entry {
+            .init(headers: [.contentType: "application/json"], body: ByteBuffer(repeating: 0x20, count: size))
+        }
+        let a = ResponseCache.Key(tag: "a", gzip: false)
+        let b = ResponseCache.Key(tag: "b", gzip: false)
+        cache.keep(entry(40), for: a, version: "1")
+        #expect(cache.entry(for: a, version: "1")?.body.readableBytes == 40)
+        #expect(cache.entry(for: ResponseCache.Key(tag: "a", gzip: true), version: "1") == nil)
+        #expect(cache.entry(for: a, version: "2") == nil)
+        cache.keep(entry(61), for: b, version: "1")
+        #expect(cache.entry(for: b, version: "1") == nil)
+        cache.keep(entry(50), for: b, version: "1")
+        #expect(cache.entry(for: a, version: "1") != nil && cache.entry(for: b, version: "1") != nil)
+        cache.keep(entry(20), for: ResponseCache.Key(tag: "c", gzip: false), version: "1")  // 110 > 100
+        #expect(cache.entry(for: a, version: "1") == nil && cache.entry(for: b, version: "1") == nil)
+        cache.keep(entry(10), for: a, version: "2")
+        #expect(cache.entry(for: a, version: "2") != nil)
+        #expect(cache.entry(for: ResponseCache.Key(tag: "c", gzip: false), version: "1") == nil)
     }
 
     /// The gzip encoder over several writes of incompressible bytes (more than its 64 KiB output

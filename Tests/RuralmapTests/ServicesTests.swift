@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Pipeline
 import Store
+import Territory
 import Testing
 
 /// BPE, Sirene and OSM ingested and translated to COG 2026.
@@ -73,6 +74,31 @@ import Testing
         }
         #expect(expected > 50_000)
         #expect(paris == expected)
+    }
+
+    /// The commune card's inventory for Guéret counts, per category, what the BPE 2018 file
+    /// counts for the category's 2018 codes (bakery B203, pharmacy D301, post office A206,
+    /// schools C101/C102/C104/C105), and nothing for codes mapped from a later vintage.
+    @Test func theCardCountsTheFilesMappedCodes() async throws {
+        let (store, _, ds) = try await Self.realStore.value
+        let codes = [
+            "B203": "bakery", "D301": "pharmacy", "A206": "post", "C101": "school", "C102": "school",
+            "C104": "school", "C105": "school",
+        ]
+        var expected: [String: Int] = [:]
+        for line in try TestSupport.gunzipLines(ds + "/bpe2018_ensemble_iris.csv.gz").dropFirst() {
+            let f = line.split(separator: ";")
+            if f[2] == "23096", let category = codes[String(f[5])] { expected[category, default: 0] += Int(f[6])! }
+        }
+        let card = try #require(
+            try await CommuneReport.load(#require(CommuneCode("23096")), store: store, targetVintage: 2026))
+        let counted = Dictionary(
+            card.services.filter { $0.source == "bpe2018" }.map { ($0.category.rawValue, $0.count) },
+            uniquingKeysWith: +)
+        #expect(expected.count == 4 && expected["bakery"]! > 5)
+        for (category, count) in expected { #expect(counted[category] == count, "\(category)") }
+        #expect(
+            card.services.filter { $0.source == "bpe2018" && $0.category.rawValue == "post" }.map(\.kind) == [.office])
     }
 
     @Test func communeNouvelleSumsItsFormerCommunes() async throws {

@@ -4,7 +4,7 @@ import Store
 
 /// The HTTP API and the map page: routes grouped by controller under `/api/v1`, the write
 /// endpoints behind the bearer token, every error answered as `{"error": …}`, answers
-/// gzip-compressed when the client accepts it and revalidated by ETag.
+/// gzip-compressed when the client accepts it, revalidated by ETag and kept a while in memory.
 public struct APIServer: Sendable {
     let configs: ConfigHolder
     let store: Store
@@ -20,12 +20,14 @@ public struct APIServer: Sendable {
         self.logger = logger
     }
 
-    public func router() -> Router<RuralmapRequestContext> {
+    /// - Throws: `StoreError` when the store cannot be opened to probe its version.
+    public func router() throws -> Router<RuralmapRequestContext> {
+        let probe = try store.dataVersionProbe()
         let router = Router(context: RuralmapRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(ConditionalGetMiddleware(configs: configs, probe: probe, cache: ResponseCache()))
         router.middlewares.add(GzipMiddleware())
-        router.middlewares.add(ConditionalGetMiddleware(configs: configs, store: store))
         HealthController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api/v1")
         let writes = api.group().add(middleware: BearerTokenMiddleware(configs: configs))

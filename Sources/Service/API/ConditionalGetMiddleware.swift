@@ -3,14 +3,16 @@ import Hummingbird
 import Pipeline
 import Store
 
-/// ETags and `304 Not Modified` for the answers that depend only on the store, the config and the
-/// query: the tag is the store's data version (which every load, analysis, note, site, alert and
-/// mapping change moves), the program's version, the config values answers use and the request's
-/// URI, so a client that asks again for unchanged data gets a 304 without the answer being
+/// ETags, `304 Not Modified` and a cache of recent answers, for the answers that depend only on
+/// the store, the config and the query: the tag is the store's data version (which every load,
+/// analysis, note, site, alert and mapping change moves), the program's version, the config
+/// values answers use and the request's URI. A client that asks again for unchanged data gets a
+/// 304; another client asking for the same answer gets it from ``ResponseCache``; neither has it
 /// computed again.
 struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
     let configs: ConfigHolder
-    let store: Store
+    let probe: DataVersionProbe
+    let cache: ResponseCache
 
     /// The paths whose answers are the store's: not the runs (a load in progress changes them),
     /// the metrics, the health checks or the static page.
@@ -28,8 +30,9 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
         let inputs = [
             request.uri.description, RuralmapVersion.current, String(config.targetVintage), config.api.publicURL ?? "",
         ]
+        let version = try probe.current()
         // Weak: the same answer may travel gzip-compressed or not.
-        let tag = "W/\"\(try await store.dataVersion())-\(FNV1a.hex(inputs))\""
+        let tag = "W/\"\(version)-\(FNV1a.hex(inputs))\""
         // Keep it, ask each time whether it changed; the encoding varies with the request's.
         let headers: HTTPFields = [.eTag: tag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
         if let asked = request.headers[.ifNoneMatch],
@@ -37,9 +40,17 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
         {
             return Response(status: .notModified, headers: headers)
         }
+        // HEAD answers carry no body to keep.
+        let key = ResponseCache.Key(
+            tag: tag, gzip: request.headers[.acceptEncoding].map(GzipMiddleware<Context>.acceptsGzip) == true)
+        if request.method == .get, let kept = cache.entry(for: key, version: version) {
+            return Response(status: .ok, headers: kept.headers, body: ResponseBody(byteBuffer: kept.body))
+        }
         var response = try await next(request, context)
-        if response.status == .ok {
-            for field in headers { response.headers[field.name] = field.value }
+        guard response.status == .ok else { return response }
+        for field in headers { response.headers[field.name] = field.value }
+        if request.method == .get {
+            response.body = cache.keeping(response.body, headers: response.headers, for: key, version: version)
         }
         return response
     }
