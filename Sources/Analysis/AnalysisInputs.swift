@@ -1,4 +1,5 @@
 import Catalog
+import Geo
 import Territory
 
 /// Facts about one commune of the target geography.
@@ -80,7 +81,7 @@ public struct CountSource: Sendable {
     }
 }
 
-/// One mapped site (facility, establishment, OSM object).
+/// One mapped Sirene establishment or OSM object.
 public struct SiteFact: Sendable {
     public var source: SourceVintage
     public var sourceKind: SourceKind
@@ -121,7 +122,12 @@ public struct AnalysisInputs: Sendable {
     public var categories: [ServiceCategory]
     public var countSources: [SourceVintage: CountSource]
     public var counts: [CountFact]
+    /// The Sirene and OSM sites: their presence, dates and positions.
     public var sites: [SiteFact]
+    /// Where the BPE facilities usable for distances are, by source and category: positions only,
+    /// 16 bytes each instead of a site's 150 (the presence of BPE facilities comes from the counts,
+    /// and they are most of the sites).
+    public var facilityPositions: [SourceVintage: [ServiceCategory: [Coordinate]]]
     /// Categories the mapping of each site kind can see (Sirene NAF codes, OSM tags).
     public var siteCategories: [SourceKind: Set<ServiceCategory>]
     /// Communes each site source describes, for sources that do not cover every commune.
@@ -129,14 +135,15 @@ public struct AnalysisInputs: Sendable {
 
     public init(
         communes: [CommuneFacts], categories: [ServiceCategory], countSources: [SourceVintage: CountSource],
-        counts: [CountFact], sites: [SiteFact], siteCategories: [SourceKind: Set<ServiceCategory>],
-        siteCoverage: [String: Set<CommuneCode>]
+        counts: [CountFact], sites: [SiteFact], facilityPositions: [SourceVintage: [ServiceCategory: [Coordinate]]],
+        siteCategories: [SourceKind: Set<ServiceCategory>], siteCoverage: [String: Set<CommuneCode>]
     ) {
         self.communes = communes
         self.categories = categories
         self.countSources = countSources
         self.counts = counts
         self.sites = sites
+        self.facilityPositions = facilityPositions
         self.siteCategories = siteCategories
         self.siteCoverage = siteCoverage
     }

@@ -32,8 +32,11 @@ extension Analyzer {
             }
             let today = presentToday[category] ?? [:]
             var index = SpatialIndex<Bool>()
+            for source in current {
+                for position in input.facilityPositions[source]?[category] ?? [] { index.insert(position, true) }
+            }
             for s in (sitesByCategory[category] ?? []).lazy.map({ input.sites[$0] })
-            where s.usable && (s.sourceKind == .bpe || s.active) && current.contains(s.source) {
+            where s.usable && s.active && current.contains(s.source) {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }
             for code in countOnlySites[category] ?? [] { if let c = centroids[code] { index.insert(c, true) } }

@@ -73,7 +73,7 @@ public struct Analyzer: Sendable {
         var latestVintage: [ServiceCategory: Int] = [:]
         var nowSources: [ServiceCategory: Set<SourceVintage>] = [:]  // the snapshots making up today
         var countOnlySites: [ServiceCategory: Set<CommuneCode>] = [:]
-        let siteSources = Set(input.sites.map(\.source))
+        let siteSources = Set(input.sites.map(\.source)).union(input.facilityPositions.keys)
         for category in input.categories {
             let relevant = snapshots.filter { s in
                 s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
@@ -130,10 +130,11 @@ public struct Analyzer: Sendable {
 
     private func buildSnapshots(_ input: AnalysisInputs) -> [Snapshot] {
         var snapshots: [Snapshot] = []
-        let countsBySource = Dictionary(grouping: input.counts, by: \.source)
+        // Positions, not copies, here too: hundreds of thousands of counts at national scale.
+        let countsBySource = Dictionary(grouping: input.counts.indices, by: { input.counts[$0].source })
         for (key, source) in input.countSources {
             var presence: [CommuneCode: [ServiceCategory: Presence]] = [:]
-            for fact in countsBySource[key] ?? [] where fact.count > 0 {
+            for fact in (countsBySource[key] ?? []).lazy.map({ input.counts[$0] }) where fact.count > 0 {
                 presence[fact.commune, default: [:]][fact.category, default: Presence()].add(fact.count, fact.kind)
             }
             snapshots.append(
@@ -143,9 +144,7 @@ public struct Analyzer: Sendable {
         }
         let countVintages = Set(input.countSources.keys.map(\.vintage))
         // Positions, not copies: the sites are the analysis's largest input (≈ 1 M at national scale).
-        let siteSources = Dictionary(grouping: input.sites.indices.filter { input.sites[$0].sourceKind != .bpe }) {
-            input.sites[$0].source
-        }
+        let siteSources = Dictionary(grouping: input.sites.indices) { input.sites[$0].source }
         for (source, positions) in siteSources {
             let sites = positions.lazy.map { input.sites[$0] }
             guard let kind = sites.first?.sourceKind else { continue }

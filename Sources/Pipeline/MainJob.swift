@@ -87,21 +87,26 @@ public struct MainJob: Sendable {
         return try await body(lock)
     }
 
+    /// The inputs read and analysed in a scope of their own: the sites and counts (most of the
+    /// analysis's memory) are freed before the results are saved.
+    private func readAndAnalyze() async throws -> (communes: [CommuneFacts], result: Analyzer.Result) {
+        let input = try await store.analysisInputs(targetVintage: config.targetVintage)
+        return (input.communes, Analyzer(settings: config.analysis).analyze(input))
+    }
+
     /// The analysis, for a caller that holds the store's lock (the parameter says so).
     private func analyze(holding _: IngestionLock) async throws -> AnalysisSummary {
         let started = Date()
         logger.info("analysis start")
-        let input = try await store.analysisInputs(targetVintage: config.targetVintage)
+        let (communes, result) = try await readAndAnalyze()
         let known = try await store.knownFlags()
-        let result = Analyzer(settings: config.analysis).analyze(input)
         let watch = WatchUpdate(
-            known: known, result: result, communes: input.communes, watched: Set(config.alerts.categories))
+            known: known, result: result, communes: communes, watched: Set(config.alerts.categories))
         let alerts = watch.alerts
         try await store.saveAnalysis(
-            result, communes: input.communes.count, watch: watch, webhooks: config.webhooks.map { ($0.name, $0.filter) }
-        )
+            result, communes: communes.count, watch: watch, webhooks: config.webhooks.map { ($0.name, $0.filter) })
         let summary = AnalysisSummary(
-            communes: input.communes.count, candidates: result.candidates.count,
+            communes: communes.count, candidates: result.candidates.count,
             lostMeetingPlaces: result.lostMeetingPlace.count, alerts: alerts.count, vintageFrom: result.vintageFrom,
             vintageTo: result.vintageTo, seconds: Date().timeIntervalSince(started))
         logger.info(

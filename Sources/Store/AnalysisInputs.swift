@@ -1,6 +1,7 @@
 import Analysis
 import Catalog
 import GRDB
+import Geo
 import Territory
 
 extension Store {
@@ -30,18 +31,22 @@ extension Store {
                     kind: kind, categories: categoriesOf(kind, vintage: key.vintage),
                     describes: try Self.describedCommunes(db, source: key.source, communes: communes))
             }
-            let counts = try Row.fetchAll(
+            // A cursor, not every row at once: the rows of a national BPE would briefly take more
+            // memory than the facts made of them.
+            var counts: [CountFact] = []
+            let countRows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
                     FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
                     WHERE e.commune IS NOT NULL
                     GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
-                    """
-            ).map {
-                CountFact(
-                    source: SourceVintage(source: $0["source"], vintage: $0["vintage"]), commune: $0["commune"],
-                    category: $0["category"], kind: $0["kind"], count: $0["n"])
+                    """)
+            while let r = try countRows.next() {
+                counts.append(
+                    CountFact(
+                        source: SourceVintage(source: r[0], vintage: r[1]), commune: r[2], category: r[3], kind: r[4],
+                        count: r[5]))
             }
             var siteCoverage: [String: Set<CommuneCode>] = [:]
             for state in try SourceState.filter(sql: "kind IN ('sirene', 'osm') AND coverage != 'national'").fetchAll(
@@ -51,7 +56,7 @@ extension Store {
             }
             return AnalysisInputs(
                 communes: communes, categories: categories, countSources: countSources, counts: counts,
-                sites: try Self.siteFacts(db),
+                sites: try Self.siteFacts(db), facilityPositions: try Self.facilityPositions(db),
                 siteCategories: [.sirene: categoriesOf(.sirene), .osm: categoriesOf(.osm)], siteCoverage: siteCoverage)
         }
     }
@@ -102,13 +107,11 @@ extension Store {
         }
     }
 
-    /// Every mapped site the analysis can use.
+    /// Every mapped Sirene and OSM site.
     private static func siteFacts(_ db: Database) throws -> [SiteFact] {
         let query = """
-            FROM site s JOIN source_state st ON st.source = s.source
+            FROM site s JOIN source_state st ON st.source = s.source AND st.kind != 'bpe'
                 \(Self.categoryJoin("s", kind: "st.kind"))
-            -- BPE presence comes from its counts: its sites matter only where they can place a distance.
-            WHERE st.kind != 'bpe' OR (s.usable = 1 AND s.lat IS NOT NULL)
             """
         var sites: [SiteFact] = []
         // Sized once: growing by doubling would briefly hold two copies of the largest input.
@@ -125,5 +128,24 @@ extension Store {
                     kind: r[5], lat: r[6], lon: r[7], usable: r[8], active: r[9], opened: r[10], closed: r[11]))
         }
         return sites
+    }
+
+    /// The positions of the BPE facilities usable for distances (not a poor or randomised
+    /// geolocation), by source and category.
+    private static func facilityPositions(_ db: Database) throws -> [SourceVintage: [ServiceCategory: [Coordinate]]] {
+        var positions: [SourceVintage: [ServiceCategory: [Coordinate]]] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT s.source, s.vintage, c.category, s.lat, s.lon
+                FROM site s JOIN source_state st ON st.source = s.source AND st.kind = 'bpe'
+                    \(Self.categoryJoin("s", kind: "st.kind"))
+                WHERE s.usable = 1 AND s.lat IS NOT NULL AND s.lon IS NOT NULL
+                """)
+        while let r = try rows.next() {
+            positions[SourceVintage(source: r[0], vintage: r[1]), default: [:]][r[2], default: []].append(
+                Coordinate(lat: r[3], lon: r[4]))
+        }
+        return positions
     }
 }
