@@ -187,11 +187,16 @@ def field_notes_during_load(cfg, work, c):
 # Each request a card of another commune and a URI never asked before, so that no answer comes
 # from the daemon's cache: what a card costs the first time it is asked.
 FIRST_ASK_LUA = """
-local codes, i = {}, 0
+local codes, i, threads = {}, 0, 0
 for line in io.lines(os.getenv("BENCH_CODES")) do codes[#codes + 1] = line end
+-- wrk runs the script once per thread: each numbered, so that the two never ask the same URI.
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 request = function()
   i = i + 1
-  return wrk.format("GET", "/api/v1/communes/" .. codes[(i % #codes) + 1] .. "?first=" .. i)
+  return wrk.format("GET", "/api/v1/communes/" .. codes[((2 * i + id) % #codes) + 1] .. "?first=" .. id .. "-" .. i)
 end
 """
 

@@ -122,7 +122,8 @@ public struct AnalysisInputs: Sendable {
     public var categories: [ServiceCategory]
     public var countSources: [SourceVintage: CountSource]
     public var counts: [CountFact]
-    /// The Sirene and OSM sites: their presence, dates and positions.
+    /// The Sirene and OSM sites: their presence, dates and positions (BPE facilities are in
+    /// ``facilityPositions``: a BPE site here would count as a site series of its own).
     public var sites: [SiteFact]
     /// Where the BPE facilities usable for distances are, by source and category: positions only,
     /// 16 bytes each instead of a site's 150 (the presence of BPE facilities comes from the counts,

@@ -31,8 +31,8 @@ extension Store {
                     kind: kind, categories: categoriesOf(kind, vintage: key.vintage),
                     describes: try Self.describedCommunes(db, source: key.source, communes: communes))
             }
-            // A cursor, not every row at once: the rows of a national BPE would briefly take more
-            // memory than the facts made of them.
+            // A cursor, not every row at once (the rows of a national BPE would briefly take more
+            // memory than the facts made of them), and positional columns: no per-row dictionary.
             var counts: [CountFact] = []
             let countRows = try Row.fetchCursor(
                 db,
@@ -134,6 +134,7 @@ extension Store {
     /// geolocation), by source and category.
     private static func facilityPositions(_ db: Database) throws -> [SourceVintage: [ServiceCategory: [Coordinate]]] {
         var positions: [SourceVintage: [ServiceCategory: [Coordinate]]] = [:]
+        // A cursor and positional columns, as for the sites: a million rows at national scale.
         let rows = try Row.fetchCursor(
             db,
             sql: """

@@ -94,7 +94,8 @@ extension Store {
     static func services(commune: CommuneCode, _ db: Database) throws -> [ServiceCount] {
         // From the few mapped codes to the commune's rows of each (CROSS JOIN keeps that order):
         // most of a commune's BPE rows are types no category maps, and matching each of them
-        // against the mapping was most of the card's time.
+        // against the mapping was most of the card's time. The `_row` tables with the views'
+        // current-generation join written out, as the views would let the planner start from the rows.
         try ServiceCount.fetchAll(
             db.cachedStatement(
                 sql: """

@@ -25,6 +25,9 @@ extension Store {
         guard !path.isEmpty else { return DataVersionProbe(reader: writer) }
         var configuration = Self.configuration
         configuration.readonly = true
+        // A reader waits only while the file recovers; an answer should fail fast rather than
+        // hold a request thread for the writers' 30 s.
+        configuration.busyMode = .timeout(1)
         do {
             return DataVersionProbe(reader: try DatabaseQueue(path: path, configuration: configuration))
         } catch {

@@ -229,9 +229,10 @@ import Testing
         }
     }
 
-    /// The answer cache: an answer is found under its key and data version only, one larger than
-    /// the entry limit is not kept, a new data version forgets the older answers, and a spent
-    /// budget starts the cache again.
+    /// The answer cache: an answer is found under its key only, one larger than the entry limit is
+    /// not kept, replacing an answer counts its size once, a spent budget starts the cache again,
+    /// a new data version forgets the older answers, and an answer made at an older version than
+    /// the current one is not kept.
     @Test func responseCacheBounds() {
         let cache = ResponseCache(budget: 100, entryLimit: 60)
         func entry(_ size: Int) -> ResponseCache.Entry {
@@ -239,19 +240,24 @@ import Testing
         }
         let a = ResponseCache.Key(tag: "a", gzip: false)
         let b = ResponseCache.Key(tag: "b", gzip: false)
+        let c = ResponseCache.Key(tag: "c", gzip: false)
+        #expect(cache.entry(for: a, version: "1") == nil)
         cache.keep(entry(40), for: a, version: "1")
         #expect(cache.entry(for: a, version: "1")?.body.readableBytes == 40)
         #expect(cache.entry(for: ResponseCache.Key(tag: "a", gzip: true), version: "1") == nil)
-        #expect(cache.entry(for: a, version: "2") == nil)
         cache.keep(entry(61), for: b, version: "1")
         #expect(cache.entry(for: b, version: "1") == nil)
         cache.keep(entry(50), for: b, version: "1")
+        cache.keep(entry(50), for: b, version: "1")  // 40 + 50 kept, not 140 counted
         #expect(cache.entry(for: a, version: "1") != nil && cache.entry(for: b, version: "1") != nil)
-        cache.keep(entry(20), for: ResponseCache.Key(tag: "c", gzip: false), version: "1")  // 110 > 100
+        cache.keep(entry(20), for: c, version: "1")  // 110 > 100: starts again with c only
         #expect(cache.entry(for: a, version: "1") == nil && cache.entry(for: b, version: "1") == nil)
+        #expect(cache.entry(for: c, version: "1") != nil)
+        #expect(cache.entry(for: c, version: "2") == nil)  // version 2 seen: version 1's answers go
+        cache.keep(entry(10), for: a, version: "1")  // made before the write, finished after
+        #expect(cache.entry(for: a, version: "2") == nil)
         cache.keep(entry(10), for: a, version: "2")
-        #expect(cache.entry(for: a, version: "2") != nil)
-        #expect(cache.entry(for: ResponseCache.Key(tag: "c", gzip: false), version: "1") == nil)
+        #expect(cache.entry(for: a, version: "2")?.body.readableBytes == 10)
     }
 
     /// The gzip encoder over several writes of incompressible bytes (more than its 64 KiB output

@@ -283,6 +283,21 @@ import Testing
             forLocalName: "entry", uri: "http://www.w3.org/2005/Atom"
         ).compactMap { $0.elements(forLocalName: "id", uri: "http://www.w3.org/2005/Atom").first?.stringValue }
         #expect(!ids.isEmpty && againIDs == ids)
+        // Without a public URL the links are the host asked for: another host gets its own links,
+        // and the feed kept for it is not handed to the next client (same request otherwise).
+        let url = try #require(URL(string: feedURL))
+        let hosts = try TestSupport.command([
+            "python3", "-c",
+            "import http.client, sys\n"
+                + "for host in ('feeds.example:8080', sys.argv[2]):\n"
+                + "    c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[3]))\n"
+                + "    c.request('GET', sys.argv[1], headers={'Host': host})\n"
+                + "    print(c.getresponse().read().decode() + '\\n=====')",
+            url.path + "?" + (url.query ?? ""), "127.0.0.1:\(url.port!)", String(url.port!),
+        ])
+        let feeds = hosts.output.components(separatedBy: "\n=====")
+        #expect(feeds.count == 3 && feeds[0].contains("http://feeds.example:8080/"))
+        #expect(feeds.count == 3 && feeds[1].contains(daemon.base) && !feeds[1].contains("feeds.example"))
         let (_, none) = try await DaemonTests.request("GET", daemon.base + "/api/v1/alerts.atom?dep=99&category=post")
         #expect(
             try XMLDocument(data: Data(none.utf8)).rootElement()?.elements(

@@ -20,6 +20,7 @@ public struct APIServer: Sendable {
         self.logger = logger
     }
 
+    /// The router: every route, behind the metrics, error, conditional-answer and gzip middlewares.
     /// - Throws: `StoreError` when the store cannot be opened to probe its version.
     public func router() throws -> Router<RuralmapRequestContext> {
         let probe = try store.dataVersionProbe()

@@ -6,7 +6,7 @@ import Store
 /// ETags, `304 Not Modified` and a cache of recent answers, for the answers that depend only on
 /// the store, the config and the query: the tag is the store's data version (which every load,
 /// analysis, note, site, alert and mapping change moves), the program's version, the config
-/// values answers use and the request's URI. A client that asks again for unchanged data gets a
+/// values answers use, the request's URI and host. A client that asks again for unchanged data gets a
 /// 304; another client asking for the same answer gets it from ``ResponseCache``; neither has it
 /// computed again.
 struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -27,8 +27,11 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let config = configs.current
+        // The host asked for too: the feed's links are built on it when no public URL is set, and
+        // a kept feed must not send one client's host to every reader.
         let inputs = [
             request.uri.description, RuralmapVersion.current, String(config.targetVintage), config.api.publicURL ?? "",
+            request.head.authority ?? "",
         ]
         let version = try probe.current()
         // Weak: the same answer may travel gzip-compressed or not.
@@ -49,7 +52,8 @@ struct ConditionalGetMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         guard response.status == .ok else { return response }
         for field in headers { response.headers[field.name] = field.value }
-        if request.method == .get {
+        // A body known to be too large to keep (an export) streams untouched.
+        if request.method == .get, (response.body.contentLength ?? 0) <= cache.entryLimit {
             response.body = cache.keeping(response.body, headers: response.headers, for: key, version: version)
         }
         return response

@@ -40,21 +40,24 @@ final class ResponseCache: Sendable {
         self.entryLimit = entryLimit
     }
 
-    /// The answer kept for `key`, if any, made with data `version`.
+    /// The answer kept for `key`, if any, at data `version`, the store's current one: a version
+    /// not seen before forgets every answer kept.
     func entry(for key: Key, version: String) -> Entry? {
         state.withLock { state in
-            state.version == version ? state.entries[key] : nil
+            if state.version != version { state = State(version: version) }
+            return state.entries[key]
         }
     }
 
-    /// Keeps `entry` for `key`, made with data `version` (forgetting every answer of an older one).
+    /// Keeps `entry` for `key`, made at data `version`; dropped when the version moved meanwhile
+    /// (a map computed before a write, finished after it, must not forget the newer answers).
     func keep(_ entry: Entry, for key: Key, version: String) {
         let size = entry.body.readableBytes
         guard size <= entryLimit else { return }
         state.withLock { state in
-            if state.version != version || state.bytes + size > budget {
-                state = State(version: version)
-            }
+            guard state.version == version else { return }
+            let replaced = state.entries[key]?.body.readableBytes ?? 0
+            if state.bytes - replaced + size > budget { state = State(version: version) }
             state.bytes += size - (state.entries.updateValue(entry, forKey: key)?.body.readableBytes ?? 0)
         }
     }
@@ -92,6 +95,7 @@ private struct CapturingWriter: ResponseBodyWriter {
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         try await parent.finish(trailingHeaders)
         // Only a body written to its end is kept: a client gone mid-answer leaves nothing behind.
-        if let captured { finished(captured) }
+        // Copied to its exact size: the buffer grew by doubling, up to twice what it holds.
+        if let captured { finished(ByteBuffer(bytes: captured.readableBytesView)) }
     }
 }
