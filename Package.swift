@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "Territory", "Geo", "Analysis", "Catalog",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
         .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo"]),

@@ -69,7 +69,8 @@ public struct Analyzer: Sendable {
         let from = settings.vintageFrom ?? allVintages.min()
         let to = settings.vintageTo ?? allVintages.max()
         var flags: [FlagRecord] = []
-        var presentToday: [ServiceCategory: [CommuneCode: Bool]] = [:]  // present at the latest vintage (known only)
+        // Present at the latest vintage (nil: not known), by commune position in `input.communes`.
+        var presentToday: [ServiceCategory: [Bool?]] = [:]
         var latestVintage: [ServiceCategory: Int] = [:]
         var nowSources: [ServiceCategory: Set<SourceVintage>] = [:]  // the snapshots making up today
         var countOnlySites: [ServiceCategory: Set<CommuneCode>] = [:]
@@ -92,11 +93,12 @@ public struct Analyzer: Sendable {
                 now.filter { !siteSources.contains($0.source) }.flatMap { snapshot in
                     snapshot.presence.compactMap { ($0.value[category]?.count ?? 0) > 0 ? $0.key : nil }
                 })
-            var today: [CommuneCode: Bool] = [:]
+            var today: [Bool?] = []
+            today.reserveCapacity(input.communes.count)
             for commune in input.communes {
                 let flag = flagFor(commune.code, category: category, now: now, before: beforeByVintage, range: range)
                 flags.append(flag.record)
-                if let p = flag.presentLatest { today[commune.code] = p }
+                today.append(flag.presentLatest)
             }
             presentToday[category] = today
         }

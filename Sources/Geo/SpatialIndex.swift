@@ -5,29 +5,45 @@ import Foundation
 /// Cells are 0.05° square (about 5.5 × 3.5 km in France: a city's thousands of shops spread over
 /// many cells); a query walks rings of cells outward and stops once no unvisited cell can hold a
 /// closer point, or scans the occupied cells directly when they are fewer than a ring's.
+///
+/// Inlinable: the analysis asks it millions of times from another module, and calls to the
+/// unspecialised generic (a metadata lookup each) took half of the national distance searches.
 public struct SpatialIndex<Payload: Sendable>: Sendable {
     public struct Entry: Sendable {
         public let coordinate: Coordinate
         public let payload: Payload
+
+        @usableFromInline init(coordinate: Coordinate, payload: Payload) {
+            self.coordinate = coordinate
+            self.payload = payload
+        }
     }
 
-    private struct Cell: Hashable { let x: Int32, y: Int32 }
+    @usableFromInline struct Cell: Hashable, Sendable {
+        @usableFromInline let x: Int32, y: Int32
+        @usableFromInline init(x: Int32, y: Int32) {
+            self.x = x
+            self.y = y
+        }
+    }
 
-    private let cellDegrees = 0.05
+    @usableFromInline let cellDegrees = 0.05
     /// A lower bound of one cell's width in km below 60° of latitude (lon degrees shrink with cos).
-    private let minCellKm = 0.05 * 111.19 * 0.5
-    private var cells: [Cell: [Entry]] = [:]
+    @usableFromInline let minCellKm = 0.05 * 111.19 * 0.5
+    @usableFromInline var cells: [Cell: [Entry]] = [:]
     /// The occupied cells' extent: rings are clipped to it, so sparse indexes stay cheap.
-    private var minX = Int32.max, maxX = Int32.min, minY = Int32.max, maxY = Int32.min
-    public private(set) var count = 0
+    @usableFromInline var minX = Int32.max, maxX = Int32.min, minY = Int32.max, maxY = Int32.min
+    /// How many entries the index holds.
+    public var count: Int { entries }
+    @usableFromInline var entries = 0
 
-    public init() {}
+    @inlinable public init() {}
 
-    public init(_ entries: some Sequence<(Coordinate, Payload)>) {
+    @inlinable public init(_ entries: some Sequence<(Coordinate, Payload)>) {
         for (c, p) in entries { insert(c, p) }
     }
 
-    public mutating func insert(_ coordinate: Coordinate, _ payload: Payload) {
+    @inlinable public mutating func insert(_ coordinate: Coordinate, _ payload: Payload) {
         guard coordinate.isValid else { return }
         let c = cell(of: coordinate)
         cells[c, default: []].append(Entry(coordinate: coordinate, payload: payload))
@@ -35,16 +51,16 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         maxX = max(maxX, c.x)
         minY = min(minY, c.y)
         maxY = max(maxY, c.y)
-        count += 1
+        entries += 1
     }
 
-    private func cell(of c: Coordinate) -> Cell {
+    @inlinable func cell(of c: Coordinate) -> Cell {
         Cell(x: Int32((c.lon / cellDegrees).rounded(.down)), y: Int32((c.lat / cellDegrees).rounded(.down)))
     }
 
     /// The nearest entry to `point` and its distance in km, optionally among entries passing `filter`.
     /// Gives up beyond `maxKm`.
-    public func nearest(
+    @inlinable public func nearest(
         to point: Coordinate, maxKm: Double = 1000, where filter: (Payload) -> Bool = { _ in true }
     ) -> (Entry, Double)? {
         guard count > 0, point.isValid else { return nil }
@@ -80,7 +96,7 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
     }
 
     /// Every entry within `radiusKm` of `point`, with its distance.
-    public func within(_ radiusKm: Double, of point: Coordinate) -> [(Entry, Double)] {
+    @inlinable public func within(_ radiusKm: Double, of point: Coordinate) -> [(Entry, Double)] {
         guard point.isValid else { return [] }
         let center = cell(of: point)
         let rings = Int(radiusKm / minCellKm) + 1
@@ -98,7 +114,7 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
 
     /// Calls `body` with the entries of each occupied cell at Chebyshev distance `ring` from `c`,
     /// walking only the part of the ring inside the occupied extent.
-    private func forEachCell(inRing ring: Int, around c: Cell, _ body: ([Entry]) -> Void) {
+    @inlinable func forEachCell(inRing ring: Int, around c: Cell, _ body: ([Entry]) -> Void) {
         guard count > 0 else { return }
         let r = Int32(ring)
         if ring == 0 {

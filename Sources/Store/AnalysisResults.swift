@@ -20,49 +20,58 @@ extension Store {
             return db.lastInsertedRowID
         }
         do {
-            let encoder = JSONEncoder()
-            var rows: [(sql: String, arguments: StatementArguments)] = []
-            func add(_ sql: String, _ arguments: StatementArguments) async throws {
-                rows.append((sql, arguments))
-                if rows.count >= SourceWriter.batch { try await flush() }
+            try await insertInBatches(
+                result.flags,
+                """
+                INSERT INTO flag_row (analysis_id, commune, category, flag, vintage_from, vintage_to, sources,
+                    disagreement)
+                VALUES (?,?,?,?,?,?,?,?)
+                """
+            ) { row, f in
+                row.bind(id, at: 1)
+                row.bind(f.commune, at: 2)
+                row.bind(f.category, at: 3)
+                row.bind(f.flag, at: 4)
+                row.bind(f.vintageFrom, at: 5)
+                row.bind(f.vintageTo, at: 6)
+                row.bind(f.sources, at: 7)
+                row.bind(f.disagreement, at: 8)
             }
-            func flush() async throws {
-                let batch = rows
-                try await writer.write { db in
-                    for row in batch {
-                        let statement = try db.cachedStatement(sql: row.sql)
-                        statement.setUncheckedArguments(row.arguments)
-                        try statement.execute()
-                    }
+            try await insertInBatches(
+                result.access,
+                "INSERT INTO access_row (analysis_id, commune, category, nearest_km, catchment_without) VALUES (?,?,?,?,?)"
+            ) { row, a in
+                row.bind(id, at: 1)
+                row.bind(a.commune, at: 2)
+                row.bind(a.category, at: 3)
+                row.bind(a.nearestKm, at: 4)
+                row.bind(a.catchmentWithout, at: 5)
+            }
+            for (table, communes) in [
+                ("meeting_loss_row", result.lostMeetingPlace), ("cafe_known_row", result.cafeKnown),
+            ] {
+                try await insertInBatches(communes.sorted(), "INSERT INTO \(table) (analysis_id, commune) VALUES (?,?)")
+                {
+                    row, code in
+                    row.bind(id, at: 1)
+                    row.bind(code, at: 2)
                 }
-                rows.removeAll(keepingCapacity: true)
             }
-            for f in result.flags {
-                try await add(
-                    """
-                    INSERT INTO flag_row (analysis_id, commune, category, flag, vintage_from, vintage_to, sources,
-                        disagreement)
-                    VALUES (?,?,?,?,?,?,?,?)
-                    """, [id, f.commune, f.category, f.flag, f.vintageFrom, f.vintageTo, f.sources, f.disagreement])
+            let encoder = JSONEncoder()
+            let scores = try result.candidates.map { c in
+                (c, String(decoding: try encoder.encode(c.breakdown), as: UTF8.self))
             }
-            for a in result.access {
-                try await add(
-                    "INSERT INTO access_row (analysis_id, commune, category, nearest_km, catchment_without) VALUES (?,?,?,?,?)",
-                    [id, a.commune, a.category, a.nearestKm, a.catchmentWithout])
+            try await insertInBatches(
+                Array(scores.enumerated()),
+                "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)"
+            ) { row, scored in
+                let (rank, (c, breakdown)) = (scored.offset + 1, scored.element)
+                row.bind(id, at: 1)
+                row.bind(c.commune, at: 2)
+                row.bind(c.score, at: 3)
+                row.bind(rank, at: 4)
+                row.bind(breakdown, at: 5)
             }
-            for code in result.lostMeetingPlace.sorted() {
-                try await add("INSERT INTO meeting_loss_row (analysis_id, commune) VALUES (?,?)", [id, code])
-            }
-            for code in result.cafeKnown.sorted() {
-                try await add("INSERT INTO cafe_known_row (analysis_id, commune) VALUES (?,?)", [id, code])
-            }
-            for (i, c) in result.candidates.enumerated() {
-                let breakdown = String(decoding: try encoder.encode(c.breakdown), as: UTF8.self)
-                try await add(
-                    "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)",
-                    [id, c.commune, c.score, i + 1, breakdown])
-            }
-            try await flush()
             try await writer.write { db in
                 let now = Store.now()
                 try db.execute(
@@ -91,6 +100,23 @@ extension Store {
         }
         // The new analysis is in force: a failed clean-up is left to the next job's sweep.
         for table in Self.analysisTables { try? await deleteInBatches(table, "analysis_id != ?", [id]) }
+    }
+
+    /// Inserts a row per item with `sql`, a batch per write transaction (each short, so that other
+    /// writers never wait long), through one prepared statement bound by `bind`.
+    private func insertInBatches<Item: Sendable>(
+        _ items: [Item], _ sql: String, _ bind: @escaping @Sendable (RowInserter, Item) -> Void
+    ) async throws {
+        for start in stride(from: 0, to: items.count, by: SourceWriter.batch) {
+            let batch = items[start..<min(start + SourceWriter.batch, items.count)]
+            try await writer.write { db in
+                let row = RowInserter(statement: try db.cachedStatement(sql: sql), db: db)
+                for item in batch {
+                    bind(row, item)
+                    try row.insert()
+                }
+            }
+        }
     }
 
     /// Whether any analysis has been saved.
