@@ -17,12 +17,19 @@ extension Store {
             }
 
             var countSources: [SourceVintage: CountSource] = [:]
+            // A generation's rows all carry its vintage: one probe per source, not a scan of the
+            // millions of equipment rows.
             for r in try Row.fetchAll(
                 db,
                 sql:
                     """
-                    SELECT DISTINCT e.source, e.vintage, st.kind
-                    FROM equipment e JOIN source_state st ON st.source = e.source
+                    SELECT * FROM (
+                        SELECT st.source, st.kind, (
+                            SELECT e.vintage FROM equipment_row e
+                            WHERE e.source = st.source AND e.run_id = st.run_id LIMIT 1
+                        ) AS vintage
+                        FROM source_state st)
+                    WHERE vintage IS NOT NULL
                     """
             ) {
                 let key = SourceVintage(source: r["source"], vintage: r["vintage"])
@@ -39,7 +46,8 @@ extension Store {
                 sql: """
                     SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
                     FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
-                    WHERE e.commune IS NOT NULL
+                    -- Most rows are of types no category maps: dropped by one lookup each first.
+                    WHERE e.commune IS NOT NULL AND e.type IN (SELECT code FROM category_code WHERE source_kind = 'bpe')
                     GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
                     """)
             while let r = try countRows.next() {
