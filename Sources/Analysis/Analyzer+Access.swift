@@ -4,7 +4,8 @@ import Territory
 
 extension Analyzer {
     /// Distances to the nearest site of each category today, across every border, and the people
-    /// within the catchment radius living in communes without one.
+    /// within the catchment radius living in communes without one. `presentToday`: by category,
+    /// whether each commune of `input.communes` (by position) has one at the latest vintage.
     func accessFor(
         _ input: AnalysisInputs, presentToday: [ServiceCategory: [Bool?]],
         nowSources: [ServiceCategory: Set<SourceVintage>], countOnlySites: [ServiceCategory: Set<CommuneCode>]
@@ -12,7 +13,7 @@ extension Analyzer {
         // Communes by position in `input.communes`: the catchment sums visit ~30 neighbours per
         // commune per category, millions of visits that hashing commune codes made the slowest part.
         let communes = input.communes
-        let position = Dictionary(uniqueKeysWithValues: communes.indices.map { (communes[$0].code, $0) })
+        let indexOfCode = Dictionary(uniqueKeysWithValues: communes.indices.map { (communes[$0].code, $0) })
         let centroids = communes.map { c -> Coordinate? in
             guard let lat = c.lat, let lon = c.lon else { return nil }
             return Coordinate(lat: lat, lon: lon)
@@ -34,6 +35,7 @@ extension Analyzer {
                 continue
             }
             let today = presentToday[category] ?? Array(repeating: nil, count: communes.count)
+            precondition(today.count == communes.count, "presence today is by position in input.communes")
             var index = SpatialIndex<Bool>()
             for source in current {
                 for position in input.facilityPositions[source]?[category] ?? [] { index.insert(position, true) }
@@ -43,7 +45,7 @@ extension Analyzer {
                 if let lat = s.lat, let lon = s.lon { index.insert(Coordinate(lat: lat, lon: lon), true) }
             }
             for code in countOnlySites[category] ?? [] {
-                if let i = position[code], let c = centroids[i] { index.insert(c, true) }
+                if let i = indexOfCode[code], let c = centroids[i] { index.insert(c, true) }
             }
             for (i, commune) in communes.enumerated() {
                 var nearest: Double?

@@ -9,6 +9,7 @@ import Foundation
 /// Inlinable: the analysis asks it millions of times from another module, and calls to the
 /// unspecialised generic (a metadata lookup each) took half of the national distance searches.
 public struct SpatialIndex<Payload: Sendable>: Sendable {
+    /// A point and what it stands for.
     public struct Entry: Sendable {
         public let coordinate: Coordinate
         public let payload: Payload
@@ -34,15 +35,18 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
     /// The occupied cells' extent: rings are clipped to it, so sparse indexes stay cheap.
     @usableFromInline var minX = Int32.max, maxX = Int32.min, minY = Int32.max, maxY = Int32.min
     /// How many entries the index holds.
-    public var count: Int { entries }
-    @usableFromInline var entries = 0
+    @inlinable public var count: Int { entryCount }
+    @usableFromInline var entryCount = 0
 
+    /// An empty index.
     @inlinable public init() {}
 
+    /// An index of `entries`.
     @inlinable public init(_ entries: some Sequence<(Coordinate, Payload)>) {
         for (c, p) in entries { insert(c, p) }
     }
 
+    /// Adds a point (an invalid coordinate is ignored: it cannot be near anything).
     @inlinable public mutating func insert(_ coordinate: Coordinate, _ payload: Payload) {
         guard coordinate.isValid else { return }
         let c = cell(of: coordinate)
@@ -51,7 +55,7 @@ public struct SpatialIndex<Payload: Sendable>: Sendable {
         maxX = max(maxX, c.x)
         minY = min(minY, c.y)
         maxY = max(maxY, c.y)
-        entries += 1
+        entryCount += 1
     }
 
     @inlinable func cell(of c: Coordinate) -> Cell {

@@ -17,8 +17,9 @@ extension Store {
             }
 
             var countSources: [SourceVintage: CountSource] = [:]
-            // A generation's rows all carry its vintage: one probe per source, not a scan of the
-            // millions of equipment rows.
+            // A generation's rows all carry its vintage (`SourceWriter` writes them so): one probe
+            // per source, not a scan of the millions of equipment rows. The outer SELECT is needed:
+            // inside, `vintage` would name source_state's own column, not the probe.
             for r in try Row.fetchAll(
                 db,
                 sql:
@@ -47,7 +48,8 @@ extension Store {
                     SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
                     FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
                     -- Most rows are of types no category maps: dropped by one lookup each first.
-                    WHERE e.commune IS NOT NULL AND e.type IN (SELECT code FROM category_code WHERE source_kind = 'bpe')
+                    WHERE e.commune IS NOT NULL
+                        AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')
                     GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
                     """)
             while let r = try countRows.next() {

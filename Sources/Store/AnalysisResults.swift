@@ -28,50 +28,28 @@ extension Store {
                 VALUES (?,?,?,?,?,?,?,?)
                 """
             ) { row, f in
-                row.bind(id, at: 1)
-                row.bind(f.commune, at: 2)
-                row.bind(f.category, at: 3)
-                row.bind(f.flag, at: 4)
-                row.bind(f.vintageFrom, at: 5)
-                row.bind(f.vintageTo, at: 6)
-                row.bind(f.sources, at: 7)
-                row.bind(f.disagreement, at: 8)
+                try row.insert(
+                    id, f.commune.rawValue, f.category.rawValue, f.flag.rawValue, f.vintageFrom, f.vintageTo, f.sources,
+                    f.disagreement)
             }
             try await insertInBatches(
                 result.access,
                 "INSERT INTO access_row (analysis_id, commune, category, nearest_km, catchment_without) VALUES (?,?,?,?,?)"
-            ) { row, a in
-                row.bind(id, at: 1)
-                row.bind(a.commune, at: 2)
-                row.bind(a.category, at: 3)
-                row.bind(a.nearestKm, at: 4)
-                row.bind(a.catchmentWithout, at: 5)
-            }
+            ) { row, a in try row.insert(id, a.commune.rawValue, a.category.rawValue, a.nearestKm, a.catchmentWithout) }
             for (table, communes) in [
                 ("meeting_loss_row", result.lostMeetingPlace), ("cafe_known_row", result.cafeKnown),
             ] {
-                try await insertInBatches(communes.sorted(), "INSERT INTO \(table) (analysis_id, commune) VALUES (?,?)")
-                {
-                    row, code in
-                    row.bind(id, at: 1)
-                    row.bind(code, at: 2)
-                }
+                let sql = "INSERT INTO \(table) (analysis_id, commune) VALUES (?,?)"
+                try await insertInBatches(communes.sorted(), sql) { row, code in try row.insert(id, code.rawValue) }
             }
+            // Encoded here: the bind closures run inside the write, where nothing should be slow.
             let encoder = JSONEncoder()
-            let scores = try result.candidates.map { c in
-                (c, String(decoding: try encoder.encode(c.breakdown), as: UTF8.self))
+            let scores = try result.candidates.enumerated().map { i, c in
+                (c.commune.rawValue, c.score, i + 1, String(decoding: try encoder.encode(c.breakdown), as: UTF8.self))
             }
             try await insertInBatches(
-                Array(scores.enumerated()),
-                "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)"
-            ) { row, scored in
-                let (rank, (c, breakdown)) = (scored.offset + 1, scored.element)
-                row.bind(id, at: 1)
-                row.bind(c.commune, at: 2)
-                row.bind(c.score, at: 3)
-                row.bind(rank, at: 4)
-                row.bind(breakdown, at: 5)
-            }
+                scores, "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)"
+            ) { row, s in try row.insert(id, s.0, s.1, s.2, s.3) }
             try await writer.write { db in
                 let now = Store.now()
                 try db.execute(
@@ -103,18 +81,15 @@ extension Store {
     }
 
     /// Inserts a row per item with `sql`, a batch per write transaction (each short, so that other
-    /// writers never wait long), through one prepared statement bound by `bind`.
+    /// writers never wait long), through one statement prepared per batch.
     private func insertInBatches<Item: Sendable>(
-        _ items: [Item], _ sql: String, _ bind: @escaping @Sendable (RowInserter, Item) -> Void
+        _ items: [Item], _ sql: String, _ insert: @escaping @Sendable (RowInserter, Item) throws -> Void
     ) async throws {
         for start in stride(from: 0, to: items.count, by: SourceWriter.batch) {
             let batch = items[start..<min(start + SourceWriter.batch, items.count)]
             try await writer.write { db in
-                let row = RowInserter(statement: try db.cachedStatement(sql: sql), db: db)
-                for item in batch {
-                    bind(row, item)
-                    try row.insert()
-                }
+                let row = RowInserter(try db.makeStatement(sql: sql))
+                for item in batch { try insert(row, item) }
             }
         }
     }

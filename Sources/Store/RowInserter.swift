@@ -1,50 +1,44 @@
 import GRDB
 import GRDBSQLite
 
-/// An insert statement bound and stepped through SQLite's C API, for the hundreds of thousands of
-/// rows an analysis saves: building GRDB's `StatementArguments` for each row cost twice what
-/// SQLite spends inserting it. Values are bound by position (1-based, as in the SQL).
+/// An insert statement (without `RETURNING`) bound and stepped through SQLite's C API, for the
+/// hundreds of thousands of rows an analysis saves: building GRDB's `StatementArguments` for each
+/// row cost twice what SQLite spends inserting it. Values bind through GRDB's own
+/// `StatementBinding` conformances; pass domain values as their `rawValue` (GRDB's binding of a
+/// `RawRepresentable` is generic code, not specialised across modules).
 struct RowInserter {
-    let statement: Statement
-    let db: Database
+    private let statement: Statement
+
+    /// Wraps a statement of its own (not a cached one: GRDB's bookkeeping of its arguments does
+    /// not see these binds).
+    init(_ statement: Statement) {
+        self.statement = statement
+    }
 
     private var handle: OpaquePointer { statement.sqliteStatement }
-    /// `SQLITE_TRANSIENT` (not imported into Swift): SQLite copies the text before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    func bind(_ value: String?, at index: Int32) {
-        if let value {
-            sqlite3_bind_text(handle, index, value, -1, Self.transient)
-        } else {
-            sqlite3_bind_null(handle, index)
+    /// Inserts one row: `values` bound to the statement's parameters in order.
+    /// - Throws: `DatabaseError` with SQLite's message (a bind refused, a constraint, a full
+    ///   disk); `CancellationError` when the task was cancelled (GRDB interrupts its database).
+    func insert(_ values: any StatementBinding...) throws {
+        precondition(
+            values.count == sqlite3_bind_parameter_count(handle), "one value per parameter of \(statement.sql)")
+        for (i, value) in values.enumerated() {
+            let code = value.bind(to: handle, at: CInt(i + 1))
+            guard code == SQLITE_OK else { throw error(code) }
         }
-    }
-
-    func bind<Value: RawRepresentable<String>>(_ value: Value?, at index: Int32) {
-        bind(value?.rawValue, at: index)
-    }
-
-    func bind(_ value: Int?, at index: Int32) {
-        if let value { sqlite3_bind_int64(handle, index, Int64(value)) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    func bind(_ value: Int64, at index: Int32) {
-        sqlite3_bind_int64(handle, index, value)
-    }
-
-    func bind(_ value: Double?, at index: Int32) {
-        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    /// Inserts the row bound so far; the bindings stay for the next row to overwrite.
-    /// - Throws: `DatabaseError` with SQLite's message (a constraint, a full disk).
-    func insert() throws {
         let code = sqlite3_step(handle)
+        let failure = code == SQLITE_DONE ? nil : error(code)  // the message, before the reset
         sqlite3_reset(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                sql: statement.sql)
+        if let failure {
+            if code == SQLITE_INTERRUPT && Task.isCancelled { throw CancellationError() }
+            throw failure
         }
+    }
+
+    private func error(_ code: CInt) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+            sql: statement.sql)
     }
 }
