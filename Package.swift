@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         // Typed, non-variadic wrappers around curl_easy_setopt / getinfo (Swift cannot call variadics).
         .target(name: "CurlShim", dependencies: ["CCurl"]),
 
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Pipeline", "Store", "Analysis", "Catalog", "Territory", "Export", "Cartography", "Formats",
+                "Pipeline", "Store", "Analysis", "Catalog", "Territory", "Export", "Cartography", "Formats", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -18,7 +18,7 @@ BENCH_API_SECONDS against /healthz (the framework's ceiling, measured in the sam
 card, cards asked for the first time (every request another commune and URI, so none comes from
 the daemon's answer cache) and a département's candidate page: req/s, p50 and p99, each as a
 share of /healthz; the whole-France map JSON and SVG timed computed then asked again; the
-daemon's RSS after.
+daemon's RSS after, and 12 s later (steady: the daemon hands freed heap back every 10 s).
 
 Environment: BENCH_SCALE (1.0), BENCH_RUNS (3), BENCH_CACHE (~/.cache/ruralmap-bench),
 BENCH_OUT (.build/bench/summary.json), RURALMAP_DATASETS (../shared/datasets),
@@ -243,7 +243,11 @@ def api_under_load(c, work):
                 size = len(conn.getresponse().read())
                 api[path.rsplit("/", 1)[-1].replace(".", "_") + "_all_france" + ("_again" if again else "")] = {
                     "seconds": round(time.monotonic() - start, 3), "bytes": size}
-        rss = int(open(f"/proc/{daemon.pid}/status").read().split("VmRSS:")[1].split()[0]) / 1024
+        def rss_mb():
+            return int(open(f"/proc/{daemon.pid}/status").read().split("VmRSS:")[1].split()[0]) / 1024
+        rss = rss_mb()
+        time.sleep(12)  # the daemon hands freed heap back every 10 s: its steady footprint
+        steady = rss_mb()
     finally:
         daemon.terminate()
         daemon.wait()
@@ -258,7 +262,7 @@ def api_under_load(c, work):
                  "map_all_france_seconds": api["map_all_france"]["seconds"],
                  "map_svg_all_france_seconds": api["map_svg_all_france"]["seconds"],
                  "map_all_france_again_seconds": api["map_all_france_again"]["seconds"],
-                 "daemon_rss_mb": round(rss, 1)}
+                 "daemon_rss_mb": round(rss, 1), "daemon_rss_steady_mb": round(steady, 1)}
 
 
 def baseline_load(d, c):
@@ -363,7 +367,7 @@ def main():
         print(f"| {name} | {a['rps']:,} | {a['p50_ms']} | {a['p99_ms']} | {a['rps'] / api['healthz_rps']:.3f} |")
     print(f"map all France (gzip): JSON {api['map_all_france_seconds']} s "
           f"(again {api['map_all_france_again_seconds']} s), SVG {api['map_svg_all_france_seconds']} s; "
-          f"daemon RSS {api['daemon_rss_mb']} MB")
+          f"daemon RSS {api['daemon_rss_mb']} MB, {api['daemon_rss_steady_mb']} MB 12 s later")
     print(f"\nfield notes, PUT /api/v1/candidates/{{code}}: {json.dumps(notes)}\nsummary: {OUT}")
 
 

@@ -32,6 +32,7 @@ public struct Daemon: Sendable {
             services: [
                 queue, Scheduler(configs: configs, store: store, queue: queue, logger: logger),
                 ConfigReloader(configs: configs, logger: logger, notifier: notifier), Watchdog(notifier: notifier),
+                HeapTrimmer(),
                 WebhookDispatcher(configs: configs, store: store, logger: logger),
             ],
             onServerRunning: { [notifier, logger] channel in
