@@ -34,7 +34,8 @@ public struct MapCommune: Sendable, Codable, Equatable {
     public var fieldStatus: FieldStatus?
     public var note: String?
 
-    /// Classifies an export row; candidates are only shown as such on a candidates map.
+    /// Classifies an export row (its absent flags are all it reads of them: a map reads no others);
+    /// candidates are only shown as such on a candidates map.
     public init(_ row: ExportRow, layer: MapLayer) {
         code = row.code
         name = row.name

@@ -50,7 +50,7 @@ public struct MapRenderer: Sendable {
         let rows = Mutex<[MapCommune]>([])
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-            withGeometry: false, breakdowns: false
+            parts: []  // a map shows what is absent, no distance, no breakdown
         ) { row in
             rows.withLock { $0.append(MapCommune(row, layer: settings.layer)) }
         }
@@ -79,7 +79,7 @@ public struct MapRenderer: Sendable {
         let drawing = Mutex(Drawing())
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements, candidatesOnly: false,
-            withGeometry: true, breakdowns: false
+            parts: .geometry
         ) { row in
             let commune = MapCommune(row, layer: settings.layer)
             let entry = palette.entry(for: commune)

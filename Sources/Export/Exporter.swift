@@ -43,7 +43,8 @@ public struct Exporter: Sendable {
         try file.write(encoder.prologue)
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements,
-            candidatesOnly: settings.what == .candidates, withGeometry: settings.format == .geojson
+            candidatesOnly: settings.what == .candidates,
+            parts: settings.format == .geojson ? .all : ExportRow.Parts.all.subtracting(.geometry)
         ) { row in
             try box.file.write(encoder.encode(row, first: counter.next() == 0))
         }

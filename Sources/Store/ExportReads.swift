@@ -22,17 +22,35 @@ public struct ExportRow: Sendable {
     /// Contour geometries (GeoJSON text) of the commune; several for a commune nouvelle drawn
     /// from older contours.
     public var geometries: [String]
+
+    /// What a row carries besides the commune's facts, its absent categories and its candidacy:
+    /// each part is a read of its own, and a map needs none but the contours.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Contour geometries.
+        public static let geometry = Parts(rawValue: 1 << 0)
+        /// Candidates' score breakdowns (else empty: decoding them was most of a map's time).
+        public static let breakdowns = Parts(rawValue: 1 << 1)
+        /// Distances to the nearest site of each category.
+        public static let distances = Parts(rawValue: 1 << 2)
+        /// The flags of the categories present or unknown today (else only `lost` and `never`).
+        public static let presentFlags = Parts(rawValue: 1 << 3)
+        /// Everything.
+        public static let all: Parts = [.geometry, .breakdowns, .distances, .presentFlags]
+    }
 }
 
 extension Store {
     /// Calls `body` for each commune of the target geography in `departements` (all when empty),
     /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
     /// communes and, in the same order, their flags, distances, candidacy and contours, merged
-    /// as they come (one query per table rather than four per commune). Without `breakdowns`,
-    /// candidates come with an empty score breakdown (decoding them is most of a map's time).
+    /// as they come (one query per table rather than four per commune); the `parts` not asked for
+    /// are not read.
     public func forEachExportRow(
-        targetVintage: Int, departements: [String], candidatesOnly: Bool, withGeometry: Bool,
-        breakdowns: Bool = true, _ body: @escaping @Sendable (ExportRow) throws -> Void
+        targetVintage: Int, departements: [String], candidatesOnly: Bool, parts: ExportRow.Parts,
+        _ body: @escaping @Sendable (ExportRow) throws -> Void
     ) async throws {
         try await writer.read { db in
             // A population file's year is its source's vintage.
@@ -54,19 +72,22 @@ extension Store {
                 OrderedRows(try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra), value)
             }
             var flags = try ordered(
-                "SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code ORDER BY sel.pos"
+                """
+                SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
+                WHERE ? OR f.flag IN ('lost', 'never') ORDER BY sel.pos
+                """, [parts.contains(.presentFlags)]
             ) {
                 ($0[1] as ServiceCategory, $0[2] as LossFlag)
             }
             var access = try ordered(
                 """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
-                WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
-                """
+                WHERE ? AND a.nearest_km IS NOT NULL ORDER BY sel.pos
+                """, [parts.contains(.distances)]
             ) { ($0[1] as ServiceCategory, $0[2] as Double) }
             var candidates = try ordered(
                 """
-                SELECT sel.pos, \(Self.candidateColumns(breakdowns: breakdowns))
+                SELECT sel.pos, \(Self.candidateColumns(breakdowns: parts.contains(.breakdowns)))
                 FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos
                 """
             ) { try CandidateRecord(row: $0) }
@@ -74,7 +95,7 @@ extension Store {
                 """
                 SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code
                 WHERE ? ORDER BY sel.pos, t.code
-                """, [withGeometry]
+                """, [parts.contains(.geometry)]
             ) { $0[1] as String }
             let rows = try Row.fetchCursor(
                 db,
