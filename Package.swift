@@ -48,8 +48,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
-        .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo"]),
-        .target(name: "Cartography", dependencies: ["Store", "Analysis", "Catalog", "Territory", "Geo"]),
+        .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo", "Formats"]),
+        .target(name: "Cartography", dependencies: ["Store", "Analysis", "Catalog", "Territory", "Geo", "Formats"]),
         .target(
             name: "Pipeline",
             dependencies: [

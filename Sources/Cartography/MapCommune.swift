@@ -1,5 +1,6 @@
 import Analysis
 import Catalog
+import Formats
 import Store
 import Territory
 
@@ -68,4 +69,26 @@ public enum MapLayer: String, Sendable, CaseIterable, Codable {
     case candidates
     /// Losses only.
     case losses
+}
+
+extension MapCommune {
+    /// The object as the API's contract encoder writes it (snake_case keys in sorted order, absent
+    /// optionals left out), written by hand: `JSONEncoder` was the largest part of a whole-France
+    /// map's time and memory.
+    public var json: String {
+        var o = JSONObjectText()
+        o.add("cafe_known", cafeKnown)
+        o.add("code", code.rawValue)
+        if let dep { o.add("dep", dep) }
+        if let fieldStatus { o.add("field_status", fieldStatus.rawValue) }
+        o.add("lost", json: JSONObjectText.array(lost.map(\.rawValue)))
+        o.add("missing", json: JSONObjectText.array(missing.map(\.rawValue)))
+        o.add("name", name)
+        if let note { o.add("note", note) }
+        if let population { o.add("population", population) }
+        if let rank { o.add("rank", rank) }
+        if let score { o.add("score", score) }
+        o.add("status", status.rawValue)
+        return o.closed
+    }
 }

@@ -1,5 +1,6 @@
 import Analysis
 import Catalog
+import Formats
 import Geo
 import Store
 

@@ -1,4 +1,5 @@
 import Analysis
+import Formats
 import Geo
 
 /// Turns premises into CSV lines or GeoJSON points, with the same fields in both. Non-diffusible

@@ -229,6 +229,28 @@ import Testing
         }
     }
 
+    /// The map's JSON, written by hand, is byte for byte what the contract encoder writes of the
+    /// same data, a note with quotes, a slash, accents and a line break included.
+    @Test func mapJSONIsTheContractEncoders() async throws {
+        let (app, token, _, _) = try await Self.demoApp()
+        try await app.test(.router) { client in
+            let note = #"{"note":"l'école « ouverte » / \"mardi\"\nà 9 h"}"#
+            let saved = try await client.execute(
+                uri: "/api/v1/candidates/99008", method: .put,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: ByteBuffer(string: note))
+            #expect(saved.status == .ok)
+            for uri in ["/api/v1/map", "/api/v1/map?what=losses"] {
+                let answer = try await client.execute(uri: uri, method: .get)
+                let data = try ContractEncoding.decoder.decode(
+                    MapController.MapData.self, from: Data(buffer: answer.body))
+                #expect(data.communes.contains { $0.note == "l'école « ouverte » / \"mardi\"\nà 9 h" })
+                let encoded = try ContractEncoding.encoder(indented: false).encode(data)
+                #expect(Data(buffer: answer.body) == encoded, "\(uri)")
+            }
+        }
+    }
+
     /// The answer cache: an answer is found under its key only, one larger than the entry limit is
     /// not kept, replacing an answer counts its size once, a spent budget starts the cache again,
     /// a new data version forgets the older answers, and an answer made at an older version than

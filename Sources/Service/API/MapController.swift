@@ -1,6 +1,7 @@
 import Analysis
 import Cartography
 import Catalog
+import Formats
 import Hummingbird
 import Pipeline
 import Store
@@ -30,10 +31,26 @@ struct MapController {
     }
 
     /// `GET /api/v1/map`: the communes of the selection with their map status, for the table.
-    struct MapData: ResponseEncodable {
+    struct MapData: Codable, Equatable {
         var communes: [MapCommune]
         var categories: [ServiceCategory]
         var fieldStatuses: [FieldStatus]
+
+        /// As the contract encoder writes it (sorted keys), written by hand into one buffer: for the
+        /// whole of France, `JSONEncoder` built a tree of 35,000 objects first.
+        var json: ByteBuffer {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(communes.count * 240)
+            buffer.writeString(
+                "{\"categories\":" + JSONObjectText.array(categories.map(\.rawValue)) + ",\"communes\":[")
+            for (i, commune) in communes.enumerated() {
+                if i > 0 { buffer.writeString(",") }
+                buffer.writeString(commune.json)
+            }
+            buffer.writeString(
+                "],\"field_statuses\":" + JSONObjectText.array(fieldStatuses.map(\.rawValue)) + "}")
+            return buffer
+        }
     }
 
     @Sendable func departements(
@@ -42,10 +59,12 @@ struct MapController {
         try await store.departements(targetVintage: configs.current.targetVintage)
     }
 
-    @Sendable func map(_ request: Request, context: RuralmapRequestContext) async throws -> MapData {
-        MapData(
+    @Sendable func map(_ request: Request, context: RuralmapRequestContext) async throws -> Response {
+        let data = MapData(
             communes: try await renderer.communes(try Self.settings(request)), categories: try await store.categories(),
             fieldStatuses: FieldStatus.allCases)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: data.json))
     }
 
     @Sendable func svg(_ request: Request, context: RuralmapRequestContext) async throws -> Response {

@@ -1,43 +1,45 @@
 /// Writes a JSON object field by field, by hand: `JSONSerialization` per value cost more than the
 /// rest of a national export (measured), and each field's type is known here.
-struct JSONObjectText {
-    private(set) var text = "{"
+public struct JSONObjectText {
+    public private(set) var text = "{"
+
+    public init() {}
 
     private mutating func key(_ key: String) {
         if text.count > 1 { text += "," }
         text += JSONObjectText.string(key) + ":"
     }
 
-    mutating func add(_ name: String, _ value: String?) {
+    public mutating func add(_ name: String, _ value: String?) {
         key(name)
         text += value.map(JSONObjectText.string) ?? "null"
     }
 
-    mutating func add(_ name: String, _ value: Int?) {
+    public mutating func add(_ name: String, _ value: Int?) {
         key(name)
         text += value.map(String.init) ?? "null"
     }
 
-    mutating func add(_ name: String, _ value: Double?) {
+    public mutating func add(_ name: String, _ value: Double?) {
         key(name)
         text += value.map(JSONObjectText.number) ?? "null"
     }
 
-    mutating func add(_ name: String, _ value: Bool) {
+    public mutating func add(_ name: String, _ value: Bool) {
         key(name)
         text += value ? "true" : "false"
     }
 
     /// A value already written as JSON.
-    mutating func add(_ name: String, json: String) {
+    public mutating func add(_ name: String, json: String) {
         key(name)
         text += json
     }
 
-    var closed: String { text + "}" }
+    public var closed: String { text + "}" }
 
     /// A JSON string literal (RFC 8259 escapes; `/` left as is).
-    static func string(_ s: String) -> String {
+    public static func string(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -56,7 +58,12 @@ struct JSONObjectText {
         return out + "\""
     }
 
-    static func number(_ d: Double) -> String {
+    /// A JSON array of string literals.
+    public static func array(_ strings: [String]) -> String {
+        "[" + strings.map(string).joined(separator: ",") + "]"
+    }
+
+    public static func number(_ d: Double) -> String {
         d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null"
     }
 }
