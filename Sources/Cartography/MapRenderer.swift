@@ -1,4 +1,5 @@
 import Analysis
+import Formats
 import Foundation
 import Geo
 import Store
@@ -112,11 +113,11 @@ public struct MapRenderer: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Self.number(width)) \(Self.number(height))" \
             width="\(Self.number(width))" height="\(Self.number(height))" role="group" aria-labelledby="map-title" \
             lang="\(settings.language.rawValue)" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">
-            <title id="map-title">\(Self.escape(title))</title>\n
+            <title id="map-title">\(XMLText.escape(title))</title>\n
             """
         if d.unplaced > 0 {
             let unplaced = words["ui.unplaced"].replacingOccurrences(of: "%1", with: words.number(Double(d.unplaced)))
-            out += "<desc>\(Self.escape(unplaced))</desc>\n"
+            out += "<desc>\(XMLText.escape(unplaced))</desc>\n"
         }
         out += hatches(palette)
         out += "<rect width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
@@ -179,7 +180,7 @@ public struct MapRenderer: Sendable {
             for polygon in shape.polygons { for ring in polygon { path += Self.ring(ring, frame: frame) } }
         }
         let population = commune.population.map { ", \(words.number(Double($0))) \(words["ui.inhabitants"])" } ?? ""
-        let label = escape(commune.name + population)
+        let label = XMLText.escape(commune.name + population)
         var attributes = "data-code=\"\(commune.code)\" data-status=\"\(commune.status.rawValue)\""
         if commune.status == .candidate, let rank = commune.rank { attributes += " data-rank=\"\(rank)\"" }
         if !commune.cafeKnown { attributes += " data-cafe=\"unknown\"" }
@@ -213,14 +214,14 @@ public struct MapRenderer: Sendable {
         palette: Palette, counts: [Int: Int], cafeUnknown: Int, sites: SiteLayer, words: Vocabulary, top: Double
     ) -> String {
         var out = "<g id=\"legend\" data-role=\"legend\" transform=\"translate(12 \(Self.number(top + 6)))\">\n"
-        out += "<text x=\"0\" y=\"14\" font-weight=\"bold\">\(Self.escape(words["ui.legend"]))</text>\n"
+        out += "<text x=\"0\" y=\"14\" font-weight=\"bold\">\(XMLText.escape(words["ui.legend"]))</text>\n"
         for (i, entry) in palette.entries.enumerated() {
             let y = 24 + 20 * Double(i)
             out +=
                 "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"\(entry.colour)\" "
                 + "stroke=\"#777777\" stroke-width=\"0.5\"/>"
             out +=
-                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(entry.label(words))) "
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(XMLText.escape(entry.label(words))) "
                 + "(\(words.number(Double(counts[i] ?? 0))))</text>\n"
         }
         if cafeUnknown > 0 {
@@ -229,7 +230,7 @@ public struct MapRenderer: Sendable {
                 "<rect x=\"0\" y=\"\(Self.number(y))\" width=\"16\" height=\"14\" fill=\"url(#cafe-unknown-0)\" "
                 + "stroke=\"#777777\" stroke-width=\"0.5\"/>"
             out +=
-                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(Self.escape(words["status.cafe_unknown"])) "
+                "<text x=\"22\" y=\"\(Self.number(y + 11))\">\(XMLText.escape(words["status.cafe_unknown"])) "
                 + "(\(words.number(Double(cafeUnknown))))</text>\n"
         }
         out += sites.legend(words: words, first: palette.entries.count + 1)
@@ -243,7 +244,7 @@ public struct MapRenderer: Sendable {
         let y = top + legendHeight - 14
         return """
             <g id="scale-bar" data-role="scale-bar" \
-            aria-label="\(Self.escape(words["ui.scale"])) \(words.number(km)) \(words["ui.km"])">\
+            aria-label="\(XMLText.escape(words["ui.scale"])) \(words.number(km)) \(words["ui.km"])">\
             <path d="M\(Self.number(x)) \(Self.number(y - 5))V\(Self.number(y))\
             H\(Self.number(x + length))V\(Self.number(y - 5))" \
             fill="none" stroke="#000000" stroke-width="1.5"/>\
@@ -254,19 +255,4 @@ public struct MapRenderer: Sendable {
 
     /// A coordinate with at most one decimal, without trailing zeros.
     static func number(_ v: Double) -> String { DecimalText.format(v, decimals: 1) }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }

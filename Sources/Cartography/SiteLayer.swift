@@ -1,4 +1,5 @@
 import Analysis
+import Formats
 
 /// The premises of the communes drawn, as markers over them: a sources' open place (a filled
 /// dot), a closed one (a ring) and the team's premises (a square), each with its legend entry.
@@ -51,12 +52,12 @@ struct SiteLayer: Sendable {
             if site.lastMeetingPlace { title += " — " + words.lastCafe(closed: site.closed) }
             if site.approximate { title += " (\(words["site.approximate"]))" }
             let attributes =
-                "data-site=\"\(MapRenderer.escape(site.id.rawValue))\" data-site-state=\"\(marker)\" "
+                "data-site=\"\(XMLText.escape(site.id.rawValue))\" data-site-state=\"\(marker)\" "
                 + "data-commune=\"\(site.commune)\""
             svg +=
                 marker.svg(
                     x: MapRenderer.number(frame.x(lon)), y: MapRenderer.number(frame.y(lat)), attributes: attributes)
-                + "><title>\(MapRenderer.escape(title))</title></\(marker == .team ? "rect" : "circle")>\n"
+                + "><title>\(XMLText.escape(title))</title></\(marker == .team ? "rect" : "circle")>\n"
             counts[marker, default: 0] += 1
         }
         if !svg.isEmpty { svg = "<g id=\"sites\" pointer-events=\"none\">\n" + svg + "</g>\n" }
@@ -70,7 +71,7 @@ struct SiteLayer: Sendable {
             out += marker.svg(x: "8", y: MapRenderer.number(y + 7), attributes: "data-legend-site=\"\(marker)\"")
             out += "/>"
             out +=
-                "<text x=\"22\" y=\"\(MapRenderer.number(y + 11))\">\(MapRenderer.escape(words[marker.key])) "
+                "<text x=\"22\" y=\"\(MapRenderer.number(y + 11))\">\(XMLText.escape(words[marker.key])) "
                 + "(\(words.number(Double(counts[marker] ?? 0))))</text>\n"
         }
         return out

@@ -44,7 +44,7 @@ public struct Exporter: Sendable {
         try await store.forEachExportRow(
             targetVintage: targetVintage, departements: settings.departements,
             candidatesOnly: settings.what == .candidates,
-            parts: settings.format == .geojson ? .all : ExportRow.Parts.all.subtracting(.geometry)
+            parts: settings.format == .geojson ? .all : .details
         ) { row in
             try box.file.write(encoder.encode(row, first: counter.next() == 0))
         }

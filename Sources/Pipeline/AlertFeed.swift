@@ -33,10 +33,10 @@ public struct AlertFeed: Sendable {
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
             <id>\(feedID)</id>
-            <title>ruralmap : alertes\(selection.isEmpty ? "" : " — " + Self.escape(selection.joined(separator: ", ")))</title>
+            <title>ruralmap : alertes\(selection.isEmpty ? "" : " — " + XMLText.escape(selection.joined(separator: ", ")))</title>
             <updated>\(updated)</updated>
             <author><name>ruralmapd</name></author>
-            <link rel="self" type="application/atom+xml" href="\(Self.escape(base + selfPath))"/>
+            <link rel="self" type="application/atom+xml" href="\(XMLText.escape(base + selfPath))"/>
 
             """
         for alert in alerts {
@@ -49,11 +49,11 @@ public struct AlertFeed: Sendable {
             out += """
                 <entry>
                 <id>\(Self.urn(store, UInt64(alert.id ?? 0)))</id>
-                <title>\(Self.escape(Self.title(alert)))</title>
+                <title>\(XMLText.escape(Self.title(alert)))</title>
                 <updated>\(alert.detectedAt ?? updated)</updated>
-                <link rel="alternate" type="text/html" href="\(Self.escape(link))"/>
-                <category term="\(Self.escape(alert.category.rawValue))"/>
-                <summary>\(Self.escape(summary))</summary>
+                <link rel="alternate" type="text/html" href="\(XMLText.escape(link))"/>
+                <category term="\(XMLText.escape(alert.category.rawValue))"/>
+                <summary>\(XMLText.escape(summary))</summary>
                 </entry>
 
                 """
@@ -94,9 +94,4 @@ public struct AlertFeed: Sendable {
         .pharmacy: ("sa dernière pharmacie", "une pharmacie", "pharmacie"),
         .doctor: ("son dernier médecin", "un médecin", "médecin"),
     ]
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }

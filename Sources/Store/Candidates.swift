@@ -37,6 +37,12 @@ public struct ListedCandidate: Sendable {
 extension Store {
     /// The columns of a ``CandidateRecord`` from `candidate_status k`; without `breakdowns`, an
     /// empty breakdown (decoding them is most of a list's or a map's time).
+    /// The year of the latest population loaded: a population file's year is its source's
+    /// vintage, read from the few source states, not from the population rows.
+    static func populationYear(_ db: Database) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
+    }
+
     static func candidateColumns(breakdowns: Bool) -> String {
         """
         k.commune, k.score, k.rank, \(breakdowns ? "k.breakdown" : "'[]' AS breakdown"), k.status, k.note,
@@ -52,9 +58,7 @@ extension Store {
     /// Listed candidates by rank, as the query selects them.
     public func candidates(targetVintage: Int, _ query: CandidateQuery) async throws -> [ListedCandidate] {
         try await writer.read { db in
-            // A population file's year is its source's vintage: read from the few source states,
-            // not from the population rows.
-            let year = try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
+            let year = try Self.populationYear(db)
             // Filters first, then the N best of each département, then the page. Each filter is in
             // the SQL only when asked for: `(? = 0 OR …)` would keep SQLite off the indexes.
             var filters = ""

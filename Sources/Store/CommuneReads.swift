@@ -87,10 +87,6 @@ extension Store {
 
     /// The service inventory of a target commune: per category, vintage, source (and kind).
     /// BPE counts come from equipment; Sirene and OSM from their active sites.
-    public func services(commune: CommuneCode) async throws -> [ServiceCount] {
-        try await writer.read { try Self.services(commune: commune, $0) }
-    }
-
     static func services(commune: CommuneCode, _ db: Database) throws -> [ServiceCount] {
         // From the few mapped codes to the commune's rows of each (CROSS JOIN keeps that order):
         // most of a commune's BPE rows are types no category maps, and matching each of them

@@ -31,14 +31,12 @@ public struct ExportRow: Sendable {
 
         /// Contour geometries.
         public static let geometry = Parts(rawValue: 1 << 0)
-        /// Candidates' score breakdowns (else empty: decoding them was most of a map's time).
-        public static let breakdowns = Parts(rawValue: 1 << 1)
-        /// Distances to the nearest site of each category.
-        public static let distances = Parts(rawValue: 1 << 2)
-        /// The flags of the categories present or unknown today (else only `lost` and `never`).
-        public static let presentFlags = Parts(rawValue: 1 << 3)
+        /// What an export shows and a map does not: the flags of the categories present or
+        /// unknown today (else only `lost` and `never`), the distances, the candidates' score
+        /// breakdowns (else empty: decoding them was most of a map's time).
+        public static let details = Parts(rawValue: 1 << 1)
         /// Everything.
-        public static let all: Parts = [.geometry, .breakdowns, .distances, .presentFlags]
+        public static let all: Parts = [.geometry, .details]
     }
 }
 
@@ -53,8 +51,7 @@ extension Store {
         _ body: @escaping @Sendable (ExportRow) throws -> Void
     ) async throws {
         try await writer.read { db in
-            // A population file's year is its source's vintage.
-            let popYear = try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
+            let popYear = try Self.populationYear(db)
             // The selection, numbered in output order; every query below joins it and sorts by `pos`.
             let selection = """
                 WITH sel AS (
@@ -75,7 +72,7 @@ extension Store {
                 """
                 SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
                 WHERE ? OR f.flag IN ('lost', 'never') ORDER BY sel.pos
-                """, [parts.contains(.presentFlags)]
+                """, [parts.contains(.details)]
             ) {
                 ($0[1] as ServiceCategory, $0[2] as LossFlag)
             }
@@ -83,11 +80,11 @@ extension Store {
                 """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
                 WHERE ? AND a.nearest_km IS NOT NULL ORDER BY sel.pos
-                """, [parts.contains(.distances)]
+                """, [parts.contains(.details)]
             ) { ($0[1] as ServiceCategory, $0[2] as Double) }
             var candidates = try ordered(
                 """
-                SELECT sel.pos, \(Self.candidateColumns(breakdowns: parts.contains(.breakdowns)))
+                SELECT sel.pos, \(Self.candidateColumns(breakdowns: parts.contains(.details)))
                 FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos
                 """
             ) { try CandidateRecord(row: $0) }

@@ -41,7 +41,7 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let essence = type?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         else { return false }
         return essence.hasPrefix("text/") || essence.hasSuffix("json") || essence.hasSuffix("xml")
-            || ["text/csv", "image/svg+xml", "application/javascript"].contains(essence)
+            || essence == "application/javascript"
     }
 }
 

@@ -1,0 +1,19 @@
+/// Text for XML (SVG, Atom): the five predefined entities escaped, so a name, a note or a URL
+/// can go in an element or an attribute value.
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
