@@ -118,21 +118,10 @@ public struct Fetcher: Sendable {
         url: String, path: String, validators: Validators?, options: FetchOptions,
         reporter: ProgressReporter
     ) async -> CurlTransfer.Outcome {
-        let flag = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let thread = Thread {
-                    let outcome = CurlTransfer.perform(
-                        url: url, to: path, validators: validators, options: options,
-                        progress: { now, total in reporter.update(bytes: now, total: total) },
-                        isCancelled: { flag.isSet })
-                    continuation.resume(returning: outcome)
-                }
-                thread.name = "curl"
-                thread.start()
-            }
-        } onCancel: {
-            flag.set()
+        await CancellationFlag.offPool(thread: "curl") { flag in
+            CurlTransfer.perform(
+                url: url, to: path, validators: validators, options: options,
+                progress: { now, total in reporter.update(bytes: now, total: total) }, isCancelled: { flag.isSet })
         }
     }
 }

@@ -37,19 +37,8 @@ public enum WebhookPost {
     public static func send(
         url: String, body: Data, headers: [String], timeout: Double, userAgent: String
     ) async -> Outcome {
-        let flag = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let thread = Thread {
-                    continuation.resume(
-                        returning: perform(
-                            url: url, body: body, headers: headers, timeout: timeout, userAgent: userAgent, flag: flag))
-                }
-                thread.name = "webhook"
-                thread.start()
-            }
-        } onCancel: {
-            flag.set()
+        await CancellationFlag.offPool(thread: "webhook") { flag in
+            perform(url: url, body: body, headers: headers, timeout: timeout, userAgent: userAgent, flag: flag)
         }
     }
 
