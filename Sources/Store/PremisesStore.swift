@@ -131,8 +131,13 @@ extension Store {
             row = try Row.fetchOne(db, sql: premisesSQL(sites: "0", team: "t.id = ?"), arguments: [number])
         case .source(let kind, let externalID):
             row = try Row.fetchOne(
-                db, sql: premisesSQL(sites: "st.kind = ? AND s.ext_id = ?", team: "0"),
-                arguments: [kind, externalID])
+                db,
+                sql: premisesSQL(
+                    // The current runs of the kind, spelt out: the way into the (run, identity) index.
+                    sites:
+                        "st.kind = ? AND s.ext_id = ? AND s.run_id IN (SELECT run_id FROM source_state WHERE kind = ?)",
+                    team: "0"),
+                arguments: [kind, externalID, kind])
         }
         return try row.map(premises)
     }

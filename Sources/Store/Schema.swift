@@ -324,6 +324,18 @@ enum Schema {
                     CREATE INDEX commune_row_dep ON commune_row(vintage, dep, type);
                     """)
         }
+        m.registerMigration("v12 site identities by generation") { db in
+            try db.execute(
+                sql: """
+                    -- A site is looked up by its source's identity within the current generation.
+                    -- Keyed by run first, a load's identities fill a region of their own: indexed by
+                    -- identity alone, each batch of a load (and of the old generation's deletion)
+                    -- rewrote the whole index, its hashes being spread over every page (national BPE
+                    -- reload: old rows deleted in 8 s → 5 s).
+                    DROP INDEX site_row_ext;
+                    CREATE INDEX site_row_ext ON site_row(run_id, ext_id);
+                    """)
+        }
         return m
     }
 
