@@ -72,7 +72,9 @@ extension CSVReader {
     /// A decimal field, with `.` or `,` as decimal separator.
     func decimal(_ index: Int?) -> Double? {
         guard let s = value(index) else { return nil }
-        return Double(s.replacingOccurrences(of: ",", with: "."))
+        // Foundation's replacingOccurrences cost a twentieth of a national BPE parse on Linux.
+        guard s.utf8.contains(UInt8(ascii: ",")) else { return Double(s) }
+        return Double(String(s.map { $0 == "," ? "." : $0 }))
     }
 }
 

@@ -21,8 +21,7 @@ public final class CSVReader {
     private var chunkStart = 0
     private var chunkEnd = 0
     private var sourceDone = false
-    private var record: [UInt8] = []
-    private var fieldEnds: [Int] = []
+    private var current: Record
     private var physicalLine = 1
 
     /// The column separator, sniffed from the header when not given.
@@ -34,12 +33,9 @@ public final class CSVReader {
     /// The 1-based line on which the current record starts.
     public private(set) var line = 0
     /// Set when the current record had to be skipped; its fields are then empty.
-    public private(set) var problem: RecordProblem?
+    public var problem: RecordProblem? { current.problem }
     /// Bytes consumed so far, for progress reporting.
     public private(set) var bytesRead: Int64 = 0
-
-    private let maxRecordBytes: Int
-    private let maxFields: Int
 
     /// Creates a reader and reads the header line.
     /// - Parameters:
@@ -52,8 +48,7 @@ public final class CSVReader {
     ) throws {
         self.source = source
         self.chunk = [UInt8](repeating: 0, count: chunkSize)
-        self.maxRecordBytes = maxRecordBytes
-        self.maxFields = maxFields
+        self.current = Record(maxBytes: maxRecordBytes, maxFields: maxFields)
         self.separator = separator ?? UInt8(ascii: ",")
         self.encoding = encoding ?? .utf8
         try fill()
@@ -74,14 +69,22 @@ public final class CSVReader {
     }
 
     /// Number of fields in the current record.
-    public var count: Int { fieldEnds.count }
+    public var count: Int { current.fieldEnds.count }
 
     /// Reads the next record. Returns false at end of file.
     /// - Throws: ``FormatError`` from the underlying source (truncated or corrupt container).
     public func next() throws -> Bool {
-        record.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        problem = nil
+        // The record and the position are worked on as locals and put back at the end: through the
+        // class's stored properties, every byte paid Swift's dynamic exclusivity checks (a tenth
+        // of a national BPE load).
+        var record = Record(maxBytes: current.maxBytes, maxFields: current.maxFields)
+        swap(&record, &current)
+        var physicalLine = self.physicalLine
+        defer {
+            swap(&record, &current)
+            self.physicalLine = physicalLine
+        }
+        record.clear()
         line = physicalLine
         var inQuotes = false
         var quoteSeen = false  // last byte inside quotes was a quote: either an escape or the closing one
@@ -93,20 +96,21 @@ public final class CSVReader {
                 if chunkStart == chunkEnd {
                     // End of input: a final line without newline still counts.
                     if !anything { return false }
-                    finishRecord()
+                    record.finish()
                     return true
                 }
             }
             anything = true
+            let (start, end) = (chunkStart, chunkEnd)
             let consumed: Int = chunk.withUnsafeBufferPointer { buf in
-                var i = chunkStart
-                while i < chunkEnd {
+                var i = start
+                while i < end {
                     let b = buf[i]
                     i += 1
                     if inQuotes {
                         if b == 0x22 {
                             if quoteSeen {
-                                append(0x22)
+                                record.append(0x22)
                                 quoteSeen = false
                             } else {
                                 quoteSeen = true
@@ -120,70 +124,39 @@ public final class CSVReader {
                             if b == 0x0A { physicalLine += 1 }
                             // Copy the run of ordinary quoted bytes in one go.
                             var j = i
-                            while j < chunkEnd, buf[j] != 0x22, buf[j] != 0x0A { j += 1 }
-                            appendRun(buf, i - 1, j)
+                            while j < end, buf[j] != 0x22, buf[j] != 0x0A { j += 1 }
+                            record.append(buf, i - 1, j)
                             i = j
                             continue
                         }
                     }
                     if b == sep {
-                        endField()
+                        record.endField()
                     } else if b == 0x0A {
                         physicalLine += 1
-                        if let last = record.last, last == 0x0D, record.count > (fieldEnds.last ?? 0) {
-                            record.removeLast()
-                        }
-                        finishRecord()
-                        return i - chunkStart
-                    } else if b == 0x22 && record.count == (fieldEnds.last ?? 0) {
+                        record.dropCarriageReturn()
+                        record.finish()
+                        return i - start
+                    } else if b == 0x22 && record.atFieldStart {
                         inQuotes = true
                     } else {
-                        if b == 0 { problem = problem ?? .nulByte }
+                        if b == 0 { record.problem = record.problem ?? .nulByte }
                         // Copy the run of ordinary bytes up to the next separator, line end or NUL.
                         var j = i
-                        while j < chunkEnd, buf[j] != sep, buf[j] != 0x0A, buf[j] != 0 { j += 1 }
-                        appendRun(buf, i - 1, j)
+                        while j < end, buf[j] != sep, buf[j] != 0x0A, buf[j] != 0 { j += 1 }
+                        record.append(buf, i - 1, j)
                         i = j
                     }
                 }
-                return -(i - chunkStart)
+                return -(i - start)
             }
             if consumed >= 0 {
                 chunkStart += consumed
-                if problem != nil {
-                    record.removeAll(keepingCapacity: true)
-                    fieldEnds.removeAll(keepingCapacity: true)
-                }
+                if record.problem != nil { record.clearFields() }
                 return true
             }
             chunkStart += -consumed
         }
-    }
-
-    @inline(__always) private func appendRun(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
-        let room = maxRecordBytes - record.count
-        if to - from <= room {
-            record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
-        } else {
-            if room > 0 { record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<(from + room)])) }
-            if problem == nil { problem = .tooLong(bytes: maxRecordBytes) }
-        }
-    }
-
-    @inline(__always) private func append(_ b: UInt8) {
-        if record.count < maxRecordBytes {
-            record.append(b)
-        } else if problem == nil {
-            problem = .tooLong(bytes: maxRecordBytes)
-        }
-    }
-
-    @inline(__always) private func endField() {
-        if fieldEnds.count < maxFields * 2 { fieldEnds.append(record.count) }
-    }
-
-    private func finishRecord() {
-        fieldEnds.append(record.count)
     }
 
     private func fill() throws {
@@ -197,15 +170,16 @@ public final class CSVReader {
 
     /// The raw bytes of field `index` of the current record (empty when out of range).
     public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard index >= 0 && index < fieldEnds.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return record.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<fieldEnds[index]])) }
+        let ends = current.fieldEnds
+        guard index >= 0 && index < ends.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let start = index == 0 ? 0 : ends[index - 1]
+        return current.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]])) }
     }
 
     /// Field `index` decoded, trimmed of surrounding spaces; nil when out of range or not decodable
     /// in the file's encoding.
     public func string(_ index: Int) -> String? {
-        guard index >= 0 && index < fieldEnds.count else { return nil }
+        guard index >= 0 && index < count else { return nil }
         return withBytes(index) { bytes in
             var lo = 0
             var hi = bytes.count
@@ -218,7 +192,7 @@ public final class CSVReader {
     /// Whether every field of the current record is valid in the file's encoding.
     public var isWellEncoded: Bool {
         guard encoding == .utf8 else { return true }
-        return record.withUnsafeBufferPointer { bytes in
+        return current.bytes.withUnsafeBufferPointer { bytes in
             // Most records are plain ASCII: check that without decoding anything.
             var high: UInt8 = 0
             for b in bytes { high |= b }
@@ -232,6 +206,65 @@ public final class CSVReader {
         let counts = candidates.map { c in firstLine.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
         let best = counts.indices.max { counts[$0] < counts[$1] }!
         return counts[best] > 0 ? candidates[best] : UInt8(ascii: ",")
+    }
+}
+
+extension CSVReader {
+    /// The bytes of the record being read and where its fields end.
+    fileprivate struct Record {
+        let maxBytes: Int
+        let maxFields: Int
+        var bytes: [UInt8] = []
+        var fieldEnds: [Int] = []
+        var problem: RecordProblem?
+
+        init(maxBytes: Int, maxFields: Int) {
+            self.maxBytes = maxBytes
+            self.maxFields = maxFields
+        }
+
+        /// Whether nothing of the current field was read yet (a quote there opens a quoted field).
+        var atFieldStart: Bool { bytes.count == (fieldEnds.last ?? 0) }
+
+        mutating func clear() {
+            clearFields()
+            problem = nil
+        }
+
+        mutating func clearFields() {
+            bytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+        }
+
+        /// Appends `buf[from..<to]`; past the size limit, flags the record instead.
+        @inline(__always) mutating func append(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+            let room = maxBytes - bytes.count
+            if to - from <= room {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
+            } else {
+                if room > 0 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<(from + room)])) }
+                if problem == nil { problem = .tooLong(bytes: maxBytes) }
+            }
+        }
+
+        @inline(__always) mutating func append(_ b: UInt8) {
+            if bytes.count < maxBytes {
+                bytes.append(b)
+            } else if problem == nil {
+                problem = .tooLong(bytes: maxBytes)
+            }
+        }
+
+        @inline(__always) mutating func endField() {
+            if fieldEnds.count < maxFields * 2 { fieldEnds.append(bytes.count) }
+        }
+
+        /// Drops the CR of a CRLF line end (not one inside the last field's quotes).
+        mutating func dropCarriageReturn() {
+            if let last = bytes.last, last == 0x0D, bytes.count > (fieldEnds.last ?? 0) { bytes.removeLast() }
+        }
+
+        mutating func finish() { fieldEnds.append(bytes.count) }
     }
 }
 
