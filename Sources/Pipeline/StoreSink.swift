@@ -22,9 +22,11 @@ final class StoreSink: RecordSink {
     private(set) var rejected = 0
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
-    /// Equipment counts summed per (source code, type) before writing: IRIS rows and facility rows
-    /// add up to commune counts.
-    private var equipment: [CommuneCode: [String: Int]] = [:]
+    /// The equipment counts of the commune being read, by type: IRIS rows and facility rows add
+    /// up to commune counts. Written when the file moves on to another commune (files list each
+    /// commune's rows together), so that they are committed while the parse goes on; a commune
+    /// met again further down gets rows of its own, which readers sum like any others.
+    private var equipment: (code: CommuneCode?, counts: [String: Int]) = (nil, [:])
     /// Départements of the codes read, in the file's geography: the territory the file describes
     /// unless its config states it.
     private(set) var departements = Set<String>()
@@ -85,7 +87,7 @@ final class StoreSink: RecordSink {
                 code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
                 minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
         case .equipment(let code, let type, let count):
-            equipment[code, default: [:]][type, default: 0] += count
+            try tally(type, in: code, count)
         case .site(let site):
             try write(site)
         }
@@ -97,7 +99,7 @@ final class StoreSink: RecordSink {
     private func write(_ site: Site) throws {
         if spec.kind == .bpe, let code = site.code {
             // A facility row is one equipment; only mapped types are worth keeping as points.
-            equipment[code, default: [:]][site.type, default: 0] += 1
+            try tally(site.type, in: code, 1)
             guard !mapping.rules(source: spec.kind, code: site.type, vintage: spec.vintage).isEmpty else { return }
         }
         var commune: CommuneCode?
@@ -117,17 +119,30 @@ final class StoreSink: RecordSink {
             nonDiffusible: site.nonDiffusible, method: method)
     }
 
-    /// Writes buffered equipment counts and returns the unmapped codes, largest first.
-    func finish() throws -> [UnmappedCode] {
-        for (code, types) in equipment.sorted(by: { $0.key < $1.key }) {
-            let total = types.values.reduce(0, +)
-            let commune = target(code, amount: total)
-            note(code)
-            for (type, count) in types.sorted(by: { $0.key < $1.key }) {
-                try writer.equipment(code: code, commune: commune, type: type, count: count)
-            }
+    /// Adds `amount` equipment of `type` to commune `code`'s counts.
+    private func tally(_ type: String, in code: CommuneCode, _ amount: Int) throws {
+        if code != equipment.code {
+            try writeEquipment()
+            equipment.code = code
         }
-        equipment = [:]
+        equipment.counts[type, default: 0] += amount
+    }
+
+    /// Writes the counts of the commune being read.
+    private func writeEquipment() throws {
+        guard let code = equipment.code else { return }
+        let commune = target(code, amount: equipment.counts.values.reduce(0, +))
+        note(code)
+        for (type, count) in equipment.counts.sorted(by: { $0.key < $1.key }) {
+            try writer.equipment(code: code, commune: commune, type: type, count: count)
+        }
+        equipment.code = nil
+        equipment.counts.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the last commune's equipment counts and returns the unmapped codes, largest first.
+    func finish() throws -> [UnmappedCode] {
+        try writeEquipment()
         return unmapped.values.sorted { ($0.amount, $0.code) > ($1.amount, $1.code) }
     }
 }

@@ -13,30 +13,31 @@ public enum LocationMethod: String, Sendable, Codable, DatabaseValueConvertible 
 
 /// Writes one load's rows as a new generation of its source: rows are buffered and committed in
 /// batches, each a short transaction, so that field notes and other writers never wait long; the
-/// readers do not see them until ``Store/load(_:_:)`` makes the generation current.
+/// readers do not see them until ``Store/load(_:_:)`` makes the generation current. The batches
+/// are committed on a thread of their own (``CommitQueue``) while the load parses on.
 ///
 /// Obtained from ``Store/load(_:_:)``; valid only inside that call, on its thread.
 public final class SourceWriter {
-    private let writer: any DatabaseWriter
+    private let commits: CommitQueue
     private let source: String
     private let run: Int64
     private let vintage: Int
     private var pending: [Row] = []
-    /// Rows committed so far (shown as the live run's progress).
+    /// Rows handed to the commit queue so far (shown as the live run's progress).
     private(set) var committed = 0
 
     /// Rows per transaction: about 20 ms of inserts here, well under the 100 ms a field note may wait.
     static let batch = 20_000
 
     init(writer: any DatabaseWriter, source: String, run: Int64, vintage: Int) {
-        self.writer = writer
+        self.commits = CommitQueue(writer: writer)
         self.source = source
         self.run = run
         self.vintage = vintage
         pending.reserveCapacity(Self.batch)
     }
 
-    fileprivate enum Row {
+    fileprivate enum Row: Sendable {
         case commune(CommuneType, CommuneCode, String, String?, String?, CommuneCode?)
         case mouvement(Int, String, String, String, String, String, String, String)
         case population(CommuneCode, CommuneCode?, Int, Int?, Int?)
@@ -49,7 +50,7 @@ public final class SourceWriter {
     fileprivate enum Kind { case commune, mouvement, population, centroid, contour, equipment, site }
 
     /// A site's columns.
-    fileprivate struct SiteRow {
+    fileprivate struct SiteRow: Sendable {
         var code: CommuneCode?
         var commune: CommuneCode?
         var type: String
@@ -71,27 +72,40 @@ public final class SourceWriter {
         if pending.count >= Self.batch { try flush() }
     }
 
-    /// Commits the rows buffered, in one short transaction.
-    func flush() throws {
+    /// Hands the rows buffered to the commit queue, as one short transaction.
+    /// - Throws: the error of a batch committed before.
+    private func flush() throws {
         guard !pending.isEmpty else { return }
         let rows = pending
+        pending.removeAll(keepingCapacity: true)
         let (source, run, vintage) = (self.source, self.run, self.vintage)
         committed += rows.count
         let progress = committed
-        try writer.write { db in
-            // One prepared statement per kind of row and batch: looking it up by its SQL text for
-            // every row would hash that text a million times a load.
-            var statements: [Kind: Statement] = [:]
+        try commits.submit { db in
+            // One statement per kind of row and batch, bound through SQLite's C API: GRDB's
+            // arguments arrays cost more than the inserts.
+            var statements: [Kind: RowInserter] = [:]
             for row in rows {
                 let kind = row.kind
-                let statement = try statements[kind] ?? db.makeStatement(sql: kind.sql)
+                let statement = try statements[kind] ?? RowInserter(db.makeStatement(sql: kind.sql))
                 statements[kind] = statement
-                statement.setUncheckedArguments(row.arguments(source: source, run: run, vintage: vintage))
-                try statement.execute()
+                try row.insert(with: statement, source: source, run: run, vintage: vintage)
             }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
-        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Commits the rows buffered and waits for every batch to be committed.
+    /// - Throws: the first error of a batch.
+    func finish() throws {
+        try flush()
+        try commits.drain()
+    }
+
+    /// Waits for the batches already handed over (a failed load deletes its rows after them).
+    func abandon() {
+        pending.removeAll()
+        try? commits.drain()
     }
 
     public func commune(
@@ -154,28 +168,30 @@ extension SourceWriter.Row {
         }
     }
 
-    /// The row's values, in the order of its kind's ``SourceWriter/Kind/sql``.
-    fileprivate func arguments(source: String, run: Int64, vintage: Int) -> StatementArguments {
+    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql``. Domain
+    /// values go as their raw values (see ``RowInserter``).
+    fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int) throws {
         switch self {
         case .commune(let type, let code, let name, let dep, let reg, let parent):
-            [source, run, vintage, type, code, name, dep, reg, parent]
+            try statement.insert(source, run, vintage, type.rawValue, code.rawValue, name, dep, reg, parent?.rawValue)
         case .mouvement(
             let mod, let date, let typeBefore, let codeBefore, let nameBefore, let typeAfter, let codeAfter,
             let nameAfter):
-            [source, run, mod, date, typeBefore, codeBefore, nameBefore, typeAfter, codeAfter, nameAfter]
+            try statement.insert(
+                source, run, mod, date, typeBefore, codeBefore, nameBefore, typeAfter, codeAfter, nameAfter)
         case .population(let code, let commune, let pmun, let pcap, let ptot):
-            [source, run, vintage, code, commune, pmun, pcap, ptot]
+            try statement.insert(source, run, vintage, code.rawValue, commune?.rawValue, pmun, pcap, ptot)
         case .centroid(let code, let commune, let name, let lat, let lon):
-            [source, run, code, commune, name, lat, lon]
+            try statement.insert(source, run, code.rawValue, commune?.rawValue, name, lat, lon)
         case .contour(let code, let commune, let name, let geometry, let minLat, let minLon, let maxLat, let maxLon):
-            [source, run, code, commune, name, geometry, minLat, minLon, maxLat, maxLon]
+            try statement.insert(
+                source, run, code.rawValue, commune?.rawValue, name, geometry, minLat, minLon, maxLat, maxLon)
         case .equipment(let code, let commune, let type, let count):
-            [source, run, vintage, code, commune, type, count]
+            try statement.insert(source, run, vintage, code.rawValue, commune?.rawValue, type, count)
         case .site(let s):
-            [
-                source, run, vintage, s.code, s.commune, s.type, s.externalID, s.name, s.address, s.lat, s.lon,
-                s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method,
-            ]
+            try statement.insert(
+                source, run, vintage, s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address,
+                s.lat, s.lon, s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue)
         }
     }
 }

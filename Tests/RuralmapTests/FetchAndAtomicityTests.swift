@@ -112,6 +112,45 @@ import Testing
         #expect(last.outcome == .failed)
     }
 
+    /// Batches are committed on a thread of their own while the parse goes on: one SQLite
+    /// refuses fails the load all the same, and the previous data stays, without a row of the
+    /// failed load left behind.
+    @Test func aBatchRefusedBySQLiteFailsTheLoadAndKeepsPreviousData() async throws {
+        // 30,000 communes: two batches, the parse going on after the first was handed over.
+        let (dir, _, lines) = try servedCOG(rows: 30_000)
+        let config = try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let store = try Store(path: config.storePath)
+        _ = try await TestSupport.ingest(config, store: store)
+        #expect(try await count(store) == 30_000)
+        // The next edition of the file, of which SQLite refuses the 100th commune.
+        let refused = String(lines[100].split(separator: ",", omittingEmptySubsequences: false)[1])
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(
+            toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
+        try await DatabaseQueue(path: config.storePath).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE refused (code TEXT);
+                    INSERT INTO refused VALUES (?);
+                    CREATE TRIGGER refuse BEFORE INSERT ON commune_row WHEN NEW.code IN (SELECT code FROM refused)
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """, arguments: [refused])
+        }
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .failed)
+        #expect(reports["cog"]?.error?.contains("refused by the test") == true)
+        #expect(try await count(store) == 30_000)
+        let left = try await store.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM commune_row r
+                    WHERE r.run_id != (SELECT run_id FROM source_state WHERE source = 'cog')
+                    """)
+        }
+        #expect(left == 0)
+    }
+
     @Test func malformedRowIsRejectedWithItsLine() async throws {
         let (dir, _, lines) = try servedCOG(rows: 2000)
         var edited = lines.map(String.init)

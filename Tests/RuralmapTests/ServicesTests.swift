@@ -42,6 +42,37 @@ import Testing
         #expect(totals["bpe2018"] == 2_504_782)
     }
 
+    /// Counts are written commune by commune as the file goes: a file whose communes are not
+    /// listed together (here the real 2013 rows of the first départements, sorted by type) still
+    /// gives each commune the sum of its rows.
+    @Test func countsOfACommuneMetAgainAreSummed() async throws {
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
+        let rows = lines.dropFirst().prefix(20_000).map { $0.split(separator: ";", omittingEmptySubsequences: false) }
+        var expected: [String: Int] = [:]
+        for r in rows { expected[String(r[0]), default: 0] += Int(r[3])! }
+        let byType = rows.sorted { ($0[2], $0[0]) < ($1[2], $1[0]) }.map { $0.joined(separator: ";") }
+        try ([String(lines[0])] + byType).joined(separator: "\n").appending("\n").write(
+            toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.geographySources(ds)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+        let store = try Store(path: config.storePath)
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["bpe"]?.outcome == .loaded)
+        let stored = try await store.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT code, SUM(count) AS n FROM equipment WHERE source = 'bpe' GROUP BY code"
+                )
+                .map { ($0["code"] as String, $0["n"] as Int) })
+        }
+        #expect(expected.count > 500)
+        #expect(stored == expected)
+    }
+
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
         let (store, reports, _) = try await Self.realStore.value
         let unmapped = try await store.read {
