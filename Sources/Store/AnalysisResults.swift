@@ -91,6 +91,7 @@ extension Store {
                 let row = RowInserter(try db.makeStatement(sql: sql))
                 for item in batch { try insert(row, item) }
             }
+            try await Task.sleep(for: .microseconds(Self.pauseBetweenTransactions))
         }
     }
 

@@ -1,11 +1,13 @@
 import Dispatch
+import Foundation
 import GRDB
 import Synchronization
 
 /// Write transactions run one after the other on a thread of their own, while the caller goes on:
 /// a load parses its next rows on one core while SQLite writes the previous batch on the other.
 ///
-/// At most two transactions wait at a time (the caller blocks on the third: memory stays bounded).
+/// At most two transactions wait at a time (the caller blocks on the third: memory stays bounded);
+/// each is followed by ``Store/pauseBetweenTransactions``.
 /// The first failure is kept and every later transaction skipped: ``drain()`` throws it.
 final class CommitQueue: Sendable {
     private let writer: any DatabaseWriter
@@ -29,6 +31,7 @@ final class CommitQueue: Sendable {
             } catch {
                 failure.withLock { $0 = $0 ?? error }
             }
+            usleep(Store.pauseBetweenTransactions)
         }
     }
 

@@ -14,8 +14,13 @@ extension Store {
     /// Every table holding an analysis's results, by analysis.
     static let analysisTables = ["flag_row", "access_row", "meeting_loss_row", "cafe_known_row", "candidate_score"]
 
-    /// Rows deleted per transaction when clearing an old generation.
-    static let deleteBatchSize = 20_000
+    /// Rows deleted per transaction when clearing an old generation: 10,000 national BPE sites
+    /// take ~90 ms, the longest a field note then waits.
+    static let deleteBatchSize = 10_000
+    /// Microseconds between two transactions of a long job, in which another process's writer
+    /// (polling every millisecond, see ``waitForTheWriter``) gets the lock: one transaction right
+    /// after the other, a field note would wait for the whole job.
+    static let pauseBetweenTransactions: UInt32 = 3_000
 
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
@@ -67,14 +72,18 @@ extension Store {
     /// Deletes the rows of `table` that match `condition`, a batch per transaction (each short, so
     /// that other writers never wait long).
     func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) throws {
-        while try writer.write({ try Self.deleteBatch($0, table, condition, arguments) }) == Self.deleteBatchSize {}
+        while try writer.write({ try Self.deleteBatch($0, table, condition, arguments) }) == Self.deleteBatchSize {
+            usleep(Self.pauseBetweenTransactions)
+        }
     }
 
     /// The same, from Swift concurrency.
     func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) async throws {
         while try await writer.write({ try Self.deleteBatch($0, table, condition, arguments) })
             == Self.deleteBatchSize
-        {}
+        {
+            try await Task.sleep(for: .microseconds(Self.pauseBetweenTransactions))
+        }
     }
 
     /// Deletes one batch of the rows of `table` that match `condition`; returns how many.
