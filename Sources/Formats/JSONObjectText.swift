@@ -2,17 +2,21 @@
 /// rest of a national export (measured), and each field's type is known here.
 public struct JSONObjectText {
     public private(set) var text = "{"
+    /// Whether a field was written (`text.count` would walk the whole text at every field).
+    private var hasFields = false
 
     public init() {}
 
     private mutating func key(_ key: String) {
-        if text.count > 1 { text += "," }
-        text += JSONObjectText.string(key) + ":"
+        if hasFields { text += "," }
+        hasFields = true
+        JSONObjectText.append(key, to: &text)
+        text += ":"
     }
 
     public mutating func add(_ name: String, _ value: String?) {
         key(name)
-        text += value.map(JSONObjectText.string) ?? "null"
+        if let value { JSONObjectText.append(value, to: &text) } else { text += "null" }
     }
 
     public mutating func add(_ name: String, _ value: Int?) {
@@ -40,8 +44,21 @@ public struct JSONObjectText {
 
     /// A JSON string literal (RFC 8259 escapes; `/` left as is).
     public static func string(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
+        var out = ""
+        append(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string literal to `out`.
+    public static func append(_ s: String, to out: inout String) {
+        // Most values (codes, names, statuses) need no escape: appended whole, not scalar by scalar.
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -55,7 +72,7 @@ public struct JSONObjectText {
             default: out.unicodeScalars.append(u)
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// A JSON array of string literals.

@@ -93,7 +93,7 @@ extension Store {
                     info: CommuneFacts(
                         code: r["commune"], name: r["name"], dep: r["dep"], reg: r["reg"], population: r["population"],
                         populationYear: year, lat: nil, lon: nil),
-                    candidate: try CandidateRecord(row: r))
+                    candidate: try CandidateRecord(candidateColumns: r, from: 0))
             }
         }
     }

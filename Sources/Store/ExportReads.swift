@@ -53,10 +53,12 @@ extension Store {
         try await writer.read { db in
             let popYear = try Self.populationYear(db)
             // The selection, numbered in output order; every query below joins it and sorts by `pos`.
+            // The candidates joined only to select and order by them: the view costs a scan of
+            // every candidate and its analysis (a quarter of a whole-France map's SQL).
             let selection = """
                 WITH sel AS (
                     SELECT c.code, ROW_NUMBER() OVER (ORDER BY \(candidatesOnly ? "k.rank," : "") c.code) AS pos
-                    FROM commune c LEFT JOIN candidate_status k ON k.commune = c.code
+                    FROM commune c \(candidatesOnly ? "JOIN candidate_status k ON k.commune = c.code" : "")
                     WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
                         \(candidatesOnly ? "AND k.listed = 1" : ""))
                 """
@@ -73,21 +75,27 @@ extension Store {
                 SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
                 WHERE ? OR f.flag IN ('lost', 'never') ORDER BY sel.pos
                 """, [parts.contains(.details)]
-            ) {
-                ($0[1] as ServiceCategory, $0[2] as LossFlag)
+            ) { row -> (ServiceCategory, LossFlag) in
+                // Read as text: GRDB's generic decoding of a raw-representable value looked up type
+                // metadata for each of the 220,000 flags of a whole-France map.
+                let flag: String = row[2]
+                guard let value = LossFlag(rawValue: flag) else {
+                    throw DatabaseError(message: "unknown flag \(flag) in the store")
+                }
+                return (ServiceCategory(rawValue: row[1] as String), value)
             }
             var access = try ordered(
                 """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
                 WHERE ? AND a.nearest_km IS NOT NULL ORDER BY sel.pos
                 """, [parts.contains(.details)]
-            ) { ($0[1] as ServiceCategory, $0[2] as Double) }
+            ) { (ServiceCategory(rawValue: $0[1] as String), $0[2] as Double) }
             var candidates = try ordered(
                 """
                 SELECT sel.pos, \(Self.candidateColumns(breakdowns: parts.contains(.details)))
                 FROM sel JOIN candidate_status k ON k.commune = sel.code ORDER BY sel.pos
                 """
-            ) { try CandidateRecord(row: $0) }
+            ) { try CandidateRecord(candidateColumns: $0, from: 1) }
             var contours = try ordered(
                 """
                 SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code

@@ -108,6 +108,14 @@ import Testing
             #expect(c.candidate.cafeKnown)  // the demo's Sirene and OSM files cover the whole territory
         }
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.candidate.score >= $1.candidate.score })
+        // The list reads its records by column position; the same records read through `Codable`.
+        let brief = try await store.candidates(targetVintage: config.targetVintage, CandidateQuery(breakdowns: false))
+        for (c, b) in zip(list, brief) {
+            #expect(try await store.candidate(commune: c.info.code) == c.candidate)
+            var withoutBreakdown = c.candidate
+            withoutBreakdown.breakdown = []
+            #expect(b.candidate == withoutBreakdown)
+        }
     }
 
     @Test func annotationsSurviveReingestionAndReanalysis() async throws {
