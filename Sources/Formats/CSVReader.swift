@@ -259,7 +259,7 @@ extension CSVReader {
             if fieldEnds.count < maxFields * 2 { fieldEnds.append(bytes.count) }
         }
 
-        /// Drops the CR of a CRLF line end (not one inside the last field's quotes).
+        /// Drops the CR of a CRLF line end: the last byte of a last field that is not empty.
         mutating func dropCarriageReturn() {
             if let last = bytes.last, last == 0x0D, bytes.count > (fieldEnds.last ?? 0) { bytes.removeLast() }
         }

@@ -23,10 +23,14 @@ final class StoreSink: RecordSink {
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
     /// The equipment counts of the commune being read, by type: IRIS rows and facility rows add
-    /// up to commune counts. Written when the file moves on to another commune (files list each
-    /// commune's rows together), so that they are committed while the parse goes on; a commune
-    /// met again further down gets rows of its own, which readers sum like any others.
+    /// up to commune counts. Written when the file moves on to another commune (the files list
+    /// each commune's rows together), so that they are committed while the parse goes on.
     private var equipment: (code: CommuneCode?, counts: [String: Int]) = (nil, [:])
+    /// Communes whose counts are written.
+    private var written = Set<CommuneCode>()
+    /// Counts of communes met again after they were written, by commune and type: written at the
+    /// end, one more row per commune and type at most (readers sum them), however the file is sorted.
+    private var stragglers: [CommuneCode: [String: Int]] = [:]
     /// Départements of the codes read, in the file's geography: the territory the file describes
     /// unless its config states it.
     private(set) var departements = Set<String>()
@@ -87,7 +91,7 @@ final class StoreSink: RecordSink {
                 code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
                 minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
         case .equipment(let code, let type, let count):
-            try tally(type, in: code, count)
+            try tally(type, in: code, amount: count)
         case .site(let site):
             try write(site)
         }
@@ -99,7 +103,7 @@ final class StoreSink: RecordSink {
     private func write(_ site: Site) throws {
         if spec.kind == .bpe, let code = site.code {
             // A facility row is one equipment; only mapped types are worth keeping as points.
-            try tally(site.type, in: code, 1)
+            try tally(site.type, in: code, amount: 1)
             guard !mapping.rules(source: spec.kind, code: site.type, vintage: spec.vintage).isEmpty else { return }
         }
         var commune: CommuneCode?
@@ -120,29 +124,35 @@ final class StoreSink: RecordSink {
     }
 
     /// Adds `amount` equipment of `type` to commune `code`'s counts.
-    private func tally(_ type: String, in code: CommuneCode, _ amount: Int) throws {
+    private func tally(_ type: String, in code: CommuneCode, amount: Int) throws {
         if code != equipment.code {
-            try writeEquipment()
-            equipment.code = code
+            if let previous = equipment.code {
+                try writeEquipment(code: previous, equipment.counts)
+                written.insert(previous)
+            }
+            equipment = (code, [:])
         }
-        equipment.counts[type, default: 0] += amount
+        if written.contains(code) {
+            stragglers[code, default: [:]][type, default: 0] += amount
+        } else {
+            equipment.counts[type, default: 0] += amount
+        }
     }
 
-    /// Writes the counts of the commune being read.
-    private func writeEquipment() throws {
-        guard let code = equipment.code else { return }
-        let commune = target(code, amount: equipment.counts.values.reduce(0, +))
+    /// Writes the counts of commune `code`, by type.
+    private func writeEquipment(code: CommuneCode, _ counts: [String: Int]) throws {
+        guard !counts.isEmpty else { return }
+        let commune = target(code, amount: counts.values.reduce(0, +))
         note(code)
-        for (type, count) in equipment.counts.sorted(by: { $0.key < $1.key }) {
+        for (type, count) in counts.sorted(by: { $0.key < $1.key }) {
             try writer.equipment(code: code, commune: commune, type: type, count: count)
         }
-        equipment.code = nil
-        equipment.counts.removeAll(keepingCapacity: true)
     }
 
-    /// Writes the last commune's equipment counts and returns the unmapped codes, largest first.
+    /// Writes the last equipment counts and returns the unmapped codes, largest first.
     func finish() throws -> [UnmappedCode] {
-        try writeEquipment()
+        if let code = equipment.code { try writeEquipment(code: code, equipment.counts) }
+        for (code, counts) in stragglers.sorted(by: { $0.key < $1.key }) { try writeEquipment(code: code, counts) }
         return unmapped.values.sorted { ($0.amount, $0.code) > ($1.amount, $1.code) }
     }
 }

@@ -6,8 +6,8 @@ import Synchronization
 /// Write transactions run one after the other on a thread of their own, while the caller goes on:
 /// a load parses its next rows on one core while SQLite writes the previous batch on the other.
 ///
-/// At most two transactions wait at a time (the caller blocks on the third: memory stays bounded);
-/// each is followed by ``Store/pauseBetweenTransactions``.
+/// At most two transactions are queued or running at a time (the caller blocks on a third: memory
+/// stays bounded); each is followed by a pause of ``Store/transactionPauseMicroseconds``.
 /// The first failure is kept and every later transaction skipped: ``drain()`` throws it.
 final class CommitQueue: Sendable {
     private let writer: any DatabaseWriter
@@ -31,7 +31,7 @@ final class CommitQueue: Sendable {
             } catch {
                 failure.withLock { $0 = $0 ?? error }
             }
-            usleep(Store.pauseBetweenTransactions)
+            usleep(Store.transactionPauseMicroseconds)
         }
     }
 

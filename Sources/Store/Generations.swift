@@ -20,7 +20,7 @@ extension Store {
     /// Microseconds between two transactions of a long job, in which another process's writer
     /// (polling every millisecond, see ``waitForTheWriter``) gets the lock: one transaction right
     /// after the other, a field note would wait for the whole job.
-    static let pauseBetweenTransactions: UInt32 = 3_000
+    static let transactionPauseMicroseconds: UInt32 = 3_000
 
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
@@ -73,7 +73,7 @@ extension Store {
     /// that other writers never wait long).
     func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) throws {
         while try writer.write({ try Self.deleteBatch($0, table, condition, arguments) }) == Self.deleteBatchSize {
-            usleep(Self.pauseBetweenTransactions)
+            usleep(Self.transactionPauseMicroseconds)
         }
     }
 
@@ -82,7 +82,7 @@ extension Store {
         while try await writer.write({ try Self.deleteBatch($0, table, condition, arguments) })
             == Self.deleteBatchSize
         {
-            try await Task.sleep(for: .microseconds(Self.pauseBetweenTransactions))
+            try await Task.sleep(for: .microseconds(Self.transactionPauseMicroseconds))
         }
     }
 

@@ -116,15 +116,16 @@ import Testing
     /// refuses fails the load all the same, and the previous data stays, without a row of the
     /// failed load left behind.
     @Test func aBatchRefusedBySQLiteFailsTheLoadAndKeepsPreviousData() async throws {
-        // 30,000 communes: two batches, the parse going on after the first was handed over.
+        // 30,000 communes: three batches, the parse going on after the first were handed over.
         let (dir, _, lines) = try servedCOG(rows: 30_000)
         let config = try TestSupport.config(
             in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         #expect(try await count(store) == 30_000)
-        // The next edition of the file, of which SQLite refuses the 100th commune.
-        let refused = String(lines[100].split(separator: ",", omittingEmptySubsequences: false)[1])
+        // The next edition of the file, of which SQLite refuses the 25,000th commune: the batches
+        // before it are committed, and must go.
+        let refused = String(lines[25_000].split(separator: ",", omittingEmptySubsequences: false)[1])
         try (lines.dropLast().joined(separator: "\n") + "\n").write(
             toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
         try await DatabaseQueue(path: config.storePath).write { db in

@@ -42,35 +42,44 @@ import Testing
         #expect(totals["bpe2018"] == 2_504_782)
     }
 
-    /// Counts are written commune by commune as the file goes: a file whose communes are not
-    /// listed together (here the real 2013 rows of the first départements, sorted by type) still
-    /// gives each commune the sum of its rows.
+    /// Counts are written commune by commune as the file goes. A file whose communes are not
+    /// listed together (here the real 2018 IRIS rows of the first départements, sorted by the
+    /// IRIS number within the commune, so that a town's IRIS are far apart, three times over)
+    /// still gives each commune the sum of its rows, in at most two rows per commune and type.
     @Test func countsOfACommuneMetAgainAreSummed() async throws {
         let ds = try TestSupport.datasets()
         let dir = try TestSupport.temporaryDirectory()
-        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
-        let rows = lines.dropFirst().prefix(20_000).map { $0.split(separator: ";", omittingEmptySubsequences: false) }
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2018_ensemble_iris.csv.gz")
+        // REG;DEP;DEPCOM;DCIRIS;AN;TYPEQU;NB_EQUIP
+        let rows = lines.dropFirst().prefix(40_000).map { $0.split(separator: ";", omittingEmptySubsequences: false) }
         var expected: [String: Int] = [:]
-        for r in rows { expected[String(r[0]), default: 0] += Int(r[3])! }
-        let byType = rows.sorted { ($0[2], $0[0]) < ($1[2], $1[0]) }.map { $0.joined(separator: ";") }
-        try ([String(lines[0])] + byType).joined(separator: "\n").appending("\n").write(
-            toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        for r in rows { expected[String(r[2]), default: 0] += 3 * Int(r[6])! }
+        let pairs = Set(rows.map { "\($0[2]);\($0[5])" }).count
+        let scattered = rows.sorted { ($0[3].suffix(4), $0[5], $0[3]) < ($1[3].suffix(4), $1[5], $1[3]) }
+            .map { $0.joined(separator: ";") }
+        // The whole of it three times over: every commune and type met again and again.
+        try ([String(lines[0])] + scattered + scattered + scattered).joined(separator: "\n").appending("\n")
+            .write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
         let config = try TestSupport.config(
             in: dir,
             sources: TestSupport.geographySources(ds)
-                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2018))
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["bpe"]?.outcome == .loaded)
-        let stored = try await store.read { db in
-            try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db, sql: "SELECT code, SUM(count) AS n FROM equipment WHERE source = 'bpe' GROUP BY code"
-                )
-                .map { ($0["code"] as String, $0["n"] as Int) })
+        let (stored, count) = try await store.read { db in
+            (
+                try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(
+                        db, sql: "SELECT code, SUM(count) AS n FROM equipment WHERE source = 'bpe' GROUP BY code"
+                    )
+                    .map { ($0["code"] as String, $0["n"] as Int) }),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM equipment WHERE source = 'bpe'") ?? 0
+            )
         }
         #expect(expected.count > 500)
         #expect(stored == expected)
+        #expect(count >= pairs && count <= 2 * pairs)
     }
 
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
