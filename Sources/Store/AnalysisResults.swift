@@ -87,11 +87,13 @@ extension Store {
     ) async throws {
         for start in stride(from: 0, to: items.count, by: SourceWriter.batch) {
             let batch = items[start..<min(start + SourceWriter.batch, items.count)]
-            if start > 0 { try await Task.sleep(for: .microseconds(Self.transactionPauseMicroseconds)) }
             try await writer.write { db in
                 let row = RowInserter(try db.makeStatement(sql: sql))
                 for item in batch { try insert(row, item) }
             }
+            // After the last batch too: the next table's first batch or the switch to the new
+            // analysis follows.
+            try await Task.sleep(for: .microseconds(Self.transactionPauseMicroseconds))
         }
     }
 

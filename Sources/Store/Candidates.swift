@@ -35,14 +35,15 @@ public struct ListedCandidate: Sendable {
 }
 
 extension Store {
-    /// The columns of a ``CandidateRecord`` from `candidate_status k`; without `breakdowns`, an
-    /// empty breakdown (decoding them is most of a list's or a map's time).
     /// The year of the latest population loaded: a population file's year is its source's
     /// vintage, read from the few source states, not from the population rows.
     static func populationYear(_ db: Database) throws -> Int? {
         try Int.fetchOne(db, sql: "SELECT MAX(vintage) FROM source_state WHERE kind = 'population'")
     }
 
+    /// The columns of a ``CandidateRecord`` from `candidate_status k`; without `breakdowns`, an
+    /// empty breakdown (decoding them is most of a list's or a map's time). Read by position by
+    /// `CandidateRecord.init(candidateColumns:from:)`: their order is its.
     static func candidateColumns(breakdowns: Bool) -> String {
         """
         k.commune, k.score, k.rank, \(breakdowns ? "k.breakdown" : "'[]' AS breakdown"), k.status, k.note,

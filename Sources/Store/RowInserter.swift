@@ -2,9 +2,9 @@ import GRDB
 import GRDBSQLite
 
 /// An insert statement (without `RETURNING`) bound and stepped through SQLite's C API, for the
-/// hundreds of thousands of rows an analysis saves: building GRDB's `StatementArguments` for each
-/// row cost twice what SQLite spends inserting it (analysis results, and a load's rows). Values bind through GRDB's own
-/// `StatementBinding` conformances; pass domain values as their `rawValue` (GRDB's binding of a
+/// hundreds of thousands of rows an analysis saves or a load writes: building GRDB's
+/// `StatementArguments` for each row cost twice what SQLite spends inserting it. Values bind
+/// through GRDB's own `StatementBinding` conformances; pass domain values as their `rawValue` (GRDB's binding of a
 /// `RawRepresentable` is generic code, not specialised across modules).
 struct RowInserter {
     private let statement: Statement
