@@ -2,6 +2,10 @@
 /// can go in an element or an attribute value.
 public enum XMLText {
     public static func escape(_ text: String) -> String {
+        // Most names need no entity: returned as they are, not rebuilt character by character.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text {
