@@ -17,6 +17,12 @@ import Testing
         return (dir, try LocalHTTPServer(root: dir), lines)
     }
 
+    /// A config reading `dir`'s `communes.csv` through a `file://` URL.
+    private func fileConfig(_ dir: String) throws -> Config {
+        try TestSupport.config(
+            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+    }
+
     private func count(_ store: Store) async throws -> Int {
         try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM commune") ?? 0 }
     }
@@ -42,8 +48,7 @@ import Testing
 
     @Test func fileURLUnchangedBySHA256() async throws {
         let (dir, _, _) = try servedCOG(rows: 100)
-        let config = try TestSupport.config(
-            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try fileConfig(dir)
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let again = try await TestSupport.ingest(config, store: store)
@@ -118,8 +123,7 @@ import Testing
     @Test func aBatchRefusedBySQLiteFailsTheLoadAndKeepsPreviousData() async throws {
         // 30,000 communes: three batches, the parse going on after the first were handed over.
         let (dir, _, lines) = try servedCOG(rows: 30_000)
-        let config = try TestSupport.config(
-            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try fileConfig(dir)
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         #expect(try await count(store) == 30_000)
@@ -158,8 +162,7 @@ import Testing
         edited[100] = "COM,12X45,84,01,,,,BROKEN,Broken,Broken,,"  // line 101 of the file
         try (edited.joined(separator: "\n") + "\n").write(
             toFile: dir + "/communes.csv", atomically: true, encoding: .utf8)
-        let config = try TestSupport.config(
-            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try fileConfig(dir)
         let store = try Store(path: config.storePath)
         let reports = try await TestSupport.ingest(config, store: store)
         #expect(reports["cog"]?.outcome == .loaded)
@@ -172,8 +175,7 @@ import Testing
 
     @Test func tooManyRejectsRefuseTheLoad() async throws {
         let (dir, _, lines) = try servedCOG(rows: 200)
-        let config = try TestSupport.config(
-            in: dir, sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/communes.csv", vintage: 2026))
+        let config = try fileConfig(dir)
         let store = try Store(path: config.storePath)
         _ = try await TestSupport.ingest(config, store: store)
         let broken = [String(lines[0])] + lines.dropFirst().map { _ in "COM,BAD,,,,,,,,,," }
