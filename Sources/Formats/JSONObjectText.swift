@@ -51,28 +51,27 @@ public struct JSONObjectText {
 
     /// Appends `s` as a JSON string literal to `out`.
     public static func append(_ s: String, to out: inout String) {
-        // Most values (codes, names, statuses) need no escape: appended whole, not scalar by scalar.
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
         out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
+        out += s.escaped(
+            where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") },
+            by: { u in
+                switch u {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                case _ where u.value < 0x20: controlEscape(u.value)
+                default: nil
+                }
+            })
         out += "\""
+    }
+
+    /// `\u00XX` for a control character.
+    private static func controlEscape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     /// A JSON array of string literals.
