@@ -65,10 +65,13 @@ extension Store {
             let arguments: StatementArguments = [
                 targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements),
             ]
+            // A part not asked for is not queried at all: its rows are none.
             func ordered<T>(
-                _ sql: String, _ extra: StatementArguments = [], _ value: @escaping (Row) throws -> T
+                if wanted: Bool = true, _ sql: String, _ extra: StatementArguments = [],
+                _ value: @escaping (Row) throws -> T
             ) throws -> OrderedRows<T> {
-                OrderedRows(try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra), value)
+                OrderedRows(
+                    wanted ? try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra) : nil, value)
             }
             var flags = try ordered(
                 """
@@ -85,10 +88,11 @@ extension Store {
                 return (ServiceCategory(rawValue: row[1] as String), value)
             }
             var access = try ordered(
+                if: parts.contains(.details),
                 """
                 SELECT sel.pos, a.category, a.nearest_km FROM sel JOIN access a ON a.commune = sel.code
-                WHERE ? AND a.nearest_km IS NOT NULL ORDER BY sel.pos
-                """, [parts.contains(.details)]
+                WHERE a.nearest_km IS NOT NULL ORDER BY sel.pos
+                """
             ) { (ServiceCategory(rawValue: $0[1] as String), $0[2] as Double) }
             var candidates = try ordered(
                 """
@@ -97,10 +101,8 @@ extension Store {
                 """
             ) { try CandidateRecord(candidateColumns: $0, from: 1) }
             var contours = try ordered(
-                """
-                SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code
-                WHERE ? ORDER BY sel.pos, t.code
-                """, [parts.contains(.geometry)]
+                if: parts.contains(.geometry),
+                "SELECT sel.pos, t.geometry FROM sel JOIN contour t ON t.commune = sel.code ORDER BY sel.pos, t.code"
             ) { $0[1] as String }
             let rows = try Row.fetchCursor(
                 db,
@@ -136,11 +138,12 @@ extension Store {
 /// Rows of a cursor sorted by their first column (`pos`), handed out one position at a time:
 /// the merge side of a merge join.
 private struct OrderedRows<T> {
-    private let cursor: RowCursor
+    /// Nil: no rows.
+    private let cursor: RowCursor?
     private let value: (Row) throws -> T
     private var pending: (pos: Int, value: T)?
 
-    init(_ cursor: RowCursor, _ value: @escaping (Row) throws -> T) {
+    init(_ cursor: RowCursor?, _ value: @escaping (Row) throws -> T) {
         self.cursor = cursor
         self.value = value
     }
@@ -150,7 +153,7 @@ private struct OrderedRows<T> {
         var out: [T] = []
         while true {
             if pending == nil {
-                guard let row = try cursor.next() else { return out }
+                guard let row = try cursor?.next() else { return out }
                 pending = (row[0], try value(row))
             }
             guard let (p, v) = pending, p <= pos else { return out }
