@@ -46,26 +46,28 @@ public struct SourceVintage: Hashable, Sendable, Comparable {
     public static func < (a: SourceVintage, b: SourceVintage) -> Bool { (a.vintage, a.source) < (b.vintage, b.source) }
 }
 
-/// Category counts of one commune by one count source (BPE) for one vintage.
+/// Counts of one category in one commune by a count source (BPE) for one vintage.
+///
+/// Communes and categories are positions (in ``AnalysisInputs/communes`` and
+/// ``AnalysisInputs/categories``): 12 bytes a count, where codes took 70 (a national BPE has
+/// hundreds of thousands of them).
 public struct CountFact: Sendable {
-    public var source: SourceVintage
-    public var commune: CommuneCode
-    public var category: ServiceCategory
-    public var kind: ServiceCategory.Kind?
-    public var count: Int
+    public var commune: Int32
+    public var category: UInt16
+    /// The level of service of its kind (``ServiceCategory/Kind/level``).
+    public var level: UInt8
+    public var count: Int32
 
-    public init(
-        source: SourceVintage, commune: CommuneCode, category: ServiceCategory, kind: ServiceCategory.Kind?, count: Int
-    ) {
-        self.source = source
+    public init(commune: Int32, category: UInt16, level: UInt8, count: Int32) {
         self.commune = commune
         self.category = category
-        self.kind = kind
+        self.level = level
         self.count = count
     }
 }
 
-/// A count source (BPE) at one vintage: what its codes can see and which communes it describes.
+/// A count source (BPE) at one vintage: what its codes can see, which communes it describes, and
+/// its counts.
 public struct CountSource: Sendable {
     public var kind: SourceKind
     /// Categories its codes map to in its vintage.
@@ -73,79 +75,119 @@ public struct CountSource: Sendable {
     /// Communes of the territory it covers (one there without a row has none of its facilities);
     /// the others are unknown to it.
     public var describes: Set<CommuneCode>
+    /// Its counts of communes of the target geography, of mapped categories.
+    public var counts: [CountFact]
 
-    public init(kind: SourceKind, categories: Set<ServiceCategory>, describes: Set<CommuneCode>) {
+    public init(kind: SourceKind, categories: Set<ServiceCategory>, describes: Set<CommuneCode>, counts: [CountFact]) {
         self.kind = kind
         self.categories = categories
         self.describes = describes
+        self.counts = counts
     }
 }
 
 /// One mapped Sirene establishment or OSM object.
+///
+/// Its commune and category are positions (in ``AnalysisInputs/communes`` and
+/// ``AnalysisInputs/categories``) and its dates numbers: 48 bytes a site, where codes and text
+/// took 150.
 public struct SiteFact: Sendable {
-    public var source: SourceVintage
-    public var sourceKind: SourceKind
-    public var commune: CommuneCode?
-    public var category: ServiceCategory
-    public var kind: ServiceCategory.Kind?
-    public var lat: Double?
-    public var lon: Double?
+    public var position: Coordinate?
+    /// Nil when it is in no commune of the target geography (it still counts for distances).
+    public var commune: Int32?
+    /// `YYYYMMDD` when known (``day(_:)``).
+    public var opened: Int32?
+    public var closed: Int32?
+    public var category: UInt16
+    /// The level of service of its kind (``ServiceCategory/Kind/level``).
+    public var level: UInt8
     /// Whether its position may serve for distances (not a poor or randomised geolocation).
     public var usable: Bool
     public var active: Bool
-    /// `YYYY-MM-DD` when known.
-    public var opened: String?
-    public var closed: String?
 
     public init(
-        source: SourceVintage, sourceKind: SourceKind, commune: CommuneCode?, category: ServiceCategory,
-        kind: ServiceCategory.Kind?, lat: Double?, lon: Double?, usable: Bool, active: Bool, opened: String?,
-        closed: String?
+        position: Coordinate?, commune: Int32?, opened: Int32?, closed: Int32?, category: UInt16, level: UInt8,
+        usable: Bool, active: Bool
     ) {
-        self.source = source
-        self.sourceKind = sourceKind
+        self.position = position
         self.commune = commune
-        self.category = category
-        self.kind = kind
-        self.lat = lat
-        self.lon = lon
-        self.usable = usable
-        self.active = active
         self.opened = opened
         self.closed = closed
+        self.category = category
+        self.level = level
+        self.usable = usable
+        self.active = active
+    }
+
+    /// `2019-05-31` as 20190531, which orders as the text does; nil for anything else.
+    public static func day(_ text: String?) -> Int32? {
+        guard let text, text.utf8.count == 10 else { return nil }
+        var value: Int32 = 0
+        for (i, byte) in text.utf8.enumerated() {
+            if i == 4 || i == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+}
+
+/// A site source (Sirene, OSM) at one vintage: its kind, its coverage and its sites.
+public struct SiteSource: Sendable {
+    public var kind: SourceKind
+    /// The communes it describes; nil: every commune (a national file).
+    public var coverage: Set<CommuneCode>?
+    public var sites: [SiteFact]
+
+    public init(kind: SourceKind, coverage: Set<CommuneCode>?, sites: [SiteFact]) {
+        self.kind = kind
+        self.coverage = coverage
+        self.sites = sites
+    }
+}
+
+extension SiteSource {
+    /// Where its open sites usable for distances are, by category position.
+    var usablePositions: [UInt16: [Coordinate]] {
+        var positions: [UInt16: [Coordinate]] = [:]
+        for s in sites where s.usable && s.active {
+            if let position = s.position { positions[s.category, default: []].append(position) }
+        }
+        return positions
     }
 }
 
 /// Everything the analysis reads, in one consistent snapshot of the store.
 public struct AnalysisInputs: Sendable {
+    /// The communes of the target geography: a commune's position here is how counts and sites
+    /// name it.
     public var communes: [CommuneFacts]
+    /// The categories: a category's position here is how counts and sites name it.
     public var categories: [ServiceCategory]
     public var countSources: [SourceVintage: CountSource]
-    public var counts: [CountFact]
     /// The Sirene and OSM sites: their presence, dates and positions (BPE facilities are in
     /// ``facilityPositions``: a BPE site here would count as a site series of its own).
-    public var sites: [SiteFact]
+    public var siteSources: [SourceVintage: SiteSource]
     /// Where the BPE facilities usable for distances are, by source and category: positions only,
-    /// 16 bytes each instead of a site's 150 (the presence of BPE facilities comes from the counts,
-    /// and they are most of the sites).
+    /// 16 bytes each (the presence of BPE facilities comes from the counts, and they are most of
+    /// the sites).
     public var facilityPositions: [SourceVintage: [ServiceCategory: [Coordinate]]]
     /// Categories the mapping of each site kind can see (Sirene NAF codes, OSM tags).
     public var siteCategories: [SourceKind: Set<ServiceCategory>]
-    /// Communes each site source describes, for sources that do not cover every commune.
-    public var siteCoverage: [String: Set<CommuneCode>]
 
     public init(
         communes: [CommuneFacts], categories: [ServiceCategory], countSources: [SourceVintage: CountSource],
-        counts: [CountFact], sites: [SiteFact], facilityPositions: [SourceVintage: [ServiceCategory: [Coordinate]]],
-        siteCategories: [SourceKind: Set<ServiceCategory>], siteCoverage: [String: Set<CommuneCode>]
+        siteSources: [SourceVintage: SiteSource], facilityPositions: [SourceVintage: [ServiceCategory: [Coordinate]]],
+        siteCategories: [SourceKind: Set<ServiceCategory>]
     ) {
         self.communes = communes
         self.categories = categories
         self.countSources = countSources
-        self.counts = counts
-        self.sites = sites
+        self.siteSources = siteSources
         self.facilityPositions = facilityPositions
         self.siteCategories = siteCategories
-        self.siteCoverage = siteCoverage
     }
 }

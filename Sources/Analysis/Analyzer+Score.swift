@@ -5,32 +5,29 @@ import Territory
 extension Analyzer {
     /// Gates the communes, describes each remaining one by its term values, and scores them.
     func score(
-        _ input: AnalysisInputs, flags: [CommuneCode: [FlagRecord]], access: [AccessRecord], cafeSnapshots: [Snapshot],
-        cafeKnown known: Set<CommuneCode>, latest: [ServiceCategory: Int]
-    ) -> [ScoredCommune] {
-        let accessIndex = Dictionary(grouping: access) { $0.commune }
+        _ input: AnalysisInputs, outcomes: [CategoryOutcome], cafes: Cafes, latest: [ServiceCategory: Int]
+    ) throws -> [ScoredCommune] {
         let newest = latest.values.max() ?? 0
         let scorer = settings.scorer
+        let encoder = JSONEncoder()
         var scored: [ScoredCommune] = []
-        for commune in input.communes {
+        for (i, commune) in input.communes.enumerated() {
             guard let population = commune.population, population < settings.maxPopulation else { continue }
             // Without a café source covering the commune, "no café" is not known: it stays in the
             // list, marked unknown, rather than being claimed café-less.
-            let cafeKnown = known.contains(commune.code)
+            let cafeKnown = cafes.known.contains(commune.code)
             if cafeKnown {
-                let activeCafes =
-                    cafeSnapshots.filter { $0.describes(commune.code) }.map {
-                        $0.presence[commune.code]?[.cafeBar]?.count ?? 0
-                    }.max() ?? 0
-                guard activeCafes <= settings.maxCafes else { continue }
+                guard cafes.active[i] <= settings.maxCafes else { continue }
             }
-            let f = Dictionary((flags[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+            let f = Dictionary(
+                outcomes.map { ($0.category, $0.flag(at: i, of: commune.code)) }, uniquingKeysWith: { a, _ in a })
             let a = Dictionary(
-                (accessIndex[commune.code] ?? []).map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+                outcomes.map { ($0.category, $0.access(at: i, of: commune.code)) }, uniquingKeysWith: { a, _ in a })
             let features = features(
                 commune, population: population, cafeKnown: cafeKnown, flags: f, access: a, newest: newest)
             let (score, terms) = scorer.breakdown(features)
-            scored.append(ScoredCommune(commune: commune.code, score: score, breakdown: terms))
+            let breakdown = String(decoding: try encoder.encode(terms), as: UTF8.self)
+            scored.append(ScoredCommune(commune: commune.code, score: score, breakdown: breakdown))
         }
         return scored.sorted { ($0.score, $1.commune) > ($1.score, $0.commune) }
     }

@@ -91,7 +91,8 @@ public struct MainJob: Sendable {
     /// analysis's memory) are freed before the results are saved.
     private func readAndAnalyze() async throws -> (communes: [CommuneFacts], result: Analyzer.Result) {
         let input = try await store.analysisInputs(targetVintage: config.targetVintage)
-        return (input.communes, Analyzer(settings: config.analysis).analyze(input))
+        let communes = input.communes
+        return (communes, try Analyzer(settings: config.analysis).analyze(consume input))
     }
 
     /// The analysis, for a caller that holds the store's lock (the parameter says so).

@@ -16,6 +16,12 @@ extension Store {
                 Set(rules.filter { $0.sourceKind == kind && (vintage.map($0.applies(to:)) ?? true) }.map(\.category))
             }
 
+            // Communes and categories by position: the counts and sites name them so.
+            let communePosition = Dictionary(
+                uniqueKeysWithValues: communes.enumerated().map { ($0.element.code, Int32($0.offset)) })
+            let categoryPosition = Dictionary(
+                uniqueKeysWithValues: categories.enumerated().map { ($0.element, UInt16($0.offset)) })
+            let counts = try Self.countFacts(db, communes: communePosition, categories: categoryPosition)
             var countSources: [SourceVintage: CountSource] = [:]
             // A generation's rows all carry its vintage (`SourceWriter` writes them so): one probe
             // per source, not a scan of the millions of equipment rows. The outer SELECT is needed:
@@ -37,26 +43,8 @@ extension Store {
                 let kind: SourceKind = r["kind"]
                 countSources[key] = CountSource(
                     kind: kind, categories: categoriesOf(kind, vintage: key.vintage),
-                    describes: try Self.describedCommunes(db, source: key.source, communes: communes))
-            }
-            // A cursor, not every row at once (the rows of a national BPE would briefly take more
-            // memory than the facts made of them), and positional columns: no per-row dictionary.
-            var counts: [CountFact] = []
-            let countRows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
-                    FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
-                    -- Most rows are of types no category maps: dropped by one lookup each first.
-                    WHERE e.commune IS NOT NULL
-                        AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')
-                    GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
-                    """)
-            while let r = try countRows.next() {
-                counts.append(
-                    CountFact(
-                        source: SourceVintage(source: r[0], vintage: r[1]), commune: r[2], category: r[3], kind: r[4],
-                        count: r[5]))
+                    describes: try Self.describedCommunes(db, source: key.source, communes: communes),
+                    counts: counts[key] ?? [])
             }
             var siteCoverage: [String: Set<CommuneCode>] = [:]
             for state in try SourceState.filter(sql: "kind IN ('sirene', 'osm') AND coverage != 'national'").fetchAll(
@@ -64,11 +52,39 @@ extension Store {
             {
                 siteCoverage[state.source] = try Self.describedCommunes(db, source: state.source, communes: communes)
             }
+            var siteSources = try Self.siteSources(db, communes: communePosition, categories: categoryPosition)
+            for key in siteSources.keys { siteSources[key]?.coverage = siteCoverage[key.source] }
             return AnalysisInputs(
-                communes: communes, categories: categories, countSources: countSources, counts: counts,
-                sites: try Self.siteFacts(db), facilityPositions: try Self.facilityPositions(db),
-                siteCategories: [.sirene: categoriesOf(.sirene), .osm: categoriesOf(.osm)], siteCoverage: siteCoverage)
+                communes: communes, categories: categories, countSources: countSources, siteSources: siteSources,
+                facilityPositions: try Self.facilityPositions(db),
+                siteCategories: [.sirene: categoriesOf(.sirene), .osm: categoriesOf(.osm)])
         }
+    }
+
+    /// The BPE counts of mapped categories in communes of the target geography, by source.
+    private static func countFacts(
+        _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
+    ) throws -> [SourceVintage: [CountFact]] {
+        var counts: [SourceVintage: [CountFact]] = [:]
+        // A cursor, not every row at once (the rows of a national BPE would briefly take more
+        // memory than the facts made of them), and positional columns: no per-row dictionary.
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
+                FROM equipment e \(Self.categoryJoin("e", kind: "'bpe'"))
+                -- Most rows are of types no category maps: dropped by one lookup each first.
+                WHERE e.commune IS NOT NULL
+                    AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')
+                GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
+                """)
+        while let r = try rows.next() {
+            guard let commune = communes[r[2]], let category = categories[r[3]] else { continue }
+            let kind: ServiceCategory.Kind? = r[4]
+            counts[SourceVintage(source: r[0], vintage: r[1]), default: []].append(
+                CountFact(commune: commune, category: category, level: UInt8(kind?.level ?? 0), count: r[5]))
+        }
+        return counts
     }
 
     /// The communes of the target geography with their two latest populations and their centroid.
@@ -117,27 +133,35 @@ extension Store {
         }
     }
 
-    /// Every mapped Sirene and OSM site.
-    private static func siteFacts(_ db: Database) throws -> [SiteFact] {
-        let query = """
-            FROM site s JOIN source_state st ON st.source = s.source AND st.kind != 'bpe'
-                \(Self.categoryJoin("s", kind: "st.kind"))
-            """
-        var sites: [SiteFact] = []
-        // Sized once: growing by doubling would briefly hold two copies of the largest input.
-        sites.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) " + query) ?? 0)
+    /// Every mapped Sirene and OSM site, by source (national: their coverage is set by the caller).
+    private static func siteSources(
+        _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
+    ) throws -> [SourceVintage: SiteSource] {
+        var sources: [SourceVintage: SiteSource] = [:]
         // A cursor and positional columns: hundreds of thousands of rows, no per-row dictionary.
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind, "
-                + "s.lat, s.lon, s.usable, s.active, s.opened, s.closed " + query)
+            sql: """
+                SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind,
+                    s.lat, s.lon, s.usable, s.active, s.opened, s.closed
+                FROM site s JOIN source_state st ON st.source = s.source AND st.kind != 'bpe'
+                    \(Self.categoryJoin("s", kind: "st.kind"))
+                """)
         while let r = try rows.next() {
-            sites.append(
-                SiteFact(
-                    source: SourceVintage(source: r[0], vintage: r[2]), sourceKind: r[1], commune: r[3], category: r[4],
-                    kind: r[5], lat: r[6], lon: r[7], usable: r[8], active: r[9], opened: r[10], closed: r[11]))
+            guard let category = categories[r[4]] else { continue }
+            let key = SourceVintage(source: r[0], vintage: r[2])
+            let commune: CommuneCode? = r[3]
+            let kind: ServiceCategory.Kind? = r[5]
+            let lat: Double? = r[6]
+            let lon: Double? = r[7]
+            let site = SiteFact(
+                position: lat.flatMap { lat in lon.map { Coordinate(lat: lat, lon: $0) } },
+                commune: commune.flatMap { communes[$0] }, opened: SiteFact.day(r[10]), closed: SiteFact.day(r[11]),
+                category: category, level: UInt8(kind?.level ?? 0), usable: r[8], active: r[9])
+            if sources[key] == nil { sources[key] = SiteSource(kind: r[1], coverage: nil, sites: []) }
+            sources[key]?.sites.append(site)
         }
-        return sites
+        return sources
     }
 
     /// The positions of the BPE facilities usable for distances (not a poor or randomised

@@ -42,14 +42,12 @@ extension Store {
                 let sql = "INSERT INTO \(table) (analysis_id, commune) VALUES (?,?)"
                 try await insertInBatches(communes.sorted(), sql) { row, code in try row.insert(id, code.rawValue) }
             }
-            // Encoded here: the bind closures run inside the write, where nothing should be slow.
-            let encoder = JSONEncoder()
-            let scores = try result.candidates.enumerated().map { i, c in
-                (c.commune.rawValue, c.score, i + 1, String(decoding: try encoder.encode(c.breakdown), as: UTF8.self))
-            }
             try await insertInBatches(
-                scores, "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)"
-            ) { row, s in try row.insert(id, s.0, s.1, s.2, s.3) }
+                result.candidates.enumerated(),
+                "INSERT INTO candidate_score (analysis_id, commune, score, rank, breakdown) VALUES (?,?,?,?,?)"
+            ) { row, c in
+                try row.insert(id, c.element.commune.rawValue, c.element.score, c.offset + 1, c.element.breakdown)
+            }
             try await writer.write { db in
                 let now = Store.now()
                 try db.execute(
@@ -83,11 +81,16 @@ extension Store {
     /// Inserts a row per item with `sql`, a batch per write transaction (each short, so that other
     /// writers never wait long), through one statement prepared per batch.
     private func insertInBatches<Item: Sendable>(
-        _ items: [Item], _ sql: String, _ insert: @escaping @Sendable (RowInserter, Item) throws -> Void
+        _ items: some Sequence<Item>, _ sql: String, _ insert: @escaping @Sendable (RowInserter, Item) throws -> Void
     ) async throws {
-        for start in stride(from: 0, to: items.count, by: SourceWriter.batch) {
-            let batch = items[start..<min(start + SourceWriter.batch, items.count)]
-            try await writer.write { db in
+        // Made a batch at a time: an analysis's records are made as they are read from its columns.
+        var rest = items.makeIterator()
+        while true {
+            var batch: [Item] = []
+            batch.reserveCapacity(SourceWriter.batch)
+            while batch.count < SourceWriter.batch, let item = rest.next() { batch.append(item) }
+            if batch.isEmpty { return }
+            try await writer.write { [batch] db in
                 let row = RowInserter(try db.makeStatement(sql: sql))
                 for item in batch { try insert(row, item) }
             }

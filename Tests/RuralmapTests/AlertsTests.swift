@@ -42,11 +42,11 @@ import Testing
         ]
         func analysis(_ flag: LossFlag) -> Analyzer.Result {
             Analyzer.Result(
-                flags: [
-                    FlagRecord(
-                        commune: code, category: .cafeBar, flag: flag, vintageFrom: 2013, vintageTo: 2026,
-                        sources: "sirene", disagreement: nil)
-                ], access: [], candidates: [], vintageFrom: 2013, vintageTo: 2026, lostMeetingPlace: [], cafeKnown: [])
+                communes: [code],
+                outcomes: [
+                    CategoryOutcome(
+                        category: .cafeBar, vintageFrom: 2013, vintageTo: 2026, flags: [flag], sources: ["sirene"])
+                ], candidates: [], vintageFrom: 2013, vintageTo: 2026, lostMeetingPlace: [], cafeKnown: [])
         }
         var known: [CommuneCode: [ServiceCategory: LossFlag]] = [:]
         var told: [AlertChange] = []

@@ -69,6 +69,31 @@ import Testing
         #expect(lost == ["99002", "99003"])
     }
 
+    /// Sirene's dates are compared as numbers: they must order as the ISO text does (a site opened
+    /// on 1 January of a vintage is present in it), and anything else is not a date.
+    @Test func siteDatesOrderAsTheirText() {
+        let dates = ["2009-12-31", "2018-01-01", "2018-01-02", "2019-10-05", "2020-02-29", "2024-12-31"]
+        for a in dates {
+            for b in dates { #expect((SiteFact.day(a)! <= SiteFact.day(b)!) == (a <= b), "\(a) \(b)") }
+        }
+        #expect(SiteFact.day("2018-01-01") == Int32(20_180_101))
+        for text in ["2018", "2018-1-01", "2018/01/01", "20180101", "2018-01-0x", "", nil] as [String?] {
+            #expect(SiteFact.day(text) == nil, "\(String(describing: text))")
+        }
+    }
+
+    /// A category's distances not measured (no source today) read as unknown for every commune.
+    @Test func anOutcomeWithoutDistancesReadsUnknown() {
+        let outcome = CategoryOutcome(
+            category: .post, vintageFrom: 2013, vintageTo: 2018, flags: [.lost, .kept], sources: ["bpe", nil],
+            disagreements: [1: "bpe=1 osm=0"])
+        let record = outcome.flag(at: 1, of: "23002")
+        #expect(record.flag == .kept && record.sources == nil && record.disagreement == "bpe=1 osm=0")
+        #expect(outcome.flag(at: 0, of: "23001").sources == "bpe")
+        let access = outcome.access(at: 0, of: "23001")
+        #expect(access.nearestKm == nil && access.catchmentWithout == nil && access.commune == "23001")
+    }
+
     @Test func demoDistancesAreHaversineToTheNearestSite() async throws {
         let (_, store) = try await Self.demo.value
         // Cafés open today in the demo (make_demo.py): Sirene in 99001 (two), 99005, 99006; OSM in 99001, 99006.

@@ -5,7 +5,8 @@ import Territory
 /// the last known flags it records (a flag that is not `unknown` and differs from the one known).
 public struct WatchUpdate: Sendable {
     public var alerts: [Alert]
-    public var states: [FlagRecord]
+    /// A third of a flag's record each: the first analysis records every known flag (174,000 nationally).
+    public var states: [KnownFlag]
 
     /// Compares the last known flags (by commune and category) with those of `result`; alerts in
     /// commune then category order.
@@ -17,11 +18,11 @@ public struct WatchUpdate: Sendable {
         let ranks = Dictionary(
             result.candidates.enumerated().map { ($0.element.commune, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
         var alerts: [Alert] = []
-        var states: [FlagRecord] = []
+        var states: [KnownFlag] = []
         for f in result.flags where watched.contains(f.category) && f.flag != .unknown {
             let before = known[f.commune]?[f.category]
             guard before != f.flag else { continue }
-            states.append(f)
+            states.append(KnownFlag(commune: f.commune, category: f.category, flag: f.flag))
             guard let change = AlertChange.between(before, f.flag) else { continue }
             let commune = facts[f.commune]
             alerts.append(

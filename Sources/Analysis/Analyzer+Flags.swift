@@ -1,0 +1,165 @@
+import Catalog
+import Territory
+
+extension Analyzer {
+    /// What the flags pass finds and hands on: the outcomes (flags only, so far), and what the
+    /// distances and the score need from the snapshots, which are freed with it.
+    struct Flagging {
+        var outcomes: [CategoryOutcome]
+        /// By category position.
+        var today: [Today]
+        var latestVintage: [ServiceCategory: Int]
+        var vintageFrom: Int?
+        var vintageTo: Int?
+        var lostMeetingPlace: Set<CommuneCode>
+        var cafes: Cafes
+    }
+
+    /// A category today.
+    struct Today {
+        /// Whether each commune has one at the latest vintage (nil: not known), by position.
+        var present: [Bool?]
+        /// The snapshots making up today.
+        var sources: Set<SourceVintage>
+        /// Communes a source with counts only (BPE by commune or IRIS) gives one: their centroid
+        /// stands for the site.
+        var countedCommunes: [Int]
+    }
+
+    /// Café evidence: the latest snapshot of each series that can see cafés (Sirene, OSM).
+    struct Cafes {
+        /// Communes a café source covers: elsewhere "no café" is not known.
+        var known: Set<CommuneCode>
+        /// The most cafés a covering source counts today, by commune position.
+        var active: [Int]
+    }
+
+    /// Flags every commune for every category, comparing the snapshots of each vintage.
+    func flags(_ input: AnalysisInputs) -> Flagging {
+        let snapshots = Snapshot.all(input)
+        let allVintages = Set(snapshots.map(\.vintage))
+        let from = settings.vintageFrom ?? allVintages.min()
+        let to = settings.vintageTo ?? allVintages.max()
+        let communeCount = input.communes.count
+        var outcomes: [CategoryOutcome] = []
+        var today: [Today] = []
+        var latestVintage: [ServiceCategory: Int] = [:]
+        let siteSources = Set(input.siteSources.keys).union(input.facilityPositions.keys)
+        var sourceLists = SourceLists(names: Set(snapshots.map(\.source.source)).sorted())
+        for (k, category) in input.categories.enumerated() {
+            let relevant = snapshots.filter { s in
+                s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
+            }
+            var seriesLatest: [Series: Int] = [:]
+            for s in relevant { seriesLatest[s.series] = max(seriesLatest[s.series] ?? Int.min, s.vintage) }
+            let now = relevant.filter { $0.vintage == seriesLatest[$0.series] }
+            let before = relevant.filter { $0.vintage != seriesLatest[$0.series] }
+            latestVintage[category] = relevant.map(\.vintage).max()
+            // Grouped once per category, not once per commune.
+            let beforeByVintage = Dictionary(grouping: before, by: \.vintage).sorted { $0.key < $1.key }.map(\.value)
+            var flags: [LossFlag] = []
+            var listed: [String?] = []
+            var disagreements: [Int: String] = [:]
+            var present: [Bool?] = []
+            flags.reserveCapacity(communeCount)
+            listed.reserveCapacity(communeCount)
+            present.reserveCapacity(communeCount)
+            for i in 0..<communeCount {
+                let found = flag(commune: i, category: k, now: now, before: beforeByVintage, sources: &sourceLists)
+                flags.append(found.flag)
+                listed.append(found.sources)
+                if let disagreement = found.disagreement { disagreements[i] = disagreement }
+                present.append(found.presentLatest)
+            }
+            // Distances and catchments are measured by `accessFor`, once the snapshots are freed.
+            outcomes.append(
+                CategoryOutcome(
+                    category: category, vintageFrom: relevant.map(\.vintage).min(),
+                    vintageTo: latestVintage[category], flags: flags, sources: listed, disagreements: disagreements))
+            let counted = now.filter { !siteSources.contains($0.source) }
+            today.append(
+                Today(
+                    present: present, sources: Set(now.map(\.source)),
+                    countedCommunes: (0..<communeCount).filter { i in
+                        counted.contains { $0.presence[k, i].count > 0 }
+                    }))
+        }
+        let codes = input.communes.map(\.code)
+        let meeting = outcomes.filter { ServiceCategory.meetingPlaces.contains($0.category) }
+        let lostMeeting = codes.indices.filter { i in
+            meeting.contains { $0.flags[i] == .lost } && meeting.allSatisfy(\.flags[i].isAbsent)
+        }
+        var cafeLatest: [Series: Int] = [:]
+        for s in snapshots where s.categories.contains(.cafeBar) {
+            cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage)
+        }
+        let cafeSnapshots = snapshots.filter { $0.categories.contains(.cafeBar) && $0.vintage == cafeLatest[$0.series] }
+        let cafe = input.categories.firstIndex(of: .cafeBar)
+        let cafes = Cafes(
+            known: Set(codes.indices.filter { i in cafeSnapshots.contains { $0.describes(i) } }.map { codes[$0] }),
+            active: codes.indices.map { i in
+                cafeSnapshots.filter { $0.describes(i) }.map { s in cafe.map { Int(s.presence[$0, i].count) } ?? 0 }
+                    .max() ?? 0
+            })
+        return Flagging(
+            outcomes: outcomes, today: today, latestVintage: latestVintage, vintageFrom: from, vintageTo: to,
+            lostMeetingPlace: Set(lostMeeting.map { codes[$0] }), cafes: cafes)
+    }
+
+    /// Compares "before" (every earlier snapshot, by vintage) with "now" (the latest snapshot of
+    /// each series, combined: present if any says so) for the commune and category at positions
+    /// `commune` and `category`.
+    private func flag(
+        commune: Int, category: Int, now: [Snapshot], before: [[Snapshot]], sources: inout SourceLists
+    ) -> (flag: LossFlag, sources: String?, disagreement: String?, presentLatest: Bool?) {
+        sources.start()
+        func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: UInt8) {
+            var covering = false
+            var present = false
+            var level: UInt8 = 0
+            for s in snapshots where s.describes(commune) {
+                let p = s.presence[category, commune]
+                covering = true
+                present = present || p.count > 0
+                level = max(level, p.level)
+                sources.use(s.name)
+            }
+            return covering ? (present, level) : (nil, 0)
+        }
+        // Earlier vintages: the first's presence, and the best level of those with the category.
+        var first: Bool??
+        var everPresent = false
+        var bestLevel: UInt8?
+        for snapshots in before {
+            let earlier = state(snapshots)
+            if first == nil { first = earlier.present }
+            if earlier.present == true {
+                everPresent = true
+                bestLevel = max(bestLevel ?? 0, earlier.level)
+            }
+        }
+        let latest = state(now)
+        var disagreement: String?
+        let views = now.filter { $0.describes(commune) }
+        if views.count > 1, Set(views.map { $0.presence[category, commune].count > 0 }).count > 1 {
+            disagreement = views.map { "\($0.source.source)=\($0.presence[category, commune].count)" }.joined(
+                separator: " ")
+        }
+        let listed = sources.list()
+        func result(_ flag: LossFlag, _ present: Bool?) -> (LossFlag, String?, String?, Bool?) {
+            (flag, listed, disagreement, present)
+        }
+        guard let presentNow = latest.present else { return result(.unknown, nil) }
+        // No data at the earliest vintage compared: the change cannot be told (never reported as lost).
+        if presentNow {
+            guard let first else { return result(.kept, true) }
+            guard let first else { return result(.unknown, true) }
+            if !first { return result(.gained, true) }
+            if let bestLevel, latest.level > 0, latest.level < bestLevel { return result(.downgraded, true) }
+            return result(.kept, true)
+        }
+        if everPresent { return result(.lost, false) }
+        if let first, first == nil { return result(.unknown, false) }
+        return result(.never, false)
+    }
+}

@@ -1,0 +1,88 @@
+import Catalog
+import Territory
+
+extension Analyzer {
+    /// Snapshots of one series describe the same kind of evidence over time (all BPE vintages; one
+    /// Sirene source; one OSM source): the latest of each series makes up "today".
+    enum Series: Hashable {
+        case counts(SourceKind)
+        case sites(String)
+    }
+
+    /// One source's view of one vintage.
+    struct Snapshot {
+        var series: Series
+        var source: SourceVintage
+        /// The position of its source's name among every snapshot's, sorted: a flag's sources are
+        /// listed by it, without text per commune.
+        var name = 0
+        var categories: Set<ServiceCategory>
+        /// Whether it describes each commune, by position; nil: every commune (Sirene, OSM).
+        var covered: [Bool]?
+        var presence: PresenceTable
+
+        var vintage: Int { source.vintage }
+
+        func describes(_ commune: Int) -> Bool { covered?[commune] ?? true }
+
+        /// Every source's snapshots, in source order: a count source's vintage, a site source's
+        /// (Sirene's also at each earlier vintage of the counts, from its dates).
+        static func all(_ input: AnalysisInputs) -> [Snapshot] {
+            let communes = input.communes
+            let position = Dictionary(uniqueKeysWithValues: input.categories.enumerated().map { ($1, $0) })
+            func table(_ categories: Set<ServiceCategory>) -> PresenceTable {
+                PresenceTable(
+                    categories: categories.compactMap { position[$0] }, of: input.categories.count,
+                    communes: communes.count)
+            }
+            func covered(_ described: Set<CommuneCode>?) -> [Bool]? {
+                described.map { d in communes.map { d.contains($0.code) } }
+            }
+            var snapshots: [Snapshot] = []
+            for (key, source) in input.countSources {
+                var presence = table(source.categories)
+                for fact in source.counts where fact.count > 0 {
+                    presence.add(
+                        fact.count, level: fact.level, category: Int(fact.category), commune: Int(fact.commune))
+                }
+                snapshots.append(
+                    Snapshot(
+                        series: .counts(source.kind), source: key, categories: source.categories,
+                        covered: covered(source.describes), presence: presence))
+            }
+            let countVintages = Set(input.countSources.keys.map(\.vintage))
+            for (key, source) in input.siteSources {
+                let sites = source.sites
+                // A site file covers the categories it holds at least one open site of: an Overpass
+                // query for cafés says nothing about schools, and the former restaurants it brings
+                // along say nothing about today's.
+                let categories = Set(sites.filter(\.active).map { input.categories[Int($0.category)] })
+                    .intersection(input.siteCategories[source.kind] ?? [])
+                // Sirene's dates give its history back to each vintage the counts have; OSM is today only.
+                let own = key.vintage
+                let vintages = source.kind == .sirene ? countVintages.filter { $0 < own }.union([own]) : [own]
+                let describes = covered(source.coverage)
+                for v in vintages {
+                    let day = Int32(v) * 10_000 + 101  // 1 January
+                    var presence = table(categories)
+                    for s in sites {
+                        guard let commune = s.commune else { continue }
+                        let present =
+                            v == own
+                            ? s.active
+                            : (s.opened.map { $0 <= day } ?? true) && (s.active || (s.closed.map { $0 > day } ?? false))
+                        guard present else { continue }
+                        presence.add(1, level: s.level, category: Int(s.category), commune: Int(commune))
+                    }
+                    snapshots.append(
+                        Snapshot(
+                            series: .sites(key.source), source: SourceVintage(source: key.source, vintage: v),
+                            categories: categories, covered: describes, presence: presence))
+                }
+            }
+            let names = Set(snapshots.map(\.source.source)).sorted()
+            for i in snapshots.indices { snapshots[i].name = names.firstIndex(of: snapshots[i].source.source)! }
+            return snapshots.sorted { $0.source < $1.source }
+        }
+    }
+}
