@@ -95,8 +95,9 @@ public struct SiteFact: Sendable {
     public var position: Coordinate?
     /// Nil when it is in no commune of the target geography (it still counts for distances).
     public var commune: Int32?
-    /// `YYYYMMDD` when known (``day(_:)``).
+    /// When it opened, `YYYYMMDD` (``day(_:)``); nil when not known.
     public var opened: Int32?
+    /// When it closed, as `opened`; nil when open or not known.
     public var closed: Int32?
     public var category: UInt16
     /// The level of service of its kind (``ServiceCategory/Kind/level``).
@@ -119,18 +120,19 @@ public struct SiteFact: Sendable {
         self.active = active
     }
 
-    /// `2019-05-31` as 20190531, which orders as the text does; nil for anything else.
+    /// `2019-05-31` as 20190531, a month or a year alone as its day 0 (`2019-05` as 20190500):
+    /// numbers that order as the texts do against full dates; nil for anything else.
     public static func day(_ text: String?) -> Int32? {
-        guard let text, text.utf8.count == 10 else { return nil }
+        guard let parts = text?.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false),
+            (1...3).contains(parts.count)
+        else { return nil }
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
         var value: Int32 = 0
-        for (i, byte) in text.utf8.enumerated() {
-            if i == 4 || i == 7 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+        for (i, part) in parts.enumerated() {
+            guard part.count == (i == 0 ? 4 : 2), part.allSatisfy(digits.contains) else { return nil }
+            value = value * 100 + part.reduce(0) { $0 * 10 + Int32($1 - digits.lowerBound) }
         }
+        for _ in parts.count..<3 { value *= 100 }
         return value
     }
 }
@@ -150,11 +152,12 @@ public struct SiteSource: Sendable {
 }
 
 extension SiteSource {
-    /// Where its open sites usable for distances are, by category position.
-    var usablePositions: [UInt16: [Coordinate]] {
-        var positions: [UInt16: [Coordinate]] = [:]
+    /// Where its open sites usable for distances are, by category (`categories`: the categories
+    /// its sites name by position).
+    func usablePositions(_ categories: [ServiceCategory]) -> [ServiceCategory: [Coordinate]] {
+        var positions: [ServiceCategory: [Coordinate]] = [:]
         for s in sites where s.usable && s.active {
-            if let position = s.position { positions[s.category, default: []].append(position) }
+            if let position = s.position { positions[categories[Int(s.category)], default: []].append(position) }
         }
         return positions
     }

@@ -3,17 +3,17 @@ import Geo
 import Territory
 
 extension Analyzer {
-    /// Distances to the nearest site of each category today, across every border, and the people
-    /// within the catchment radius living in communes without one, into each category's outcome
-    /// (`today`: each category's evidence today, by position; `sitePositions`: the site sources'
-    /// usable positions, by category position).
-    func accessFor(
-        _ input: AnalysisInputs, sitePositions: [SourceVintage: [UInt16: [Coordinate]]],
-        outcomes: inout [CategoryOutcome], today evidence: [Today]
+    /// Measures, into each category's outcome, the distance to the nearest site today, across every
+    /// border, and the people within the catchment radius living in communes without one.
+    /// `positions`: where the sites usable for distances are, by source and category; `today`:
+    /// each category's evidence today, by position in `categories`.
+    func measureAccess(
+        _ communes: [CommuneFacts], categories: [ServiceCategory],
+        positions: [SourceVintage: [ServiceCategory: [Coordinate]]], today evidence: [Today],
+        into outcomes: inout [CategoryOutcome]
     ) {
         // Communes by position: the catchment sums visit ~30 neighbours per commune per category,
         // millions of visits that hashing commune codes made the slowest part.
-        let communes = input.communes
         let centroids = communes.map { c -> Coordinate? in
             guard let lat = c.lat, let lon = c.lon else { return nil }
             return Coordinate(lat: lat, lon: lon)
@@ -24,15 +24,14 @@ extension Analyzer {
         let neighbours = centroids.map { c in
             c.map { communeIndex.within(settings.radiusKm, of: $0).map(\.0.payload) }
         }
-        for (k, category) in input.categories.enumerated() {
+        for (k, category) in categories.enumerated() {
             let current = evidence[k].sources
             guard !current.isEmpty else { continue }  // not known: the columns stay empty
             let today = evidence[k].present
-            precondition(today.count == communes.count, "presence today is by position in input.communes")
+            precondition(today.count == communes.count, "presence today is by commune position")
             var index = SpatialIndex<Bool>()
             for source in current {
-                for position in input.facilityPositions[source]?[category] ?? [] { index.insert(position, true) }
-                for position in sitePositions[source]?[UInt16(k)] ?? [] { index.insert(position, true) }
+                for position in positions[source]?[category] ?? [] { index.insert(position, true) }
             }
             for i in evidence[k].countedCommunes {
                 if let c = centroids[i] { index.insert(c, true) }

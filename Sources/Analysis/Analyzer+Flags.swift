@@ -36,7 +36,7 @@ extension Analyzer {
 
     /// Flags every commune for every category, comparing the snapshots of each vintage.
     func flags(_ input: AnalysisInputs) -> Flagging {
-        let snapshots = Snapshot.all(input)
+        let (snapshots, names) = Snapshot.all(input)
         let allVintages = Set(snapshots.map(\.vintage))
         let from = settings.vintageFrom ?? allVintages.min()
         let to = settings.vintageTo ?? allVintages.max()
@@ -44,8 +44,8 @@ extension Analyzer {
         var outcomes: [CategoryOutcome] = []
         var today: [Today] = []
         var latestVintage: [ServiceCategory: Int] = [:]
-        let siteSources = Set(input.siteSources.keys).union(input.facilityPositions.keys)
-        var sourceLists = SourceLists(names: Set(snapshots.map(\.source.source)).sorted())
+        let sourcesWithSites = Set(input.siteSources.keys).union(input.facilityPositions.keys)
+        var sourceLists = SourceLists(names: names)
         for (k, category) in input.categories.enumerated() {
             let relevant = snapshots.filter { s in
                 s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
@@ -76,7 +76,7 @@ extension Analyzer {
                 CategoryOutcome(
                     category: category, vintageFrom: relevant.map(\.vintage).min(),
                     vintageTo: latestVintage[category], flags: flags, sources: listed, disagreements: disagreements))
-            let counted = now.filter { !siteSources.contains($0.source) }
+            let counted = now.filter { !sourcesWithSites.contains($0.source) }
             today.append(
                 Today(
                     present: present, sources: Set(now.map(\.source)),
@@ -113,53 +113,56 @@ extension Analyzer {
         commune: Int, category: Int, now: [Snapshot], before: [[Snapshot]], sources: inout SourceLists
     ) -> (flag: LossFlag, sources: String?, disagreement: String?, presentLatest: Bool?) {
         sources.start()
-        func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: UInt8) {
+        /// Present if any covering snapshot says so (nil: none covers the commune); `split`: some
+        /// say present and others absent.
+        func state(_ snapshots: [Snapshot]) -> (present: Bool?, level: UInt8, split: Bool) {
             var covering = false
             var present = false
+            var absent = false
             var level: UInt8 = 0
             for s in snapshots where s.describes(commune) {
                 let p = s.presence[category, commune]
                 covering = true
-                present = present || p.count > 0
+                if p.count > 0 { present = true } else { absent = true }
                 level = max(level, p.level)
                 sources.use(s.name)
             }
-            return covering ? (present, level) : (nil, 0)
+            return covering ? (present, level, present && absent) : (nil, 0, false)
         }
-        // Earlier vintages: the first's presence, and the best level of those with the category.
+        // Earlier vintages: the first's presence (nil: no earlier vintage; .some(nil): the first
+        // does not cover the commune), and the best level of those with the category.
         var first: Bool??
         var everPresent = false
-        var bestLevel: UInt8?
+        var bestLevel: UInt8 = 0
         for snapshots in before {
             let earlier = state(snapshots)
             if first == nil { first = earlier.present }
             if earlier.present == true {
                 everPresent = true
-                bestLevel = max(bestLevel ?? 0, earlier.level)
+                bestLevel = max(bestLevel, earlier.level)
             }
         }
         let latest = state(now)
-        var disagreement: String?
-        let views = now.filter { $0.describes(commune) }
-        if views.count > 1, Set(views.map { $0.presence[category, commune].count > 0 }).count > 1 {
-            disagreement = views.map { "\($0.source.source)=\($0.presence[category, commune].count)" }.joined(
-                separator: " ")
-        }
+        // Written out only when the sources disagree: a few communes of a category.
+        let disagreement =
+            latest.split
+            ? now.filter { $0.describes(commune) }.map { "\($0.source.source)=\($0.presence[category, commune].count)" }
+                .joined(separator: " ") : nil
         let listed = sources.list()
-        func result(_ flag: LossFlag, _ present: Bool?) -> (LossFlag, String?, String?, Bool?) {
-            (flag, listed, disagreement, present)
+        func result(_ flag: LossFlag) -> (LossFlag, String?, String?, Bool?) {
+            (flag, listed, disagreement, latest.present)
         }
-        guard let presentNow = latest.present else { return result(.unknown, nil) }
+        switch (latest.present, first) {
+        case (nil, _): return result(.unknown)
+        case (true?, nil): return result(.kept)
         // No data at the earliest vintage compared: the change cannot be told (never reported as lost).
-        if presentNow {
-            guard let first else { return result(.kept, true) }
-            guard let first else { return result(.unknown, true) }
-            if !first { return result(.gained, true) }
-            if let bestLevel, latest.level > 0, latest.level < bestLevel { return result(.downgraded, true) }
-            return result(.kept, true)
+        case (true?, .some(nil)): return result(.unknown)
+        case (true?, false??): return result(.gained)
+        case (true?, true??):
+            return result(latest.level > 0 && latest.level < bestLevel ? .downgraded : .kept)
+        case (false?, _) where everPresent: return result(.lost)
+        case (false?, .some(nil)): return result(.unknown)
+        case (false?, _): return result(.never)
         }
-        if everPresent { return result(.lost, false) }
-        if let first, first == nil { return result(.unknown, false) }
-        return result(.never, false)
     }
 }

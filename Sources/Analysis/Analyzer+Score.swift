@@ -5,13 +5,13 @@ import Territory
 extension Analyzer {
     /// Gates the communes, describes each remaining one by its term values, and scores them.
     func score(
-        _ input: AnalysisInputs, outcomes: [CategoryOutcome], cafes: Cafes, latest: [ServiceCategory: Int]
+        _ communes: [CommuneFacts], outcomes: [CategoryOutcome], cafes: Cafes, latest: [ServiceCategory: Int]
     ) throws -> [ScoredCommune] {
         let newest = latest.values.max() ?? 0
         let scorer = settings.scorer
         let encoder = JSONEncoder()
         var scored: [ScoredCommune] = []
-        for (i, commune) in input.communes.enumerated() {
+        for (i, commune) in communes.enumerated() {
             guard let population = commune.population, population < settings.maxPopulation else { continue }
             // Without a café source covering the commune, "no café" is not known: it stays in the
             // list, marked unknown, rather than being claimed café-less.

@@ -5,7 +5,7 @@ import Territory
 /// Computes loss flags, access distances, catchments and candidate scores for every commune.
 ///
 /// Sources combine per category: BPE counts per vintage, Sirene establishments (present in year Y
-/// if opened before 1 January Y and not closed by then), OSM objects (today only). A count file
+/// if opened by 1 January Y and not closed by then), OSM objects (today only). A count file
 /// describes a territory: a commune of it without a row has none of the file's facilities (the
 /// village that lost everything is `lost`); a commune outside it is `unknown` there, never `lost`.
 public struct Analyzer: Sendable {
@@ -61,20 +61,27 @@ public struct Analyzer: Sendable {
     }
 
     /// Analyses `input`, freeing each part of it once the last step needing it is done (the
-    /// caller hands it over: a national analysis's sites and positions are 40 MB).
+    /// caller hands it over: a national analysis's sites and positions are 33 MB).
     /// - Throws: `EncodingError` when a score's terms cannot be encoded (a value not finite).
     public func analyze(_ input: consuming AnalysisInputs) throws -> Result {
         // The snapshots live only while the flags are made: they are freed before the distances.
         var found = flags(input)
+        input.countSources = [:]
         do {
-            // The distances need only where today's usable sites are: 16 bytes a site, not 48.
-            let sitePositions = input.siteSources.mapValues(\.usablePositions)
+            // The distances need only where today's usable sites are: 16 bytes a site, not 48, as
+            // the BPE facilities are already held.
+            var positions = input.facilityPositions
+            input.facilityPositions = [:]
+            for (key, source) in input.siteSources {
+                positions[key, default: [:]].merge(source.usablePositions(input.categories), uniquingKeysWith: +)
+            }
             input.siteSources = [:]
-            for key in input.countSources.keys { input.countSources[key]?.counts = [] }
-            accessFor(input, sitePositions: sitePositions, outcomes: &found.outcomes, today: found.today)
-            input.facilityPositions = [:]  // the score needs the communes only
+            measureAccess(
+                input.communes, categories: input.categories, positions: positions, today: found.today,
+                into: &found.outcomes)
         }
-        let candidates = try score(input, outcomes: found.outcomes, cafes: found.cafes, latest: found.latestVintage)
+        let candidates = try score(
+            input.communes, outcomes: found.outcomes, cafes: found.cafes, latest: found.latestVintage)
         return Result(
             communes: input.communes.map(\.code), outcomes: found.outcomes, candidates: candidates,
             vintageFrom: found.vintageFrom, vintageTo: found.vintageTo, lostMeetingPlace: found.lostMeetingPlace,

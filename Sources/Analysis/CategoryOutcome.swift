@@ -6,7 +6,7 @@ import Territory
 ///
 /// Columns by commune position (in ``Analyzer/Result/communes``), not a record per commune: a
 /// national analysis has 383,625 of them, whose records and the index grouping them by commune
-/// took 190 MB; the columns take 16. ``flag(at:of:)`` and ``access(at:of:)`` give the records.
+/// took 190 MB; the columns take 19. ``flag(at:of:)`` and ``access(at:of:)`` give the records.
 public struct CategoryOutcome: Sendable {
     public var category: ServiceCategory
     /// The earliest and latest vintages compared.
@@ -31,7 +31,9 @@ public struct CategoryOutcome: Sendable {
         disagreements: [Int: String] = [:], nearestKm: [Double?] = [], catchmentWithout: [Int?] = []
     ) {
         precondition(sources.count == flags.count, "a column per commune")
-        precondition([nearestKm.count, catchmentWithout.count].allSatisfy { $0 == flags.count || $0 == 0 })
+        precondition(
+            [nearestKm.count, catchmentWithout.count].allSatisfy { $0 == flags.count || $0 == 0 },
+            "a distance column per commune, or none yet")
         self.category = category
         self.vintageFrom = vintageFrom
         self.vintageTo = vintageTo

@@ -26,8 +26,9 @@ extension Analyzer {
         func describes(_ commune: Int) -> Bool { covered?[commune] ?? true }
 
         /// Every source's snapshots, in source order: a count source's vintage, a site source's
-        /// (Sirene's also at each earlier vintage of the counts, from its dates).
-        static func all(_ input: AnalysisInputs) -> [Snapshot] {
+        /// (Sirene's also at each earlier vintage of the counts, from its dates); and their source
+        /// names, sorted, which each snapshot's `name` is a position in.
+        static func all(_ input: AnalysisInputs) -> (snapshots: [Snapshot], names: [String]) {
             let communes = input.communes
             let position = Dictionary(uniqueKeysWithValues: input.categories.enumerated().map { ($1, $0) })
             func table(_ categories: Set<ServiceCategory>) -> PresenceTable {
@@ -56,7 +57,7 @@ extension Analyzer {
                 // A site file covers the categories it holds at least one open site of: an Overpass
                 // query for cafés says nothing about schools, and the former restaurants it brings
                 // along say nothing about today's.
-                let categories = Set(sites.filter(\.active).map { input.categories[Int($0.category)] })
+                let categories = Set(sites.lazy.filter(\.active).map { input.categories[Int($0.category)] })
                     .intersection(input.siteCategories[source.kind] ?? [])
                 // Sirene's dates give its history back to each vintage the counts have; OSM is today only.
                 let own = key.vintage
@@ -81,8 +82,10 @@ extension Analyzer {
                 }
             }
             let names = Set(snapshots.map(\.source.source)).sorted()
-            for i in snapshots.indices { snapshots[i].name = names.firstIndex(of: snapshots[i].source.source)! }
-            return snapshots.sorted { $0.source < $1.source }
+            for (n, name) in names.enumerated() {
+                for i in snapshots.indices where snapshots[i].source.source == name { snapshots[i].name = n }
+            }
+            return (snapshots.sorted { $0.source < $1.source }, names)
         }
     }
 }

@@ -1,2 +1,2 @@
-// glibc's allocator controls (malloc_trim), which the Glibc module does not import.
+// glibc's allocator controls (malloc_trim, mallopt), which the Glibc module does not import.
 #include <malloc.h>

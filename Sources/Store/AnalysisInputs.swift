@@ -19,6 +19,7 @@ extension Store {
             // Communes and categories by position: the counts and sites name them so.
             let communePosition = Dictionary(
                 uniqueKeysWithValues: communes.enumerated().map { ($0.element.code, Int32($0.offset)) })
+            precondition(categories.count <= Int(UInt16.max) + 1, "categories are named by a 16-bit position")
             let categoryPosition = Dictionary(
                 uniqueKeysWithValues: categories.enumerated().map { ($0.element, UInt16($0.offset)) })
             let counts = try Self.countFacts(db, communes: communePosition, categories: categoryPosition)
@@ -133,7 +134,8 @@ extension Store {
         }
     }
 
-    /// Every mapped Sirene and OSM site, by source (national: their coverage is set by the caller).
+    /// Every mapped Sirene and OSM site, by source, with no coverage (every commune): the caller
+    /// sets it for the sources that do not cover every commune.
     private static func siteSources(
         _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
     ) throws -> [SourceVintage: SiteSource] {

@@ -19,17 +19,20 @@ public struct WatchUpdate: Sendable {
             result.candidates.enumerated().map { ($0.element.commune, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
         var alerts: [Alert] = []
         var states: [KnownFlag] = []
-        for f in result.flags where watched.contains(f.category) && f.flag != .unknown {
-            let before = known[f.commune]?[f.category]
-            guard before != f.flag else { continue }
-            states.append(KnownFlag(commune: f.commune, category: f.category, flag: f.flag))
-            guard let change = AlertChange.between(before, f.flag) else { continue }
-            let commune = facts[f.commune]
-            alerts.append(
-                Alert(
-                    commune: f.commune, name: commune?.name ?? f.commune.rawValue, departement: commune?.dep,
-                    category: f.category, change: change, vintageFrom: f.vintageFrom, vintageTo: f.vintageTo,
-                    sources: f.sources, candidateRank: ranks[f.commune]))
+        for outcome in result.outcomes where watched.contains(outcome.category) {
+            for (i, code) in result.communes.enumerated() where outcome.flags[i] != .unknown {
+                let before = known[code]?[outcome.category]
+                guard before != outcome.flags[i] else { continue }
+                states.append(KnownFlag(commune: code, category: outcome.category, flag: outcome.flags[i]))
+                guard let change = AlertChange.between(before, outcome.flags[i]) else { continue }
+                let f = outcome.flag(at: i, of: code)
+                let commune = facts[code]
+                alerts.append(
+                    Alert(
+                        commune: code, name: commune?.name ?? code.rawValue, departement: commune?.dep,
+                        category: f.category, change: change, vintageFrom: f.vintageFrom, vintageTo: f.vintageTo,
+                        sources: f.sources, candidateRank: ranks[code]))
+            }
         }
         self.alerts = alerts.sorted {
             ($0.commune.rawValue, $0.category.rawValue) < ($1.commune.rawValue, $1.category.rawValue)
