@@ -76,13 +76,13 @@ extension MapCommune {
     /// optionals left out), written by hand: `JSONEncoder` was the largest part of a whole-France
     /// map's time and memory.
     public var json: String {
-        var o = JSONObjectText()
+        var o = JSONObjectText(capacity: 256)
         o.add("cafe_known", cafeKnown)
         o.add("code", code.rawValue)
         if let dep { o.add("dep", dep) }
         if let fieldStatus { o.add("field_status", fieldStatus.rawValue) }
-        o.add("lost", json: JSONObjectText.array(lost.map(\.rawValue)))
-        o.add("missing", json: JSONObjectText.array(missing.map(\.rawValue)))
+        o.add("lost", strings: lost.lazy.map(\.rawValue))
+        o.add("missing", strings: missing.lazy.map(\.rawValue))
         o.add("name", name)
         if let note { o.add("note", note) }
         if let population { o.add("population", population) }

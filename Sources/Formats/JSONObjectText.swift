@@ -5,7 +5,9 @@ public struct JSONObjectText {
     /// Whether a field was written (`text.count` would walk the whole text at every field).
     private var hasFields = false
 
-    public init() {}
+    /// An empty object; `capacity`: the characters to reserve for it (each growth of a small text
+    /// is a new allocation and a copy: four for a map's commune).
+    public init(capacity: Int = 0) { text.reserveCapacity(capacity) }
 
     private mutating func key(_ key: String) {
         if hasFields { text += "," }
@@ -32,6 +34,12 @@ public struct JSONObjectText {
     public mutating func add(_ name: String, _ value: Bool) {
         key(name)
         text += value ? "true" : "false"
+    }
+
+    /// An array of string literals, written in place.
+    public mutating func add(_ name: String, strings: some Sequence<String>) {
+        key(name)
+        JSONObjectText.append(strings, to: &text)
     }
 
     /// A value already written as JSON.
@@ -75,8 +83,20 @@ public struct JSONObjectText {
     }
 
     /// A JSON array of string literals.
-    public static func array(_ strings: [String]) -> String {
-        "[" + strings.map(string).joined(separator: ",") + "]"
+    public static func array(_ strings: some Sequence<String>) -> String {
+        var out = ""
+        append(strings, to: &out)
+        return out
+    }
+
+    /// Appends `strings` as a JSON array of string literals to `out`.
+    private static func append(_ strings: some Sequence<String>, to out: inout String) {
+        out += "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            append(s, to: &out)
+        }
+        out += "]"
     }
 
     public static func number(_ d: Double) -> String {

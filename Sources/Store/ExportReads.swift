@@ -73,11 +73,12 @@ extension Store {
                 OrderedRows(
                     wanted ? try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra) : nil, value)
             }
+            // Without details, the absent flags only: written out, so that `flag_row_absent` serves them.
             var flags = try ordered(
                 """
                 SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
-                WHERE ? OR f.flag IN ('lost', 'never') ORDER BY sel.pos
-                """, [parts.contains(.details)]
+                \(parts.contains(.details) ? "" : "WHERE f.flag IN ('lost', 'never')") ORDER BY sel.pos
+                """
             ) { row -> (ServiceCategory, LossFlag) in
                 // Read as text: GRDB's generic decoding of a raw-representable value looked up type
                 // metadata for each of the 220,000 flags of a whole-France map.

@@ -336,6 +336,16 @@ enum Schema {
                     CREATE INDEX site_row_ext ON site_row(run_id, ext_id);
                     """)
         }
+        m.registerMigration("v13 absent flags") { db in
+            try db.execute(
+                sql: """
+                    -- A map shows what each commune lacks: its absent flags (a third of them), read
+                    -- from this index alone instead of every flag and its row (whole-France flags
+                    -- 0.25 s → 0.15 s).
+                    CREATE INDEX flag_row_absent ON flag_row(analysis_id, commune, category, flag)
+                        WHERE flag IN ('lost', 'never');
+                    """)
+        }
         return m
     }
 

@@ -1,10 +1,13 @@
 import Analysis
 import Cartography
 import Catalog
+import Dispatch
 import Formats
+import Foundation
 import Hummingbird
 import Pipeline
 import Store
+import Synchronization
 
 /// The map page (`GET /`, its script and style, compiled into the binary) and the JSON and SVG it
 /// reads. Everything comes from this server: the content security policy forbids any other
@@ -43,10 +46,16 @@ struct MapController {
             buffer.reserveCapacity(communes.count * 240)
             buffer.writeString(
                 "{\"categories\":" + JSONObjectText.array(categories.map(\.rawValue)) + ",\"communes\":[")
-            for (i, commune) in communes.enumerated() {
-                if i > 0 { buffer.writeString(",") }
-                buffer.writeString(commune.json)
+            // The communes' objects are written on every core, in parts joined in order: the
+            // writing was a quarter of a whole-France map (0.23 s of 35,000 objects).
+            let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, communes.count / 1000))
+            let texts = Mutex([String](repeating: "", count: parts))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let slice = communes[communes.count * part / parts..<communes.count * (part + 1) / parts]
+                let text = slice.lazy.map(\.json).joined(separator: ",")
+                texts.withLock { $0[part] = text }
             }
+            buffer.writeString(texts.withLock { $0.filter { !$0.isEmpty }.joined(separator: ",") })
             buffer.writeString(
                 "],\"field_statuses\":" + JSONObjectText.array(fieldStatuses.map(\.rawValue)) + "}")
             return buffer
