@@ -49,14 +49,16 @@ public struct Analyzer: Sendable {
             self.cafeKnown = cafeKnown
         }
 
-        /// Every flag, category by category, each commune in order: records made as they are read.
+        /// Every flag, commune by commune, each category in order: records made as they are read.
+        /// In the order of the store's key (commune, category), so that saving them appends to its
+        /// index instead of going over it once per category.
         public var flags: some Sequence<FlagRecord> {
-            outcomes.lazy.flatMap { o in communes.indices.lazy.map { o.flag(at: $0, of: communes[$0]) } }
+            communes.indices.lazy.flatMap { i in outcomes.lazy.map { $0.flag(at: i, of: communes[i]) } }
         }
 
         /// Every distance and catchment, in the order of ``flags``.
         public var access: some Sequence<AccessRecord> {
-            outcomes.lazy.flatMap { o in communes.indices.lazy.map { o.access(at: $0, of: communes[$0]) } }
+            communes.indices.lazy.flatMap { i in outcomes.lazy.map { $0.access(at: i, of: communes[i]) } }
         }
     }
 
