@@ -58,6 +58,8 @@ public struct CountFact: Sendable {
     public var level: UInt8
     public var count: Int32
 
+    /// A count of `count` facilities of the category at position `category` in the commune at
+    /// position `commune`, of service `level`.
     public init(commune: Int32, category: UInt16, level: UInt8, count: Int32) {
         self.commune = commune
         self.category = category
@@ -78,6 +80,7 @@ public struct CountSource: Sendable {
     /// Its counts of communes of the target geography, of mapped categories.
     public var counts: [CountFact]
 
+    /// A count source of `kind` whose codes see `categories`, describing `describes`.
     public init(kind: SourceKind, categories: Set<ServiceCategory>, describes: Set<CommuneCode>, counts: [CountFact]) {
         self.kind = kind
         self.categories = categories
@@ -106,6 +109,7 @@ public struct SiteFact: Sendable {
     public var usable: Bool
     public var active: Bool
 
+    /// A site; `commune` and `category` are positions, `opened` and `closed` days (``day(_:)``).
     public init(
         position: Coordinate?, commune: Int32?, opened: Int32?, closed: Int32?, category: UInt16, level: UInt8,
         usable: Bool, active: Bool
@@ -144,6 +148,7 @@ public struct SiteSource: Sendable {
     public var coverage: Set<CommuneCode>?
     public var sites: [SiteFact]
 
+    /// A site source of `kind` covering `coverage` (nil: every commune).
     public init(kind: SourceKind, coverage: Set<CommuneCode>?, sites: [SiteFact]) {
         self.kind = kind
         self.coverage = coverage

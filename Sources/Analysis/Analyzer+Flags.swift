@@ -35,7 +35,7 @@ extension Analyzer {
     }
 
     /// Flags every commune for every category, comparing the snapshots of each vintage.
-    func flags(_ input: AnalysisInputs) -> Flagging {
+    func flagCommunes(_ input: AnalysisInputs) -> Flagging {
         let (snapshots, names) = Snapshot.all(input)
         let allVintages = Set(snapshots.map(\.vintage))
         let from = settings.vintageFrom ?? allVintages.min()
@@ -50,10 +50,8 @@ extension Analyzer {
             let relevant = snapshots.filter { s in
                 s.categories.contains(category) && s.vintage >= (from ?? Int.min) && s.vintage <= (to ?? Int.max)
             }
-            var seriesLatest: [Series: Int] = [:]
-            for s in relevant { seriesLatest[s.series] = max(seriesLatest[s.series] ?? Int.min, s.vintage) }
-            let now = relevant.filter { $0.vintage == seriesLatest[$0.series] }
-            let before = relevant.filter { $0.vintage != seriesLatest[$0.series] }
+            let now = Snapshot.latestOfEachSeries(relevant)
+            let before = relevant.filter { s in !now.contains { $0.source == s.source } }
             latestVintage[category] = relevant.map(\.vintage).max()
             // Grouped once per category, not once per commune.
             let beforeByVintage = Dictionary(grouping: before, by: \.vintage).sorted { $0.key < $1.key }.map(\.value)
@@ -71,7 +69,7 @@ extension Analyzer {
                 if let disagreement = found.disagreement { disagreements[i] = disagreement }
                 present.append(found.presentLatest)
             }
-            // Distances and catchments are measured by `accessFor`, once the snapshots are freed.
+            // Distances and catchments are measured by `measureAccess`, once the snapshots are freed.
             outcomes.append(
                 CategoryOutcome(
                     category: category, vintageFrom: relevant.map(\.vintage).min(),
@@ -89,11 +87,7 @@ extension Analyzer {
         let lostMeeting = codes.indices.filter { i in
             meeting.contains { $0.flags[i] == .lost } && meeting.allSatisfy(\.flags[i].isAbsent)
         }
-        var cafeLatest: [Series: Int] = [:]
-        for s in snapshots where s.categories.contains(.cafeBar) {
-            cafeLatest[s.series] = max(cafeLatest[s.series] ?? Int.min, s.vintage)
-        }
-        let cafeSnapshots = snapshots.filter { $0.categories.contains(.cafeBar) && $0.vintage == cafeLatest[$0.series] }
+        let cafeSnapshots = Snapshot.latestOfEachSeries(snapshots.filter { $0.categories.contains(.cafeBar) })
         let cafe = input.categories.firstIndex(of: .cafeBar)
         let cafes = Cafes(
             known: Set(codes.indices.filter { i in cafeSnapshots.contains { $0.describes(i) } }.map { codes[$0] }),

@@ -36,6 +36,7 @@ public struct Analyzer: Sendable {
         /// Communes a café source covers: elsewhere "no café" is not known.
         public var cafeKnown: Set<CommuneCode>
 
+        /// A result over `communes`, whose positions index every outcome's columns.
         public init(
             communes: [CommuneCode], outcomes: [CategoryOutcome], candidates: [ScoredCommune], vintageFrom: Int?,
             vintageTo: Int?, lostMeetingPlace: Set<CommuneCode>, cafeKnown: Set<CommuneCode>
@@ -50,8 +51,8 @@ public struct Analyzer: Sendable {
         }
 
         /// Every flag, commune by commune, each category in order: records made as they are read.
-        /// In the order of the store's key (commune, category), so that saving them appends to its
-        /// index instead of going over it once per category.
+        /// Commune by commune as the store's key (commune, category) starts, so that saving them
+        /// appends to its index instead of going over it once per category.
         public var flags: some Sequence<FlagRecord> {
             communes.indices.lazy.flatMap { i in outcomes.lazy.map { $0.flag(at: i, of: communes[i]) } }
         }
@@ -67,7 +68,7 @@ public struct Analyzer: Sendable {
     /// - Throws: `EncodingError` when a score's terms cannot be encoded (a value not finite).
     public func analyze(_ input: consuming AnalysisInputs) throws -> Result {
         // The snapshots live only while the flags are made: they are freed before the distances.
-        var found = flags(input)
+        var found = flagCommunes(input)
         input.countSources = [:]
         do {
             // The distances need only where today's usable sites are: 16 bytes a site, not 48, as

@@ -12,6 +12,7 @@ public struct CategoryOutcome: Sendable {
     /// The earliest and latest vintages compared.
     public var vintageFrom: Int?
     public var vintageTo: Int?
+    /// What happened to the category in each commune.
     public var flags: [LossFlag]
     /// Sources that had data for the comparison, comma-separated (communes with the same sources
     /// share one string).
@@ -26,6 +27,8 @@ public struct CategoryOutcome: Sendable {
     /// ``nearestKm``.
     public var catchmentWithout: [Int?]
 
+    /// The outcome of `category`, each column by commune position (the distance columns empty
+    /// when not measured).
     public init(
         category: ServiceCategory, vintageFrom: Int?, vintageTo: Int?, flags: [LossFlag], sources: [String?],
         disagreements: [Int: String] = [:], nearestKm: [Double?] = [], catchmentWithout: [Int?] = []

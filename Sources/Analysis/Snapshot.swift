@@ -15,7 +15,7 @@ extension Analyzer {
         var source: SourceVintage
         /// The position of its source's name among every snapshot's, sorted: a flag's sources are
         /// listed by it, without text per commune.
-        var name = 0
+        var name: Int
         var categories: Set<ServiceCategory>
         /// Whether it describes each commune, by position; nil: every commune (Sirene, OSM).
         var covered: [Bool]?
@@ -24,6 +24,13 @@ extension Analyzer {
         var vintage: Int { source.vintage }
 
         func describes(_ commune: Int) -> Bool { covered?[commune] ?? true }
+
+        /// The snapshots of `snapshots` at the latest vintage of their series: together, "today".
+        static func latestOfEachSeries(_ snapshots: [Snapshot]) -> [Snapshot] {
+            var latest: [Series: Int] = [:]
+            for s in snapshots { latest[s.series] = max(latest[s.series] ?? Int.min, s.vintage) }
+            return snapshots.filter { $0.vintage == latest[$0.series] }
+        }
 
         /// Every source's snapshots, in source order: a count source's vintage, a site source's
         /// (Sirene's also at each earlier vintage of the counts, from its dates); and their source
@@ -39,6 +46,10 @@ extension Analyzer {
             func covered(_ described: Set<CommuneCode>?) -> [Bool]? {
                 described.map { d in communes.map { d.contains($0.code) } }
             }
+            let names = Set(input.countSources.keys.map(\.source)).union(input.siteSources.keys.map(\.source)).sorted()
+            let namePosition = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            // Total: `names` holds the name of every source key below.
+            func name(_ source: String) -> Int { namePosition[source]! }
             var snapshots: [Snapshot] = []
             for (key, source) in input.countSources {
                 var presence = table(source.categories)
@@ -48,7 +59,8 @@ extension Analyzer {
                 }
                 snapshots.append(
                     Snapshot(
-                        series: .counts(source.kind), source: key, categories: source.categories,
+                        series: .counts(source.kind), source: key, name: name(key.source),
+                        categories: source.categories,
                         covered: covered(source.describes), presence: presence))
             }
             let countVintages = Set(input.countSources.keys.map(\.vintage))
@@ -78,12 +90,9 @@ extension Analyzer {
                     snapshots.append(
                         Snapshot(
                             series: .sites(key.source), source: SourceVintage(source: key.source, vintage: v),
-                            categories: categories, covered: describes, presence: presence))
+                            name: name(key.source), categories: categories, covered: describes,
+                            presence: presence))
                 }
-            }
-            let names = Set(snapshots.map(\.source.source)).sorted()
-            for (n, name) in names.enumerated() {
-                for i in snapshots.indices where snapshots[i].source.source == name { snapshots[i].name = n }
             }
             return (snapshots.sorted { $0.source < $1.source }, names)
         }

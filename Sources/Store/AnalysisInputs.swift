@@ -53,8 +53,8 @@ extension Store {
             {
                 siteCoverage[state.source] = try Self.describedCommunes(db, source: state.source, communes: communes)
             }
-            var siteSources = try Self.siteSources(db, communes: communePosition, categories: categoryPosition)
-            for key in siteSources.keys { siteSources[key]?.coverage = siteCoverage[key.source] }
+            let siteSources = try Self.siteSources(
+                db, communes: communePosition, categories: categoryPosition, coverage: siteCoverage)
             return AnalysisInputs(
                 communes: communes, categories: categories, countSources: countSources, siteSources: siteSources,
                 facilityPositions: try Self.facilityPositions(db),
@@ -134,10 +134,11 @@ extension Store {
         }
     }
 
-    /// Every mapped Sirene and OSM site, by source, with no coverage (every commune): the caller
-    /// sets it for the sources that do not cover every commune.
+    /// Every mapped Sirene and OSM site, by source, with the communes each source covers
+    /// (`coverage`, by source name; every commune for a source it does not name).
     private static func siteSources(
-        _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
+        _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16],
+        coverage: [String: Set<CommuneCode>]
     ) throws -> [SourceVintage: SiteSource] {
         var sources: [SourceVintage: SiteSource] = [:]
         // A cursor and positional columns: hundreds of thousands of rows, no per-row dictionary.
@@ -160,7 +161,7 @@ extension Store {
                 position: lat.flatMap { lat in lon.map { Coordinate(lat: lat, lon: $0) } },
                 commune: commune.flatMap { communes[$0] }, opened: SiteFact.day(r[10]), closed: SiteFact.day(r[11]),
                 category: category, level: UInt8(kind?.level ?? 0), usable: r[8], active: r[9])
-            if sources[key] == nil { sources[key] = SiteSource(kind: r[1], coverage: nil, sites: []) }
+            if sources[key] == nil { sources[key] = SiteSource(kind: r[1], coverage: coverage[key.source], sites: []) }
             sources[key]?.sites.append(site)
         }
         return sources

@@ -41,6 +41,10 @@ public struct ExportRow: Sendable {
 }
 
 extension Store {
+    /// The condition of the absent flags (`f`: the flags), as the partial index `flag_row_absent`
+    /// (migration v13) states it: SQLite uses that index only for a query stating its condition.
+    static let absentFlags = "f.flag IN ('lost', 'never')"
+
     /// Calls `body` for each commune of the target geography in `departements` (all when empty),
     /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
     /// communes and, in the same order, their flags, distances, candidacy and contours, merged
@@ -73,11 +77,11 @@ extension Store {
                 OrderedRows(
                     wanted ? try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra) : nil, value)
             }
-            // Without details, the absent flags only: written out, so that `flag_row_absent` serves them.
+            // Without details, the absent flags only, from their own index.
             var flags = try ordered(
                 """
                 SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
-                \(parts.contains(.details) ? "" : "WHERE f.flag IN ('lost', 'never')") ORDER BY sel.pos
+                \(parts.contains(.details) ? "" : "WHERE \(Self.absentFlags)") ORDER BY sel.pos
                 """
             ) { row -> (ServiceCategory, LossFlag) in
                 // Read as text: GRDB's generic decoding of a raw-representable value looked up type

@@ -2,9 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
-import Service
 
-@main
 struct Ruralmapd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ruralmapd",
@@ -32,10 +30,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug details.")
     var verbose = false
 
-    /// Loads the config, turning errors into a one-line message and exit status 1. Every command
-    /// starts with it: it also sets the process's allocator policy (``HeapPolicy``).
+    /// Loads the config, turning errors into a one-line message and exit status 1.
     func loadOrFail() throws -> (Config, Logger) {
-        HeapPolicy.returnLargeBlocks()
         var logger = Logger(label: "ruralmapd") { StderrLogHandler(label: $0) }
         logger.logLevel = verbose ? .debug : .info
         do {

@@ -255,6 +255,21 @@ import Testing
                 let encoded = try ContractEncoding.encoder(indented: false).encode(data)
                 #expect(Data(buffer: answer.body) == encoded, "\(uri)")
             }
+            // Written in parts, joined in order: none, fewer or more communes than parts, a part
+            // per core of a national map's size.
+            let demo = try ContractEncoding.decoder.decode(
+                MapController.MapData.self,
+                from: Data(buffer: try await client.execute(uri: "/api/v1/map", method: .get).body))
+            for size in [0, 2, 2_500] {
+                var data = demo
+                data.communes = (0..<size).map { demo.communes[$0 % demo.communes.count] }
+                let encoded = try ContractEncoding.encoder(indented: false).encode(data)
+                for parts in [nil, 1, 2, 3] as [Int?] {
+                    #expect(
+                        Data(buffer: await data.json(parts: parts)) == encoded,
+                        "\(size) in \(String(describing: parts))")
+                }
+            }
         }
     }
 

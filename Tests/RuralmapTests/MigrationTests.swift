@@ -93,4 +93,19 @@ struct MigrationTests {
         #expect(try await store.candidate(commune: "99002")?.note == "bail signé")
         #expect(try await store.staleRows() == [:])
     }
+
+    /// A map's absent flags are read from their partial index: SQLite takes it only for a query
+    /// stating the index's condition, so the query's and the migration's texts must agree.
+    @Test func absentFlagsAreReadFromTheirIndex() async throws {
+        let queue = try DatabaseQueue(path: try TestSupport.temporaryDirectory() + "/store.sqlite")
+        try Schema.migrator.migrate(queue)
+        let plan = try await queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT f.category, f.flag FROM flag f WHERE f.commune = '23001' AND "
+                    + Store.absentFlags
+            ).map { $0["detail"] as String }.joined(separator: "\n")
+        }
+        #expect(plan.contains("flag_row_absent"), "\(plan)")
+    }
 }

@@ -7,6 +7,7 @@ public struct KnownFlag: Sendable, Equatable {
     public var category: ServiceCategory
     public var flag: LossFlag
 
+    /// `flag`, the last known for `category` in `commune`.
     public init(commune: CommuneCode, category: ServiceCategory, flag: LossFlag) {
         self.commune = commune
         self.category = category

@@ -5,7 +5,7 @@ import Territory
 /// the last known flags it records (a flag that is not `unknown` and differs from the one known).
 public struct WatchUpdate: Sendable {
     public var alerts: [Alert]
-    /// A third of a flag's record each: the first analysis records every known flag (174,000 nationally).
+    /// The flags it records as the last known ones.
     public var states: [KnownFlag]
 
     /// Compares the last known flags (by commune and category) with those of `result`; alerts in
@@ -21,17 +21,17 @@ public struct WatchUpdate: Sendable {
         var states: [KnownFlag] = []
         for outcome in result.outcomes where watched.contains(outcome.category) {
             for (i, code) in result.communes.enumerated() where outcome.flags[i] != .unknown {
+                let flag = outcome.flags[i]
                 let before = known[code]?[outcome.category]
-                guard before != outcome.flags[i] else { continue }
-                states.append(KnownFlag(commune: code, category: outcome.category, flag: outcome.flags[i]))
-                guard let change = AlertChange.between(before, outcome.flags[i]) else { continue }
-                let f = outcome.flag(at: i, of: code)
+                guard before != flag else { continue }
+                states.append(KnownFlag(commune: code, category: outcome.category, flag: flag))
+                guard let change = AlertChange.between(before, flag) else { continue }
                 let commune = facts[code]
                 alerts.append(
                     Alert(
                         commune: code, name: commune?.name ?? code.rawValue, departement: commune?.dep,
-                        category: f.category, change: change, vintageFrom: f.vintageFrom, vintageTo: f.vintageTo,
-                        sources: f.sources, candidateRank: ranks[code]))
+                        category: outcome.category, change: change, vintageFrom: outcome.vintageFrom,
+                        vintageTo: outcome.vintageTo, sources: outcome.sources[i], candidateRank: ranks[code]))
             }
         }
         self.alerts = alerts.sorted {
