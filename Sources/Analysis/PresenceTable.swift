@@ -2,7 +2,7 @@
 /// then commune position.
 ///
 /// A dictionary by commune code of dictionaries by category took 55 MB for a national analysis's
-/// snapshots, and hashed a code at every look-up; these take 10.
+/// snapshots, and hashed a code at every look-up; these take 12.
 struct PresenceTable {
     /// What one category looks like in one commune.
     struct Presence {
