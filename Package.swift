@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
+        .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog", "Formats"]),
         .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo", "Formats"]),
         .target(name: "Cartography", dependencies: ["Store", "Analysis", "Catalog", "Territory", "Geo", "Formats"]),
         .target(

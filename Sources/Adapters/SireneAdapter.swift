@@ -48,12 +48,21 @@ public struct SireneAdapter: SourceAdapter {
             }
             // The SIRET is the site's identity across stocks (the field team's notes hang on it).
             guard let identity = csv.value(siret) else { return try sink.reject(line: csv.line, reason: "no siret") }
+            let opened = csv.value(created)
+            let closedOn = closed ? csv.value(started) : nil
+            // Dates say in which vintages a site was open: one that is not a date is an error of
+            // the row, not a site open forever.
+            for (column, text) in [("dateCreationEtablissement", opened), ("dateDebut", closedOn)] {
+                if let text, DayText.number(text) == nil {
+                    return try sink.reject(line: csv.line, reason: "\(column) \"\(text)\" is not a date (YYYY-MM-DD)")
+                }
+            }
             let site = Site(
                 code: c, type: naf, externalID: identity,
                 name: partial ? nil : names.lazy.compactMap { csv.value($0) }.first,
                 address: partial ? nil : address.line(csv),
                 position: position, usableForDistance: position != nil,
-                opened: csv.value(created), closed: closed ? csv.value(started) : nil,
+                opened: opened, closed: closedOn,
                 active: !closed, nonDiffusible: partial)
             try sink.emit(.site(site), line: csv.line)
         }

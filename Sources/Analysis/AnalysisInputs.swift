@@ -1,4 +1,5 @@
 import Catalog
+import Formats
 import Geo
 import Territory
 
@@ -124,21 +125,9 @@ public struct SiteFact: Sendable {
         self.active = active
     }
 
-    /// `2019-05-31` as 20190531, a month or a year alone as its day 0 (`2019-05` as 20190500):
-    /// numbers that order as the texts do against full dates; nil for anything else.
-    public static func day(_ text: String?) -> Int32? {
-        guard let parts = text?.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false),
-            (1...3).contains(parts.count)
-        else { return nil }
-        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        var value: Int32 = 0
-        for (i, part) in parts.enumerated() {
-            guard part.count == (i == 0 ? 4 : 2), part.allSatisfy(digits.contains) else { return nil }
-            value = value * 100 + part.reduce(0) { $0 * 10 + Int32($1 - digits.lowerBound) }
-        }
-        for _ in parts.count..<3 { value *= 100 }
-        return value
-    }
+    /// A day's text as a number that orders as the text does (``DayText/number(_:)``); nil for no
+    /// day or anything else.
+    public static func day(_ text: String?) -> Int32? { text.flatMap(DayText.number) }
 }
 
 /// A site source (Sirene, OSM) at one vintage: its kind, its coverage and its sites.

@@ -255,6 +255,40 @@ import Testing
         #expect(osm.allSatisfy { $0["commune"] != nil && $0["method"] == "nearest-centroid" })
     }
 
+    /// A Sirene row whose date is not a date is rejected with its line: read as no date, the
+    /// closed café would have been open in every vintage. The other rows load.
+    @Test func aSireneDateThatIsNotADateIsRejectedWithItsLine() async throws {
+        let fx = try TestSupport.formats()
+        let dir = try TestSupport.temporaryDirectory()
+        let lines = try String(contentsOfFile: fx + "/StockEtablissement_utf8_sample.csv", encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The fixture's closed café of Ahun (line 3), closed on 2015-06-01.
+        let row = try #require(lines.firstIndex { $0.hasPrefix("412345670,00027,") })
+        #expect(row == 2 && lines[row].contains(",2015-06-01,F,"))
+        var edited = lines
+        edited[row] = lines[row].replacingOccurrences(of: ",2015-06-01,F,", with: ",2015/06/01,F,")
+        try edited.joined(separator: "\n").write(toFile: dir + "/sirene.csv", atomically: true, encoding: .utf8)
+        let ds = try TestSupport.datasets()
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source(
+                "cog2026", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("sirene", "sirene", "file://\(dir)/sirene.csv", vintage: 2025))
+        let store = try Store(path: config.storePath)
+        let report = try #require(try await TestSupport.ingest(config, store: store)["sirene"])
+        #expect(report.outcome == .loaded, "\(report.error ?? "")")
+        #expect(report.rowsRejected == 1)
+        let rejected = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT line, reason FROM rejected_row").map {
+                ($0["line"] as Int, $0["reason"] as String)
+            }
+        }
+        #expect(rejected.count == 1 && rejected.first?.0 == 3, "\(rejected)")
+        #expect(rejected.first?.1.contains("dateDebut \"2015/06/01\" is not a date") == true, "\(rejected)")
+        let sirets = try await store.read { try String.fetchAll($0, sql: "SELECT ext_id FROM site") }
+        #expect(sirets.contains("41234567000019") && !sirets.contains("41234567000027"))
+    }
+
     @Test func wrongHeaderAndTruncatedZipKeepPreviousData() async throws {
         let fx = try TestSupport.formats()
         let ds = try TestSupport.datasets()
