@@ -25,7 +25,7 @@ final class StoreSink: RecordSink {
     /// The equipment counts of the commune being read, by type: IRIS rows and facility rows add
     /// up to commune counts. Written when the file moves on to another commune (the files list
     /// each commune's rows together), so that they are committed while the parse goes on.
-    private var equipment: (code: CommuneCode?, counts: [String: Int]) = (nil, [:])
+    private var equipment: (code: CommuneCode?, counts: [String: Int], written: Bool) = (nil, [:], false)
     /// Communes whose counts are written.
     private var written = Set<CommuneCode>()
     /// Counts of communes met again after they were written, by commune and type: written at the
@@ -130,9 +130,10 @@ final class StoreSink: RecordSink {
                 try writeEquipment(code: previous, equipment.counts)
                 written.insert(previous)
             }
-            equipment = (code, [:])
+            // Looked up once per commune met, not once per row.
+            equipment = (code, [:], written.contains(code))
         }
-        if written.contains(code) {
+        if equipment.written {
             stragglers[code, default: [:]][type, default: 0] += amount
         } else {
             equipment.counts[type, default: 0] += amount

@@ -94,9 +94,7 @@ extension Store {
                 let row = RowInserter(try db.makeStatement(sql: sql))
                 for item in batch { try insert(row, item) }
             }
-            // After the last batch too: the next table's first batch or the switch to the new
-            // analysis follows.
-            try await Task.sleep(for: .microseconds(Self.transactionPauseMicroseconds))
+            try await Self.pauseForOtherWriters()
         }
     }
 

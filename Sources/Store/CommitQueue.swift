@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import GRDB
 import Synchronization
 
@@ -7,7 +6,7 @@ import Synchronization
 /// a load parses its next rows on one core while SQLite writes the previous batch on the other.
 ///
 /// At most two transactions are queued or running at a time (the caller blocks on a third: memory
-/// stays bounded); each is followed by a pause of ``Store/transactionPauseMicroseconds``.
+/// stays bounded); each is followed by ``Store/pauseForOtherWriters()``.
 /// The first failure is kept and every later transaction skipped: ``drain()`` throws it.
 final class CommitQueue: Sendable {
     private let writer: any DatabaseWriter
@@ -31,7 +30,7 @@ final class CommitQueue: Sendable {
             } catch {
                 failure.withLock { $0 = $0 ?? error }
             }
-            usleep(Store.transactionPauseMicroseconds)
+            Store.pauseForOtherWriters()
         }
     }
 

@@ -17,10 +17,19 @@ extension Store {
     /// Rows deleted per transaction when clearing an old generation: 10,000 national BPE sites
     /// take ~90 ms, the longest a field note then waits.
     static let deleteBatchSize = 10_000
-    /// Microseconds between two transactions of a long job, in which another process's writer
-    /// (polling every millisecond, see ``waitForTheWriter``) gets the lock: one transaction right
-    /// after the other, a field note would wait for the whole job.
-    static let transactionPauseMicroseconds: UInt32 = 3_000
+    /// Microseconds between two transactions of a long job (``pauseForOtherWriters()``).
+    private static let transactionPauseMicroseconds: UInt32 = 3_000
+
+    /// Pauses after each transaction of a long job (a load's batches, a deletion's, an analysis's
+    /// save), the last one too, since another job's may follow: another process's writer, polling
+    /// every millisecond (``waitForTheWriter``), gets the lock. One transaction right after the
+    /// other, a field note would wait for the whole job.
+    static func pauseForOtherWriters() { usleep(transactionPauseMicroseconds) }
+
+    /// The same, from Swift concurrency.
+    static func pauseForOtherWriters() async throws {
+        try await Task.sleep(for: .microseconds(transactionPauseMicroseconds))
+    }
 
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
@@ -72,18 +81,20 @@ extension Store {
     /// Deletes the rows of `table` that match `condition`, a batch per transaction (each short, so
     /// that other writers never wait long).
     func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) throws {
-        while try writer.write({ try Self.deleteBatch($0, table, condition, arguments) }) == Self.deleteBatchSize {
-            usleep(Self.transactionPauseMicroseconds)
-        }
+        var deleted: Int
+        repeat {
+            deleted = try writer.write { try Self.deleteBatch($0, table, condition, arguments) }
+            Self.pauseForOtherWriters()
+        } while deleted == Self.deleteBatchSize
     }
 
     /// The same, from Swift concurrency.
     func deleteInBatches(_ table: String, _ condition: String, _ arguments: StatementArguments) async throws {
-        while try await writer.write({ try Self.deleteBatch($0, table, condition, arguments) })
-            == Self.deleteBatchSize
-        {
-            try await Task.sleep(for: .microseconds(Self.transactionPauseMicroseconds))
-        }
+        var deleted: Int
+        repeat {
+            deleted = try await writer.write { try Self.deleteBatch($0, table, condition, arguments) }
+            try await Self.pauseForOtherWriters()
+        } while deleted == Self.deleteBatchSize
     }
 
     /// Deletes one batch of the rows of `table` that match `condition`; returns how many.

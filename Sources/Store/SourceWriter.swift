@@ -89,8 +89,13 @@ public final class SourceWriter {
             var statements: [Kind: RowInserter] = [:]
             for row in rows {
                 let kind = row.kind
-                let statement = try statements[kind] ?? RowInserter(db.makeStatement(sql: kind.sql))
-                statements[kind] = statement
+                let statement: RowInserter
+                if let prepared = statements[kind] {
+                    statement = prepared
+                } else {
+                    statement = RowInserter(try db.makeStatement(sql: kind.sql))
+                    statements[kind] = statement
+                }
                 try row.insert(with: statement, source: source, run: run, vintage: vintage)
             }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
