@@ -43,11 +43,11 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Territory", "Geo", "Analysis", "Catalog",
+                "Territory", "Geo", "Analysis", "Catalog", "Formats",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog", "Formats"]),
+        .target(name: "Analysis", dependencies: ["Geo", "Territory", "Catalog"]),
         .target(name: "Export", dependencies: ["Store", "Analysis", "Catalog", "Geo", "Formats"]),
         .target(name: "Cartography", dependencies: ["Store", "Analysis", "Catalog", "Territory", "Geo", "Formats"]),
         .target(

@@ -1,5 +1,4 @@
 import Catalog
-import Formats
 import Geo
 import Territory
 
@@ -99,7 +98,7 @@ public struct SiteFact: Sendable {
     public var position: Coordinate?
     /// Nil when it is in no commune of the target geography (it still counts for distances).
     public var commune: Int32?
-    /// When it opened, `YYYYMMDD` (``day(_:)``); nil when not known.
+    /// When it opened, `YYYYMMDD` (`DayText.number`); nil when not known.
     public var opened: Int32?
     /// When it closed, as `opened`; nil when open or not known.
     public var closed: Int32?
@@ -110,7 +109,7 @@ public struct SiteFact: Sendable {
     public var usable: Bool
     public var active: Bool
 
-    /// A site; `commune` and `category` are positions, `opened` and `closed` days (``day(_:)``).
+    /// A site; `commune` and `category` are positions, `opened` and `closed` days (`YYYYMMDD`).
     public init(
         position: Coordinate?, commune: Int32?, opened: Int32?, closed: Int32?, category: UInt16, level: UInt8,
         usable: Bool, active: Bool
@@ -124,10 +123,6 @@ public struct SiteFact: Sendable {
         self.usable = usable
         self.active = active
     }
-
-    /// A day's text as a number that orders as the text does (``DayText/number(_:)``); nil for no
-    /// day or anything else.
-    public static func day(_ text: String?) -> Int32? { text.flatMap(DayText.number) }
 }
 
 /// A site source (Sirene, OSM) at one vintage: its kind, its coverage and its sites.

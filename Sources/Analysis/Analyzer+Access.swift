@@ -1,6 +1,5 @@
 import Catalog
 import Geo
-import Territory
 
 extension Analyzer {
     /// Measures, into each category's outcome, the distance to the nearest site today, across every

@@ -8,7 +8,6 @@ extension Analyzer {
         var outcomes: [CategoryOutcome]
         /// By category position.
         var today: [Today]
-        var latestVintage: [ServiceCategory: Int]
         var vintageFrom: Int?
         var vintageTo: Int?
         var lostMeetingPlace: Set<CommuneCode>
@@ -28,8 +27,8 @@ extension Analyzer {
 
     /// Café evidence: the latest snapshot of each series that can see cafés (Sirene, OSM).
     struct Cafes {
-        /// Communes a café source covers: elsewhere "no café" is not known.
-        var known: Set<CommuneCode>
+        /// Whether a café source covers each commune, by position: elsewhere "no café" is not known.
+        var known: [Bool]
         /// The most cafés a covering source counts today, by commune position.
         var active: [Int]
     }
@@ -43,7 +42,6 @@ extension Analyzer {
         let communeCount = input.communes.count
         var outcomes: [CategoryOutcome] = []
         var today: [Today] = []
-        var latestVintage: [ServiceCategory: Int] = [:]
         let sourcesWithSites = Set(input.siteSources.keys).union(input.facilityPositions.keys)
         var sourceLists = SourceLists(names: names)
         for (k, category) in input.categories.enumerated() {
@@ -52,7 +50,6 @@ extension Analyzer {
             }
             let now = Snapshot.latestOfEachSeries(relevant)
             let before = relevant.filter { s in !now.contains { $0.source == s.source } }
-            latestVintage[category] = relevant.map(\.vintage).max()
             // Grouped once per category, not once per commune.
             let beforeByVintage = Dictionary(grouping: before, by: \.vintage).sorted { $0.key < $1.key }.map(\.value)
             var flags: [LossFlag] = []
@@ -73,7 +70,8 @@ extension Analyzer {
             outcomes.append(
                 CategoryOutcome(
                     category: category, vintageFrom: relevant.map(\.vintage).min(),
-                    vintageTo: latestVintage[category], flags: flags, sources: listed, disagreements: disagreements))
+                    vintageTo: relevant.map(\.vintage).max(), flags: flags, sources: listed,
+                    disagreements: disagreements))
             let counted = now.filter { !sourcesWithSites.contains($0.source) }
             today.append(
                 Today(
@@ -90,13 +88,13 @@ extension Analyzer {
         let cafeSnapshots = Snapshot.latestOfEachSeries(snapshots.filter { $0.categories.contains(.cafeBar) })
         let cafe = input.categories.firstIndex(of: .cafeBar)
         let cafes = Cafes(
-            known: Set(codes.indices.filter { i in cafeSnapshots.contains { $0.describes(i) } }.map { codes[$0] }),
+            known: codes.indices.map { i in cafeSnapshots.contains { $0.describes(i) } },
             active: codes.indices.map { i in
                 cafeSnapshots.filter { $0.describes(i) }.map { s in cafe.map { Int(s.presence[$0, i].count) } ?? 0 }
                     .max() ?? 0
             })
         return Flagging(
-            outcomes: outcomes, today: today, latestVintage: latestVintage, vintageFrom: from, vintageTo: to,
+            outcomes: outcomes, today: today, vintageFrom: from, vintageTo: to,
             lostMeetingPlace: Set(lostMeeting.map { codes[$0] }), cafes: cafes)
     }
 

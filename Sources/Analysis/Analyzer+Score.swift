@@ -5,9 +5,9 @@ import Territory
 extension Analyzer {
     /// Gates the communes, describes each remaining one by its term values, and scores them.
     func score(
-        _ communes: [CommuneFacts], outcomes: [CategoryOutcome], cafes: Cafes, latest: [ServiceCategory: Int]
+        _ communes: [CommuneFacts], outcomes: [CategoryOutcome], cafes: Cafes
     ) throws -> [ScoredCommune] {
-        let newest = latest.values.max() ?? 0
+        let newest = outcomes.compactMap(\.vintageTo).max() ?? 0
         let scorer = settings.scorer
         let encoder = JSONEncoder()
         var scored: [ScoredCommune] = []
@@ -15,7 +15,7 @@ extension Analyzer {
             guard let population = commune.population, population < settings.maxPopulation else { continue }
             // Without a café source covering the commune, "no café" is not known: it stays in the
             // list, marked unknown, rather than being claimed café-less.
-            let cafeKnown = cafes.known.contains(commune.code)
+            let cafeKnown = cafes.known[i]
             if cafeKnown {
                 guard cafes.active[i] <= settings.maxCafes else { continue }
             }

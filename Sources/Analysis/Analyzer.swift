@@ -1,5 +1,4 @@
 import Catalog
-import Foundation
 import Territory
 
 /// Computes loss flags, access distances, catchments and candidate scores for every commune.
@@ -84,10 +83,10 @@ public struct Analyzer: Sendable {
                 into: &found.outcomes)
         }
         let candidates = try score(
-            input.communes, outcomes: found.outcomes, cafes: found.cafes, latest: found.latestVintage)
+            input.communes, outcomes: found.outcomes, cafes: found.cafes)
         return Result(
             communes: input.communes.map(\.code), outcomes: found.outcomes, candidates: candidates,
             vintageFrom: found.vintageFrom, vintageTo: found.vintageTo, lostMeetingPlace: found.lostMeetingPlace,
-            cafeKnown: found.cafes.known)
+            cafeKnown: Set(found.cafes.known.indices.filter { found.cafes.known[$0] }.map { input.communes[$0].code }))
     }
 }

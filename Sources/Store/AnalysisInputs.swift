@@ -1,5 +1,6 @@
 import Analysis
 import Catalog
+import Formats
 import GRDB
 import Geo
 import Territory
@@ -159,10 +160,10 @@ extension Store {
             let lon: Double? = r[7]
             let site = SiteFact(
                 position: lat.flatMap { lat in lon.map { Coordinate(lat: lat, lon: $0) } },
-                commune: commune.flatMap { communes[$0] }, opened: SiteFact.day(r[10]), closed: SiteFact.day(r[11]),
+                commune: commune.flatMap { communes[$0] }, opened: (r[10] as String?).flatMap(DayText.number),
+                closed: (r[11] as String?).flatMap(DayText.number),
                 category: category, level: UInt8(kind?.level ?? 0), usable: r[8], active: r[9])
-            if sources[key] == nil { sources[key] = SiteSource(kind: r[1], coverage: coverage[key.source], sites: []) }
-            sources[key]?.sites.append(site)
+            sources[key, default: SiteSource(kind: r[1], coverage: coverage[key.source], sites: [])].sites.append(site)
         }
         return sources
     }

@@ -69,25 +69,6 @@ import Testing
         #expect(lost == ["99002", "99003"])
     }
 
-    /// Sirene's dates are compared as numbers: they must order as the ISO texts do (a site opened
-    /// on 1 January of a vintage is present in it; a year or a month alone comes before its first
-    /// day), and anything else is not a date.
-    @Test func siteDatesOrderAsTheirText() {
-        let dates = [
-            "2009-12-31", "2018", "2018-01", "2018-01-01", "2018-01-02", "2019-10", "2020-02-29", "2024-12-31",
-        ]
-        for a in dates {
-            for b in dates { #expect((SiteFact.day(a)! <= SiteFact.day(b)!) == (a <= b), "\(a) \(b)") }
-        }
-        #expect(SiteFact.day("2018-01-01") == Int32(20_180_101))
-        #expect(SiteFact.day("2019-10") == Int32(20_191_000))
-        for text in ["2018-1-01", "2018/01/01", "20180101", "2018-01-0x", "2018-01-01-02", "-01-01", "", nil]
-            as [String?]
-        {
-            #expect(SiteFact.day(text) == nil, "\(String(describing: text))")
-        }
-    }
-
     /// An outcome's records come from its columns; distances not measured (no source of the
     /// category today) read as unknown for every commune.
     @Test func anOutcomeReadsItsColumnsAndUnmeasuredDistancesAsUnknown() {

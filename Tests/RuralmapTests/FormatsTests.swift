@@ -99,4 +99,21 @@ struct FormatsTests {
             ) { _ in }
         }
     }
+
+    /// Days are compared as numbers (Sirene's dates, in the analysis): they must order as the ISO
+    /// texts do (a site opened on 1 January of a vintage is present in it; a year or a month alone comes before its first
+    /// day), and anything else is not a date.
+    @Test func daysOrderAsTheirText() {
+        let dates = [
+            "2009-12-31", "2018", "2018-01", "2018-01-01", "2018-01-02", "2019-10", "2020-02-29", "2024-12-31",
+        ]
+        for a in dates {
+            for b in dates { #expect((DayText.number(a)! <= DayText.number(b)!) == (a <= b), "\(a) \(b)") }
+        }
+        #expect(DayText.number("2018-01-01") == Int32(20_180_101))
+        #expect(DayText.number("2019-10") == Int32(20_191_000))
+        for text in ["2018-1-01", "2018/01/01", "20180101", "2018-01-0x", "2018-01-01-02", "-01-01", ""] {
+            #expect(DayText.number(text) == nil, "\(text)")
+        }
+    }
 }
