@@ -2,16 +2,14 @@
 /// rest of a national export (measured), and each field's type is known here.
 public struct JSONObjectText {
     public private(set) var text = "{"
-    /// Whether a field was written (`text.count` would walk the whole text at every field).
-    private var hasFields = false
 
     /// An empty object; `capacity`: the characters to reserve for it (each growth of a small text
     /// is a new allocation and a copy: four for a map's commune).
     public init(capacity: Int = 0) { text.reserveCapacity(capacity) }
 
     private mutating func key(_ key: String) {
-        if hasFields { text += "," }
-        hasFields = true
+        // After the first field (`utf8.count` is stored; `count` would walk the whole text).
+        if text.utf8.count > 1 { text += "," }
         JSONObjectText.append(key, to: &text)
         text += ":"
     }

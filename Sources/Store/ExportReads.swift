@@ -41,9 +41,30 @@ public struct ExportRow: Sendable {
 }
 
 extension Store {
-    /// The condition of the absent flags (`f`: the flags), as the partial index `flag_row_absent`
-    /// (migration v13) states it: SQLite uses that index only for a query stating its condition.
-    static let absentFlags = "f.flag IN ('lost', 'never')"
+    /// The communes of an export, numbered in output order (`sel`: code, pos); the queries of
+    /// ``forEachExportRow(targetVintage:departements:candidatesOnly:parts:_:)`` join it and sort
+    /// by `pos`. Its arguments: the target vintage, 0 or 1 (a list of départements or not), the
+    /// list as a JSON array. The candidates are joined only to select and order by them: their
+    /// view costs a scan of every candidate and its analysis (a quarter of a whole-France map's SQL).
+    static func selection(candidatesOnly: Bool) -> String {
+        """
+        WITH sel AS (
+            SELECT c.code, ROW_NUMBER() OVER (ORDER BY \(candidatesOnly ? "k.rank," : "") c.code) AS pos
+            FROM commune c \(candidatesOnly ? "JOIN candidate_status k ON k.commune = c.code" : "")
+            WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
+                \(candidatesOnly ? "AND k.listed = 1" : ""))
+        """
+    }
+
+    /// The flags of the selection, by `pos`: without `details`, the absent ones only, from their
+    /// partial index `flag_row_absent` (migration v13), which SQLite uses only for a query stating
+    /// its condition in the same words.
+    static func flagsQuery(details: Bool) -> String {
+        """
+        SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
+        \(details ? "" : "WHERE f.flag IN ('lost', 'never')") ORDER BY sel.pos
+        """
+    }
 
     /// Calls `body` for each commune of the target geography in `departements` (all when empty),
     /// only current candidates (by rank) when `candidatesOnly`. Rows stream from cursors: the
@@ -56,16 +77,7 @@ extension Store {
     ) async throws {
         try await writer.read { db in
             let popYear = try Self.populationYear(db)
-            // The selection, numbered in output order; every query below joins it and sorts by `pos`.
-            // The candidates joined only to select and order by them: the view costs a scan of
-            // every candidate and its analysis (a quarter of a whole-France map's SQL).
-            let selection = """
-                WITH sel AS (
-                    SELECT c.code, ROW_NUMBER() OVER (ORDER BY \(candidatesOnly ? "k.rank," : "") c.code) AS pos
-                    FROM commune c \(candidatesOnly ? "JOIN candidate_status k ON k.commune = c.code" : "")
-                    WHERE c.vintage = ? AND c.type = 'COM' AND (? = 0 OR c.dep IN (SELECT value FROM json_each(?)))
-                        \(candidatesOnly ? "AND k.listed = 1" : ""))
-                """
+            let selection = Self.selection(candidatesOnly: candidatesOnly)
             let arguments: StatementArguments = [
                 targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements),
             ]
@@ -77,13 +89,8 @@ extension Store {
                 OrderedRows(
                     wanted ? try Row.fetchCursor(db, sql: selection + sql, arguments: arguments + extra) : nil, value)
             }
-            // Without details, the absent flags only, from their own index.
-            var flags = try ordered(
-                """
-                SELECT sel.pos, f.category, f.flag FROM sel JOIN flag f ON f.commune = sel.code
-                \(parts.contains(.details) ? "" : "WHERE \(Self.absentFlags)") ORDER BY sel.pos
-                """
-            ) { row -> (ServiceCategory, LossFlag) in
+            var flags = try ordered(Self.flagsQuery(details: parts.contains(.details))) {
+                row -> (ServiceCategory, LossFlag) in
                 // Read as text: GRDB's generic decoding of a raw-representable value looked up type
                 // metadata for each of the 220,000 flags of a whole-France map.
                 let flag: String = row[2]

@@ -95,17 +95,24 @@ struct MigrationTests {
     }
 
     /// A map's absent flags are read from their partial index: SQLite takes it only for a query
-    /// stating the index's condition, so the query's and the migration's texts must agree.
+    /// stating the index's condition, so the export's query and the migration must agree.
     @Test func absentFlagsAreReadFromTheirIndex() async throws {
         let queue = try DatabaseQueue(path: try TestSupport.temporaryDirectory() + "/store.sqlite")
         try Schema.migrator.migrate(queue)
-        let plan = try await queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "EXPLAIN QUERY PLAN SELECT f.category, f.flag FROM flag f WHERE f.commune = '23001' AND "
-                    + Store.absentFlags
-            ).map { $0["detail"] as String }.joined(separator: "\n")
+        func plan(details: Bool) async throws -> String {
+            try await queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "EXPLAIN QUERY PLAN " + Store.selection(candidatesOnly: false)
+                        + Store.flagsQuery(details: details),
+                    arguments: [2026, 0, "[]"]
+                ).map { $0["detail"] as String }.joined(separator: "\n")
+            }
         }
-        #expect(plan.contains("flag_row_absent"), "\(plan)")
+        let map = try await plan(details: false)
+        #expect(map.contains("flag_row_absent"), "\(map)")
+        // With details every flag is read, through the key.
+        let details = try await plan(details: true)
+        #expect(!details.contains("flag_row_absent"), "\(details)")
     }
 }

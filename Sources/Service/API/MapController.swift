@@ -44,7 +44,9 @@ struct MapController {
         /// at least 1,000 communes.
         func json(parts: Int? = nil) async -> ByteBuffer {
             let communes = self.communes
-            let count = max(1, parts ?? min(ProcessInfo.processInfo.activeProcessorCount, communes.count / 1000))
+            let wanted = parts ?? min(ProcessInfo.processInfo.activeProcessorCount, communes.count / 1000)
+            // Never more parts than communes: none is empty but the only one of an empty map.
+            let count = max(1, min(wanted, communes.count))
             let texts = await withTaskGroup(of: (Int, String).self) { group in
                 for part in 0..<count {
                     group.addTask {
@@ -60,8 +62,7 @@ struct MapController {
             buffer.reserveCapacity(communes.count * 240)
             buffer.writeString(
                 "{\"categories\":" + JSONObjectText.array(categories.map(\.rawValue)) + ",\"communes\":[")
-            // A part is empty only when there are more parts than communes.
-            for (i, text) in texts.filter({ !$0.isEmpty }).enumerated() {
+            for (i, text) in texts.enumerated() {
                 if i > 0 { buffer.writeString(",") }
                 buffer.writeString(text)
             }
