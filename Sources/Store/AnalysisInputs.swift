@@ -25,23 +25,18 @@ extension Store {
                 uniqueKeysWithValues: categories.enumerated().map { ($0.element, UInt16($0.offset)) })
             let counts = try Self.countFacts(db, communes: communePosition, categories: categoryPosition)
             var countSources: [SourceVintage: CountSource] = [:]
-            // A generation's rows all carry its vintage (`SourceWriter` writes them so): one probe
-            // per source, not a scan of the millions of equipment rows. The outer SELECT is needed:
-            // inside, `vintage` would name source_state's own column, not the probe.
+            // A generation's rows all carry its vintage (`SourceWriter` writes them so): one row
+            // of each current equipment table, not a scan of its millions.
             for r in try Row.fetchAll(
                 db,
-                sql:
-                    """
-                    SELECT * FROM (
-                        SELECT st.source, st.kind, (
-                            SELECT e.vintage FROM equipment_row e
-                            WHERE e.source = st.source AND e.run_id = st.run_id LIMIT 1
-                        ) AS vintage
-                        FROM source_state st)
-                    WHERE vintage IS NOT NULL
-                    """
-            ) {
-                let key = SourceVintage(source: r["source"], vintage: r["vintage"])
+                sql: """
+                    SELECT st.source, st.kind, g.name FROM generation_table g JOIN source_state st ON st.run_id = g.run_id
+                    WHERE g.rows = ?
+                    """, arguments: [GenerationTable.equipment.rawValue])
+            {
+                let table: String = r["name"]
+                guard let vintage = try Int.fetchOne(db, sql: "SELECT vintage FROM \(table) LIMIT 1") else { continue }
+                let key = SourceVintage(source: r["source"], vintage: vintage)
                 let kind: SourceKind = r["kind"]
                 countSources[key] = CountSource(
                     kind: kind, categories: categoriesOf(kind, vintage: key.vintage),
@@ -148,7 +143,7 @@ extension Store {
             sql: """
                 SELECT s.source, st.kind, s.vintage, s.commune, c.category, c.kind,
                     s.lat, s.lon, s.usable, s.active, s.opened, s.closed
-                FROM site s JOIN source_state st ON st.source = s.source AND st.kind != 'bpe'
+                FROM site s CROSS JOIN source_state st ON st.source = s.source AND st.kind != 'bpe'
                     \(Self.categoryJoin("s", kind: "st.kind"))
                 """)
         while let r = try rows.next() {
@@ -177,7 +172,7 @@ extension Store {
             db,
             sql: """
                 SELECT s.source, s.vintage, c.category, s.lat, s.lon
-                FROM site s JOIN source_state st ON st.source = s.source AND st.kind = 'bpe'
+                FROM site s CROSS JOIN source_state st ON st.source = s.source AND st.kind = 'bpe'
                     \(Self.categoryJoin("s", kind: "st.kind"))
                 WHERE s.usable = 1 AND s.lat IS NOT NULL AND s.lon IS NOT NULL
                 """)

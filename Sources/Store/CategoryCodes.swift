@@ -5,9 +5,13 @@ extension Store {
     /// The join of `rows` (an alias of `equipment` or `site`, whose `type` is a source's code) with
     /// the category mapping rule of that code in force at the row's vintage, as `c`; `kind` is the
     /// SQL giving the row's source kind.
+    ///
+    /// A `CROSS JOIN`: the rows drive. Let the planner start from the mapping, it would copy the
+    /// view's union of generation tables into a temporary table first (national BPE counts read in
+    /// 4.3 s instead of 1.4 s). Join the rows' other tables the same way.
     static func categoryJoin(_ rows: String, kind: String) -> String {
         """
-        JOIN category_code c ON c.source_kind = \(kind) AND c.code = \(rows).type
+        CROSS JOIN category_code c ON c.source_kind = \(kind) AND c.code = \(rows).type
             AND (c.vintage_from IS NULL OR \(rows).vintage >= c.vintage_from)
             AND (c.vintage_to IS NULL OR \(rows).vintage <= c.vintage_to)
         """

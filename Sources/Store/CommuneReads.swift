@@ -88,27 +88,18 @@ extension Store {
     /// The service inventory of a target commune: per category, vintage, source (and kind).
     /// BPE counts come from equipment; Sirene and OSM from their active sites.
     static func services(commune: CommuneCode, _ db: Database) throws -> [ServiceCount] {
-        // From the few mapped codes to the commune's rows of each (CROSS JOIN keeps that order):
-        // most of a commune's BPE rows are types no category maps, and matching each of them
-        // against the mapping was most of the card's time. The `_row` tables with the views'
-        // current-generation join written out, as the views would let the planner start from the rows.
         try ServiceCount.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT c.category, e.vintage, e.source, c.kind, SUM(e.count) AS count
-                    FROM category_code c CROSS JOIN equipment_row e ON e.commune = ? AND e.type = c.code
-                        AND (c.vintage_from IS NULL OR e.vintage >= c.vintage_from)
-                        AND (c.vintage_to IS NULL OR e.vintage <= c.vintage_to)
-                    JOIN source_state st ON st.source = e.source AND st.run_id = e.run_id
-                    WHERE c.source_kind = 'bpe'
+                    FROM equipment e \(categoryJoin("e", kind: "'bpe'"))
+                    WHERE e.commune = ?
                     GROUP BY c.category, e.vintage, e.source, c.kind
                     UNION ALL
                     SELECT c.category, s.vintage, s.source, c.kind, COUNT(*) AS count
-                    FROM category_code c CROSS JOIN site_row s ON s.commune = ? AND s.type = c.code
-                        AND (c.vintage_from IS NULL OR s.vintage >= c.vintage_from)
-                        AND (c.vintage_to IS NULL OR s.vintage <= c.vintage_to)
-                    JOIN source_state st ON st.source = s.source AND st.run_id = s.run_id AND st.kind = c.source_kind
-                    WHERE c.source_kind IN ('sirene', 'osm') AND s.active = 1
+                    FROM site s CROSS JOIN source_state st ON st.source = s.source AND st.kind IN ('sirene', 'osm')
+                        \(categoryJoin("s", kind: "st.kind"))
+                    WHERE s.commune = ? AND s.active = 1
                     GROUP BY c.category, s.vintage, s.source, c.kind
                     ORDER BY 1, 2, 3, 4
                     """), arguments: [commune, commune])

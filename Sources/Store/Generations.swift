@@ -3,14 +3,14 @@ import GRDB
 
 /// Loads as generations: a load writes its rows tagged with its run, in short transactions, out
 /// of the readers' sight (the views show only the generation `source_state` points to); one tiny
-/// transaction makes it current; the previous generation is then deleted in short transactions.
-/// A crash leaves rows of no current generation: ``removeStaleGenerations()`` deletes them, and
-/// only the holder of the ingestion lock runs it.
+/// transaction makes it current; the previous generation is then deleted: its tables of its own
+/// (``GenerationTable``) dropped, its rows of the shared tables deleted in short transactions.
+/// A crash leaves rows or tables of no current generation: ``removeStaleGenerations()`` deletes
+/// them, and only the holder of the ingestion lock runs it.
 extension Store {
-    /// Every table holding per-source rows, by generation.
-    static let generationTables = [
-        "commune_row", "mouvement_row", "population_row", "centroid_row", "contour_row", "equipment_row", "site_row",
-    ]
+    /// Every table holding per-source rows of every generation, tagged with their run (the rows
+    /// written by the million have tables of their own: ``GenerationTable``).
+    static let generationTables = ["commune_row", "mouvement_row", "population_row", "centroid_row", "contour_row"]
     /// Every table holding an analysis's results, by analysis.
     static let analysisTables = ["flag_row", "access_row", "meeting_loss_row", "cafe_known_row", "candidate_score"]
 
@@ -63,19 +63,34 @@ extension Store {
                 loaded.coverage = outcome.coverage?.description
                 loaded.loadedAt = Store.now()
                 try loaded.save(db)
+                for table in GenerationTable.allCases { try table.showCurrent(db) }
             }
         } catch {
             rows.abandon()
+            try? dropTables(where: "g.run_id = ?", [state.runId])
             for table in Self.generationTables {
                 try? deleteInBatches(table, "source = ? AND run_id = ?", [state.source, state.runId])
             }
             throw error
         }
         // The new data is in force: a failed clean-up is left to the next job's sweep.
+        try? dropTables(
+            where: "g.run_id IN (SELECT id FROM ingestion_run WHERE source = ? AND id != ?)",
+            [state.source, state.runId])
         for table in Self.generationTables {
             try? deleteInBatches(table, "source = ? AND run_id != ?", [state.source, state.runId])
         }
         return outcome
+    }
+
+    /// Drops the generation tables whose run matches `condition` (on `g`, their listing), one
+    /// transaction each (a drop takes milliseconds: it frees pages, it does not visit rows).
+    private func dropTables(where condition: String, _ arguments: StatementArguments) throws {
+        let tables = try writer.read { try GenerationTable.tables($0, where: condition, arguments) }
+        for table in tables {
+            try writer.write { try GenerationTable.drop(table, $0) }
+            Self.pauseForOtherWriters()
+        }
     }
 
     /// Deletes the rows of `table` that match `condition`, a batch per transaction (each short, so
@@ -122,7 +137,7 @@ extension Store {
                     WHERE outcome = 'running'
                     """, arguments: [Store.now()])
         }
-        let (generations, analyses) = try await writer.read { db in
+        let (generations, analyses, tables) = try await writer.read { db in
             // Runs that wrote rows (an unchanged one writes none) and are not their source's current one.
             let runs = try Row.fetchAll(
                 db,
@@ -147,14 +162,16 @@ extension Store {
             for table in Self.analysisTables {
                 for id in pastAnalyses where try holds(table, "analysis_id = ?", [id]) { analyses.append((table, id)) }
             }
-            return (generations, analyses)
+            return (generations, analyses, try Self.staleTables(db))
         }
+        for table in tables { try await writer.write { try GenerationTable.drop(table, $0) } }
         for g in generations { try await deleteInBatches(g.table, "source = ? AND run_id = ?", [g.source, g.run]) }
         for a in analyses { try await deleteInBatches(a.table, "analysis_id = ?", [a.id]) }
         try await writer.write { db in try db.execute(sql: "DELETE FROM analysis_run WHERE finished_at IS NULL") }
     }
 
-    /// Rows of no current generation or analysis, per table (none after a job completes).
+    /// Rows of no current generation or analysis, per table, and the generation tables of no
+    /// current run with their rows (none after a job completes).
     package func staleRows() async throws -> [String: Int] {
         try await writer.read { db in
             var out: [String: Int] = [:]
@@ -170,7 +187,16 @@ extension Store {
                 out[table] = try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM \(table) WHERE analysis_id IS NOT (SELECT id FROM current_analysis)")
             }
-            return out.filter { $0.value > 0 }
+            out = out.filter { $0.value > 0 }
+            for table in try Self.staleTables(db) {
+                out[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")
+            }
+            return out
         }
+    }
+
+    /// The generation tables of runs no source holds now.
+    private static func staleTables(_ db: Database) throws -> [String] {
+        try GenerationTable.tables(db, where: "g.run_id NOT IN (SELECT run_id FROM source_state)")
     }
 }

@@ -39,10 +39,16 @@ extension Store {
                         """, arguments: [targetVintage, departements.isEmpty ? 0 : 1, Self.jsonArray(departements)]
                 ).map { ($0["code"] as String, $0["name"] as String) }, uniquingKeysWith: { a, _ in a })
             let selection = "IN (SELECT value FROM json_each(?))"
-            let codes = Self.jsonArray(names.keys.sorted())
+            let sorted = names.keys.sorted()
+            let codes = Self.jsonArray(sorted)
+            // The range goes into each generation table's commune index (SQLite pushes a constant
+            // condition into the arms of the `site` view, not one with a subquery): a
+            // département's sites are read from its range, not found among all of France's.
             let rows = try Row.fetchCursor(
-                db, sql: Self.premisesSQL(sites: "s.commune " + selection, team: "t.commune " + selection),
-                arguments: [codes, codes])
+                db,
+                sql: Self.premisesSQL(
+                    sites: "s.commune BETWEEN ? AND ? AND s.commune " + selection, team: "t.commune " + selection),
+                arguments: [sorted.first ?? "", sorted.last ?? "", codes, codes])
             var group: [Premises] = []
             func flush() throws {
                 guard let first = group.first else { return }
@@ -132,12 +138,7 @@ extension Store {
         case .source(let kind, let externalID):
             row = try Row.fetchOne(
                 db,
-                sql: premisesSQL(
-                    // The current runs of the kind, spelt out: the way into the (run, identity) index.
-                    sites:
-                        "st.kind = ? AND s.ext_id = ? AND s.run_id IN (SELECT run_id FROM source_state WHERE kind = ?)",
-                    team: "0"),
-                arguments: [kind, externalID, kind])
+                sql: premisesSQL(sites: "st.kind = ? AND s.ext_id = ?", team: "0"), arguments: [kind, externalID])
         }
         return try row.map(premises)
     }
@@ -161,7 +162,7 @@ extension Store {
         return """
             WITH latest AS (
                 SELECT st.kind, MAX(st.vintage) AS vintage FROM source_state st
-                WHERE EXISTS (SELECT 1 FROM site_row r WHERE r.source = st.source AND r.run_id = st.run_id)
+                WHERE st.run_id IN (SELECT g.run_id FROM generation_table g WHERE g.rows = 'site')
                 GROUP BY st.kind)
             SELECT p.*, \(centroid("lat")) AS centroid_lat, \(centroid("lon")) AS centroid_lon
             FROM (
@@ -177,7 +178,7 @@ extension Store {
                     CASE WHEN s.non_diffusible THEN NULL ELSE s.lon END AS lon,
                     s.usable, c.category, s.opened, s.closed, s.active, NULL AS kind,
                     COALESCE(a.licence_iv, 'unknown') AS licence_iv, a.status, a.note
-                FROM site s JOIN source_state st ON st.source = s.source
+                FROM site s CROSS JOIN source_state st ON st.source = s.source
                     JOIN latest l ON l.kind = st.kind AND l.vintage IS st.vintage
                     \(categoryJoin("s", kind: "st.kind"))
                     LEFT JOIN site_annotation a ON a.source_kind = st.kind AND a.ext_id = s.ext_id

@@ -346,6 +346,44 @@ enum Schema {
                         WHERE flag IN ('lost', 'never');
                     """)
         }
+        m.registerMigration("v14 a table per generation of equipment and sites") { db in
+            // See GenerationTable: the current rows move to their run's table, the rest (a crashed
+            // load's, an old generation not yet deleted) go with the templates' rows and indexes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE generation_table (name TEXT PRIMARY KEY, rows TEXT NOT NULL, run_id INTEGER NOT NULL);
+                    DROP VIEW equipment;
+                    DROP VIEW site;
+                    """)
+            for table in GenerationTable.allCases {
+                let runs = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.run_id FROM source_state s
+                        WHERE EXISTS (SELECT 1 FROM \(table.template) r WHERE r.source = s.source AND r.run_id = s.run_id)
+                        """)
+                for run in runs {
+                    try table.create(run: run, db)
+                    try db.execute(
+                        sql: "INSERT INTO \(table.name(run: run)) SELECT * FROM \(table.template) WHERE run_id = ?",
+                        arguments: [run])
+                }
+            }
+            try db.execute(
+                sql: """
+                    DROP INDEX equipment_commune;
+                    DROP INDEX equipment_row_generation;
+                    DROP INDEX site_commune;
+                    DROP INDEX site_row_generation;
+                    DROP INDEX site_row_ext;
+                    DELETE FROM equipment_row;
+                    DELETE FROM site_row;
+                    -- The rows now drive their joins with the mapping (Store.categoryJoin): each
+                    -- looks its code up here, instead of in an index built for every query.
+                    CREATE INDEX category_code_code ON category_code(source_kind, code);
+                    """)
+            for table in GenerationTable.allCases { try table.showCurrent(db) }
+        }
         return m
     }
 

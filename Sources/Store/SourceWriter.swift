@@ -23,6 +23,9 @@ public final class SourceWriter {
     private let run: Int64
     private let vintage: Int
     private var pending: [Row] = []
+    /// The generation tables this load has asked for so far (the first batch with rows of a
+    /// table makes it).
+    private var tables: Set<GenerationTable> = []
     /// Rows handed to the commit queue so far (each batch records its count as the live run's
     /// progress when it commits).
     private var queued = 0
@@ -83,7 +86,10 @@ public final class SourceWriter {
         let (source, run, vintage) = (self.source, self.run, self.vintage)
         queued += rows.count
         let progress = queued
+        let newTables = Set(rows.lazy.compactMap(\.kind.table)).subtracting(tables)
+        tables.formUnion(newTables)
         try commits.submit { db in
+            for table in newTables { try table.create(run: run, db) }
             // One statement per kind of row and batch, bound through SQLite's C API: GRDB's
             // arguments arrays cost more than the inserts.
             var statements: [Kind: RowInserter] = [:]
@@ -93,7 +99,7 @@ public final class SourceWriter {
                 if let prepared = statements[kind] {
                     statement = prepared
                 } else {
-                    statement = RowInserter(try db.makeStatement(sql: kind.sql))
+                    statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
                     statements[kind] = statement
                 }
                 try row.insert(with: statement, source: source, run: run, vintage: vintage)
@@ -204,8 +210,17 @@ extension SourceWriter.Row {
 }
 
 extension SourceWriter.Kind {
-    /// The insert of a row of this kind into its generation table.
-    fileprivate var sql: String {
+    /// The table of its own a load writes rows of this kind into, if it has one.
+    fileprivate var table: GenerationTable? {
+        switch self {
+        case .equipment: .equipment
+        case .site: .site
+        case .commune, .mouvement, .population, .centroid, .contour: nil
+        }
+    }
+
+    /// The insert of a row of this kind, written by run `run`.
+    fileprivate func sql(run: Int64) -> String {
         switch self {
         case .commune:
             """
@@ -228,10 +243,13 @@ extension SourceWriter.Kind {
             VALUES (?,?,?,?,?,?,?,?,?,?)
             """
         case .equipment:
-            "INSERT INTO equipment_row (source, run_id, vintage, code, commune, type, count) VALUES (?,?,?,?,?,?,?)"
+            """
+            INSERT INTO \(GenerationTable.equipment.name(run: run)) (source, run_id, vintage, code, commune, type, count)
+            VALUES (?,?,?,?,?,?,?)
+            """
         case .site:
             """
-            INSERT INTO site_row (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
+            INSERT INTO \(GenerationTable.site.name(run: run)) (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
                 usable, opened, closed, active, non_diffusible, method)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """

@@ -74,7 +74,10 @@ public struct Store: Sendable {
     static var configuration: Configuration {
         var config = Configuration()
         config.busyMode = .callback(Self.waitForTheWriter)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Debian builds SQLite with secure_delete on: every page a deletion frees is zeroed and
+        // written again. FAST still zeroes deleted content inside the pages kept (no content
+        // lingers there), without that extra write: an old generation's deletion wrote 8% less.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = FAST") }
         return config
     }
 

@@ -156,6 +156,58 @@ import Testing
         #expect(left == 0)
     }
 
+    /// A BPE load writes its equipment rows into a table of its run: a reload makes the new run's
+    /// table current and drops the previous one; a reload that fails after some batches drops its
+    /// own table and leaves the current one as it was.
+    @Test func aReloadReplacesItsRunsTable() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        // The first 20,000 rows of the real BPE 2013: two batches of 10,000.
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
+        try (lines[...20_000].joined(separator: "\n") + "\n").write(
+            toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let facilities = lines[1...20_000].reduce(0) { $0 + Int($1.split(separator: ";")[3])! }
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+        let store = try Store(path: config.storePath)
+        func stored() async throws -> (tables: [String], facilities: Int, stale: [String: Int]) {
+            let (tables, facilities) = try await store.read { db in
+                (
+                    try String.fetchAll(
+                        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '*_g[0-9]*'"),
+                    try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment") ?? -1
+                )
+            }
+            return (tables, facilities, try await store.staleRows())
+        }
+        func lastRun() async throws -> Int64 { try await store.runs(source: "bpe", limit: 1)[0].id }
+
+        #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
+        let first = try await lastRun()
+        #expect(try await stored() == (["equipment_g\(first)"], facilities, [:]))
+        #expect(
+            try await TestSupport.ingest(config, store: store, sources: ["bpe"], force: true)["bpe"]?.outcome == .loaded
+        )
+        let second = try await lastRun()
+        #expect(second != first)
+        #expect(try await stored() == (["equipment_g\(second)"], facilities, [:]))
+
+        // SQLite refuses the second batch's progress: the first batch is in the new table by then.
+        try await DatabaseQueue(path: config.storePath).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse BEFORE UPDATE OF rows_loaded ON ingestion_run WHEN NEW.rows_loaded > 10000
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """)
+        }
+        let failed = try await TestSupport.ingest(config, store: store, sources: ["bpe"], force: true)["bpe"]
+        #expect(failed?.outcome == .failed)
+        #expect(failed?.error?.contains("refused by the test") == true)
+        #expect(try await stored() == (["equipment_g\(second)"], facilities, [:]))
+    }
+
     @Test func malformedRowIsRejectedWithItsLine() async throws {
         let (dir, _, lines) = try servedCOG(rows: 2000)
         var edited = lines.map(String.init)

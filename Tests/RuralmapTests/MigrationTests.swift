@@ -61,6 +61,15 @@ struct MigrationTests {
         #expect(communes == 2)
         #expect(facilities == 3)
         #expect(untranslated == 4)
+        // v14 moved the current BPE rows (run 2) into a table of their own, the template emptied.
+        let (tables, template) = try await store.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM generation_table"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM equipment_row")
+            )
+        }
+        #expect(tables == ["equipment_g2"])
+        #expect(template == 0)
         // v5 inferred the coverage of the BPE file from the départements of its rows.
         #expect(try await store.sourceState("bpe")?.coverage == "98,99")
         let kept = try await store.candidate(commune: "99002")
