@@ -68,8 +68,10 @@ public final class CSVReader {
         header = CSVHeader(names: (0..<count).map { string($0)?.trimmingCharacters(in: " \"") ?? "" })
     }
 
+    deinit { current.deallocate() }
+
     /// Number of fields in the current record.
-    public var count: Int { current.fieldEnds.count }
+    public var count: Int { current.fieldCount }
 
     /// Reads the next record. Returns false at end of file.
     /// - Throws: ``FormatError`` from the underlying source (truncated or corrupt container).
@@ -77,11 +79,10 @@ public final class CSVReader {
         // The record and the position are worked on as locals and put back at the end: through the
         // class's stored properties, every byte paid Swift's dynamic exclusivity checks (a tenth
         // of a national BPE load).
-        var record = Record(maxBytes: current.maxBytes, maxFields: current.maxFields)
-        swap(&record, &current)
+        var record = current
         var physicalLine = self.physicalLine
         defer {
-            swap(&record, &current)
+            current = record
             self.physicalLine = physicalLine
         }
         record.clear()
@@ -170,10 +171,10 @@ public final class CSVReader {
 
     /// The raw bytes of field `index` of the current record (empty when out of range).
     public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let ends = current.fieldEnds
-        guard index >= 0 && index < ends.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let start = index == 0 ? 0 : ends[index - 1]
-        return current.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]])) }
+        let record = current
+        guard index >= 0 && index < record.fieldCount else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let start = index == 0 ? 0 : record.fieldEnds[index - 1]
+        return body(UnsafeBufferPointer(start: record.bytes + start, count: record.fieldEnds[index] - start))
     }
 
     /// Field `index` decoded, trimmed of surrounding spaces; nil when out of range or not decodable
@@ -192,12 +193,11 @@ public final class CSVReader {
     /// Whether every field of the current record is valid in the file's encoding.
     public var isWellEncoded: Bool {
         guard encoding == .utf8 else { return true }
-        return current.bytes.withUnsafeBufferPointer { bytes in
-            // Most records are plain ASCII: check that without decoding anything.
-            var high: UInt8 = 0
-            for b in bytes { high |= b }
-            return high < 0x80 || TextEncoding.isValidUTF8(bytes)
-        }
+        let bytes = UnsafeBufferPointer(start: current.bytes, count: current.byteCount)
+        // Most records are plain ASCII: check that without decoding anything.
+        var high: UInt8 = 0
+        for b in bytes { high |= b }
+        return high < 0x80 || TextEncoding.isValidUTF8(bytes)
     }
 
     private static func sniffSeparator(_ sample: ArraySlice<UInt8>) -> UInt8 {
@@ -210,21 +210,36 @@ public final class CSVReader {
 }
 
 extension CSVReader {
-    /// The bytes of the record being read and where its fields end.
+    /// The bytes of the record being read and where its fields end, in buffers allocated once per
+    /// reader (``CSVReader`` frees them). Arrays cost a uniqueness and a capacity check for every
+    /// field appended (a sixth of a national BPE parse); the limits bound these buffers anyway.
     fileprivate struct Record {
         let maxBytes: Int
         let maxFields: Int
-        var bytes: [UInt8] = []
-        var fieldEnds: [Int] = []
+        let bytes: UnsafeMutablePointer<UInt8>
+        private(set) var byteCount = 0
+        /// Up to `maxFields * 2` field ends (a record with more is read, and refused by its reader,
+        /// without writing past them), then the end of the record.
+        let fieldEnds: UnsafeMutablePointer<Int>
+        private(set) var fieldCount = 0
         var problem: RecordProblem?
 
         init(maxBytes: Int, maxFields: Int) {
             self.maxBytes = maxBytes
             self.maxFields = maxFields
+            bytes = .allocate(capacity: max(maxBytes, 1))
+            fieldEnds = .allocate(capacity: maxFields * 2 + 1)
         }
 
+        func deallocate() {
+            bytes.deallocate()
+            fieldEnds.deallocate()
+        }
+
+        private var lastFieldEnd: Int { fieldCount == 0 ? 0 : fieldEnds[fieldCount - 1] }
+
         /// Whether nothing of the current field was read yet (a quote there opens a quoted field).
-        var atFieldStart: Bool { bytes.count == (fieldEnds.last ?? 0) }
+        var atFieldStart: Bool { byteCount == lastFieldEnd }
 
         mutating func clear() {
             clearFields()
@@ -232,39 +247,45 @@ extension CSVReader {
         }
 
         mutating func clearFields() {
-            bytes.removeAll(keepingCapacity: true)
-            fieldEnds.removeAll(keepingCapacity: true)
+            byteCount = 0
+            fieldCount = 0
         }
 
         /// Appends `buf[from..<to]`; past the size limit, flags the record instead.
         @inline(__always) mutating func append(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
-            let room = maxBytes - bytes.count
-            if to - from <= room {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
-            } else {
-                if room > 0 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<(from + room)])) }
-                if problem == nil { problem = .tooLong(bytes: maxBytes) }
+            let n = min(to - from, maxBytes - byteCount)
+            if n > 0 {
+                (bytes + byteCount).update(from: buf.baseAddress! + from, count: n)
+                byteCount += n
             }
+            if n < to - from && problem == nil { problem = .tooLong(bytes: maxBytes) }
         }
 
         @inline(__always) mutating func append(_ b: UInt8) {
-            if bytes.count < maxBytes {
-                bytes.append(b)
+            if byteCount < maxBytes {
+                bytes[byteCount] = b
+                byteCount += 1
             } else if problem == nil {
                 problem = .tooLong(bytes: maxBytes)
             }
         }
 
         @inline(__always) mutating func endField() {
-            if fieldEnds.count < maxFields * 2 { fieldEnds.append(bytes.count) }
+            if fieldCount < maxFields * 2 {
+                fieldEnds[fieldCount] = byteCount
+                fieldCount += 1
+            }
         }
 
         /// Drops the CR of a CRLF line end: the last byte of a last field that is not empty.
         mutating func dropCarriageReturn() {
-            if let last = bytes.last, last == 0x0D, bytes.count > (fieldEnds.last ?? 0) { bytes.removeLast() }
+            if byteCount > lastFieldEnd && bytes[byteCount - 1] == 0x0D { byteCount -= 1 }
         }
 
-        mutating func finish() { fieldEnds.append(bytes.count) }
+        mutating func finish() {
+            fieldEnds[fieldCount] = byteCount
+            fieldCount += 1
+        }
     }
 }
 
