@@ -195,9 +195,7 @@ public final class CSVReader {
         guard encoding == .utf8 else { return true }
         let bytes = UnsafeBufferPointer(start: current.bytes, count: current.byteCount)
         // Most records are plain ASCII: check that without decoding anything.
-        var high: UInt8 = 0
-        for b in bytes { high |= b }
-        return high < 0x80 || TextEncoding.isValidUTF8(bytes)
+        return TextEncoding.isASCII(bytes) || TextEncoding.isValidUTF8(bytes)
     }
 
     private static func sniffSeparator(_ sample: ArraySlice<UInt8>) -> UInt8 {

@@ -38,6 +38,13 @@ public enum TextEncoding: String, Sendable {
         }
     }
 
+    /// Whether every byte is ASCII (then valid UTF-8 and Windows-1252 alike), without decoding.
+    @inlinable public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
+    }
+
     /// Decodes `bytes`; returns nil for malformed UTF-8 so the caller can reject the row.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         switch self {
@@ -45,9 +52,7 @@ public enum TextEncoding: String, Sendable {
             // Pure ASCII is valid UTF-8 by construction: decoded without validation. The
             // validating initialiser is generic code not specialised here: it looked its
             // metadata up at run time, for every field (a tenth of a national BPE parse).
-            var high: UInt8 = 0
-            for byte in bytes { high |= byte }
-            if high < 0x80 { return String(decoding: bytes, as: UTF8.self) }
+            if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             return String(validating: bytes, as: UTF8.self)
         case .windows1252:
             var scalars = String.UnicodeScalarView()

@@ -1,17 +1,20 @@
+import Catalog
 import GRDB
 
 /// The rows a source writes by the million (BPE equipment counts and facilities, Sirene
 /// establishments, OSM objects): each load writes them into a table of its own (`site_g42` for
 /// run 42), and the view (`site`) is the union of the current runs' tables. Replacing a
 /// generation drops a table instead of deleting its rows one by one through every index
-/// (national BPE reload: 6.5 s of deletions → a drop in ~0.1 s), and a load appends to a
+/// (national BPE reload: 6.5 s of deletions → drops of 0.03–0.07 s), and a load appends to a
 /// table only it writes. The other per-source rows, a few tens of thousands, share one table
-/// per kind (see ``Store/generationTables``).
+/// per kind (see ``Store/sharedGenerationTables``).
 ///
-/// Each kind keeps its original table (`site_row`), empty, as the template of its columns and the
-/// first arm of the view. `generation_table` lists the tables made, with their run: a crash
-/// between making a table and its run becoming current leaves a table the next job's sweep drops.
-/// A migration that changes the template's columns changes every generation table alike.
+/// Each kind keeps its original table (`site_row`), empty, as the template of its columns.
+/// `generation_table` lists the tables made, with their kind and run: a crash between making a
+/// table and its run becoming current, or between the swap and the drop of the previous one,
+/// leaves a table the next job's sweep drops. A migration that changes the template's columns,
+/// or the indexes below, changes every generation table alike (migration v14 made the first
+/// ones with this code).
 enum GenerationTable: String, CaseIterable, Sendable {
     case equipment
     case site
@@ -47,21 +50,28 @@ enum GenerationTable: String, CaseIterable, Sendable {
         else { throw DatabaseError(message: "the template table \(template) is missing") }
         try db.execute(sql: "CREATE TABLE \(table) \(templateSQL[columns...]);\n\(indexes(of: table))")
         try db.execute(
-            sql: "INSERT INTO generation_table (name, rows, run_id) VALUES (?, ?, ?)",
+            sql: "INSERT INTO generation_table (name, kind, run_id) VALUES (?, ?, ?)",
             arguments: [table, rawValue, run])
     }
 
-    /// Redefines the view as the template and the tables of the runs now current.
-    func showCurrent(_ db: Database) throws {
-        let tables = try String.fetchAll(
+    /// The tables of this kind of the runs now current, with their source and its kind.
+    func current(_ db: Database) throws -> [(table: String, source: String, sourceKind: SourceKind)] {
+        try Row.fetchAll(
             db,
             sql: """
-                SELECT g.name FROM generation_table g JOIN source_state s ON s.run_id = g.run_id
-                WHERE g.rows = ? ORDER BY g.run_id
-                """, arguments: [rawValue])
+                SELECT g.name, s.source, s.kind FROM generation_table g JOIN source_state s ON s.run_id = g.run_id
+                WHERE g.kind = ? ORDER BY g.run_id
+                """, arguments: [rawValue]
+        ).map { ($0[0], $0[1], $0[2]) }
+    }
+
+    /// Redefines the view as the union of the current runs' tables. The template comes first,
+    /// for its columns when no run has a table yet, without its rows: it never holds any.
+    func showCurrent(_ db: Database) throws {
         // The names are ours (`site_g42`), never input: they cannot be bound parameters.
-        let arms = ([template] + tables).map { "SELECT * FROM \($0)" }.joined(separator: " UNION ALL ")
-        try db.execute(sql: "DROP VIEW IF EXISTS \(rawValue); CREATE VIEW \(rawValue) AS \(arms)")
+        let arms = ["SELECT * FROM \(template) WHERE 0"] + (try current(db)).map { "SELECT * FROM \($0.table)" }
+        try db.execute(
+            sql: "DROP VIEW IF EXISTS \(rawValue); CREATE VIEW \(rawValue) AS \(arms.joined(separator: " UNION ALL "))")
     }
 
     /// The tables listed whose run matches `condition` (on `g`, the listing).
@@ -72,6 +82,17 @@ enum GenerationTable: String, CaseIterable, Sendable {
     {
         try String.fetchAll(
             db, sql: "SELECT g.name FROM generation_table g WHERE \(condition) ORDER BY g.name", arguments: arguments)
+    }
+
+    /// The kinds of the tables listed whose run matches `condition` (on `g`, the listing).
+    static func kinds(
+        _ db: Database, where condition: String, _ arguments: StatementArguments = []
+    ) throws
+        -> [GenerationTable]
+    {
+        try String.fetchAll(
+            db, sql: "SELECT DISTINCT g.kind FROM generation_table g WHERE \(condition)", arguments: arguments
+        ).compactMap(GenerationTable.init(rawValue:))
     }
 
     /// Drops a listed table (its indexes go with it) and its listing.

@@ -8,14 +8,17 @@ import GRDB
 /// A crash leaves rows or tables of no current generation: ``removeStaleGenerations()`` deletes
 /// them, and only the holder of the ingestion lock runs it.
 extension Store {
-    /// Every table holding per-source rows of every generation, tagged with their run (the rows
+    /// The tables holding per-source rows of every generation, tagged with their run (the rows
     /// written by the million have tables of their own: ``GenerationTable``).
-    static let generationTables = ["commune_row", "mouvement_row", "population_row", "centroid_row", "contour_row"]
+    static let sharedGenerationTables = [
+        "commune_row", "mouvement_row", "population_row", "centroid_row", "contour_row",
+    ]
     /// Every table holding an analysis's results, by analysis.
     static let analysisTables = ["flag_row", "access_row", "meeting_loss_row", "cafe_known_row", "candidate_score"]
 
-    /// Rows deleted per transaction when clearing an old generation: 10,000 national BPE sites
-    /// take ~90 ms, the longest a field note then waits.
+    /// Rows deleted per transaction when clearing an old generation or analysis: 10,000 national
+    /// BPE sites took ~90 ms (before they had tables of their own), the longest a field note then
+    /// waits.
     static let deleteBatchSize = 10_000
     /// Microseconds between two transactions of a long job (``pauseForOtherWriters()``).
     private static let transactionPauseMicroseconds: UInt32 = 3_000
@@ -33,9 +36,10 @@ extension Store {
 
     /// Loads `state.source`'s new data as the generation of run `state.runId`: `body` writes the
     /// rows (committed in batches as it goes); then the run is recorded as loaded and the new
-    /// generation made current in one transaction, and the previous one is deleted. If anything
-    /// before that transaction fails, the previous data stays current, the rows written so far
-    /// are deleted and the error propagates (a crash leaves them to ``removeStaleGenerations()``).
+    /// generation made current in one transaction, and the previous one is removed (its tables
+    /// dropped, its shared rows deleted). If anything before that transaction fails, the previous
+    /// data stays current, what was written so far is removed and the error propagates (a crash
+    /// leaves it to ``removeStaleGenerations()``).
     ///
     /// Synchronous: call it off Swift's cooperative pool (the load parses a whole file).
     public func load(_ state: SourceState, _ body: (SourceWriter) throws -> RunOutcome) throws -> RunOutcome {
@@ -59,16 +63,21 @@ extension Store {
             try rows.finish()
             try writer.write { db in
                 try Self.finish(db, state.runId, outcome)
+                let previous = try SourceState.fetchOne(db, key: state.source)?.runId
                 var loaded = state
                 loaded.coverage = outcome.coverage?.description
                 loaded.loadedAt = Store.now()
                 try loaded.save(db)
-                for table in GenerationTable.allCases { try table.showCurrent(db) }
+                // Only the views of the rows this source writes change: redefining a view makes
+                // every connection re-read the schema and prepare its statements again.
+                let changed = try GenerationTable.kinds(
+                    db, where: "g.run_id IN (?, ?)", [state.runId, previous ?? state.runId])
+                for table in changed { try table.showCurrent(db) }
             }
         } catch {
             rows.abandon()
             try? dropTables(where: "g.run_id = ?", [state.runId])
-            for table in Self.generationTables {
+            for table in Self.sharedGenerationTables {
                 try? deleteInBatches(table, "source = ? AND run_id = ?", [state.source, state.runId])
             }
             throw error
@@ -77,7 +86,7 @@ extension Store {
         try? dropTables(
             where: "g.run_id IN (SELECT id FROM ingestion_run WHERE source = ? AND id != ?)",
             [state.source, state.runId])
-        for table in Self.generationTables {
+        for table in Self.sharedGenerationTables {
             try? deleteInBatches(table, "source = ? AND run_id != ?", [state.source, state.runId])
         }
         return outcome
@@ -123,8 +132,8 @@ extension Store {
     }
 
     /// What a process killed mid-job left: runs still `running` (closed as failed, interrupted),
-    /// rows of generations that never became current or were not yet deleted, results of
-    /// analyses that never finished or were not yet deleted. Only the holder of the ingestion
+    /// tables and rows of generations that never became current or were not yet removed, results
+    /// of analyses that never finished or were not yet deleted. Only the holder of the ingestion
     /// lock may call this: it knows no other job is writing. Cheap when there is nothing to do:
     /// it looks for the rows of each past run and analysis through the tables' indexes, never by
     /// scanning them.
@@ -153,7 +162,7 @@ extension Store {
                     db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(condition))", arguments: arguments) ?? false
             }
             var generations: [(table: String, source: String, run: Int64)] = []
-            for table in Self.generationTables {
+            for table in Self.sharedGenerationTables {
                 for r in runs where try holds(table, "source = ? AND run_id = ?", [r.source, r.run]) {
                     generations.append((table, r.source, r.run))
                 }
@@ -175,7 +184,7 @@ extension Store {
     package func staleRows() async throws -> [String: Int] {
         try await writer.read { db in
             var out: [String: Int] = [:]
-            for table in Self.generationTables {
+            for table in Self.sharedGenerationTables {
                 out[table] = try Int.fetchOne(
                     db,
                     sql: """

@@ -162,7 +162,8 @@ extension Store {
         return """
             WITH latest AS (
                 SELECT st.kind, MAX(st.vintage) AS vintage FROM source_state st
-                WHERE st.run_id IN (SELECT g.run_id FROM generation_table g WHERE g.rows = 'site')
+                WHERE st.run_id IN (
+                    SELECT g.run_id FROM generation_table g WHERE g.kind = '\(GenerationTable.site.rawValue)')
                 GROUP BY st.kind)
             SELECT p.*, \(centroid("lat")) AS centroid_lat, \(centroid("lon")) AS centroid_lon
             FROM (

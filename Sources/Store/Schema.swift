@@ -351,22 +351,26 @@ enum Schema {
             // load's, an old generation not yet deleted) go with the templates' rows and indexes.
             try db.execute(
                 sql: """
-                    CREATE TABLE generation_table (name TEXT PRIMARY KEY, rows TEXT NOT NULL, run_id INTEGER NOT NULL);
+                    CREATE TABLE generation_table (name TEXT PRIMARY KEY, kind TEXT NOT NULL, run_id INTEGER NOT NULL);
                     DROP VIEW equipment;
                     DROP VIEW site;
                     """)
             for table in GenerationTable.allCases {
-                let runs = try Int64.fetchAll(
+                let runs = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT s.run_id FROM source_state s
+                        SELECT s.source, s.run_id FROM source_state s
                         WHERE EXISTS (SELECT 1 FROM \(table.template) r WHERE r.source = s.source AND r.run_id = s.run_id)
                         """)
-                for run in runs {
+                for r in runs {
+                    let (source, run): (String, Int64) = (r[0], r[1])
                     try table.create(run: run, db)
+                    // By source and run: the way into the generation index, not a scan per run.
                     try db.execute(
-                        sql: "INSERT INTO \(table.name(run: run)) SELECT * FROM \(table.template) WHERE run_id = ?",
-                        arguments: [run])
+                        sql: """
+                            INSERT INTO \(table.name(run: run))
+                            SELECT * FROM \(table.template) WHERE source = ? AND run_id = ?
+                            """, arguments: [source, run])
                 }
             }
             try db.execute(

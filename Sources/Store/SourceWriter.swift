@@ -181,7 +181,7 @@ extension SourceWriter.Row {
         }
     }
 
-    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql``. Domain
+    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql(run:)``. Domain
     /// values go as their raw values (see ``RowInserter``).
     fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int) throws {
         switch self {

@@ -158,7 +158,8 @@ import Testing
 
     /// A BPE load writes its equipment rows into a table of its run: a reload makes the new run's
     /// table current and drops the previous one; a reload that fails after some batches drops its
-    /// own table and leaves the current one as it was.
+    /// own table and leaves the current one as it was; a previous table the reload could not drop
+    /// (as a crash after the swap leaves it) is reported stale and dropped by the next job.
     @Test func aReloadReplacesItsRunsTable() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
@@ -167,16 +168,24 @@ import Testing
         try (lines[...20_000].joined(separator: "\n") + "\n").write(
             toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
         let facilities = lines[1...20_000].reduce(0) { $0 + Int($1.split(separator: ";")[3])! }
+        // One equipment row per commune and type (DEPCOM;AN;TYPEQU;NB_EQUIP).
+        let rows = Set(
+            lines[1...20_000].map { line in
+                let f = line.split(separator: ";")
+                return "\(f[0]) \(f[2])"
+            }
+        ).count
         let config = try TestSupport.config(
             in: dir,
             sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
                 + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
         let store = try Store(path: config.storePath)
-        func stored() async throws -> (tables: [String], facilities: Int, stale: [String: Int]) {
+        func stored() async throws -> (tables: Set<String>, facilities: Int, stale: [String: Int]) {
             let (tables, facilities) = try await store.read { db in
                 (
-                    try String.fetchAll(
-                        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '*_g[0-9]*'"),
+                    Set(
+                        try String.fetchAll(
+                            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '*_g[0-9]*'")),
                     try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM equipment") ?? -1
                 )
             }
@@ -206,6 +215,26 @@ import Testing
         #expect(failed?.outcome == .failed)
         #expect(failed?.error?.contains("refused by the test") == true)
         #expect(try await stored() == (["equipment_g\(second)"], facilities, [:]))
+
+        // The previous table kept past the swap: SQLite refuses to unlist it, so its drop fails.
+        try await DatabaseQueue(path: config.storePath).write { db in
+            try db.execute(
+                sql: """
+                    DROP TRIGGER refuse;
+                    CREATE TRIGGER keep BEFORE DELETE ON generation_table BEGIN SELECT RAISE(ABORT, 'kept'); END
+                    """)
+        }
+        #expect(
+            try await TestSupport.ingest(config, store: store, sources: ["bpe"], force: true)["bpe"]?.outcome == .loaded
+        )
+        let third = try await lastRun()
+        #expect(
+            try await stored() == (
+                ["equipment_g\(second)", "equipment_g\(third)"], facilities, ["equipment_g\(second)": rows]
+            ))
+        try await DatabaseQueue(path: config.storePath).write { try $0.execute(sql: "DROP TRIGGER keep") }
+        #expect(try await TestSupport.ingest(config, store: store, sources: ["bpe"])["bpe"]?.outcome == .unchanged)
+        #expect(try await stored() == (["equipment_g\(third)"], facilities, [:]))
     }
 
     @Test func malformedRowIsRejectedWithItsLine() async throws {

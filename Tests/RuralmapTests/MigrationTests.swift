@@ -36,7 +36,11 @@ struct MigrationTests {
                                ('cog', 2026, 'COM', '99002', 'Saint-Amand-des-Brumes', '99', '99');
                         INSERT INTO equipment (source, vintage, code, commune, type, count)
                         VALUES ('bpe', 2024, '99001', '99001', 'A504', 2), ('bpe', 2024, '99002', '99002', 'B201', 1),
-                               ('bpe', 2024, '98001', NULL, 'A504', 4);
+                               ('bpe', 2024, '98001', NULL, 'A504', 4),
+                               -- a source no longer configured: no state, no generation to move
+                               ('gone', 2019, '99002', '99002', 'A504', 7);
+                        INSERT INTO site (source, vintage, code, commune, type, ext_id, usable, active, non_diffusible)
+                        VALUES ('bpe', 2024, '99002', '99002', 'B201', '12345678900011.B201', 1, 1, 0);
                         INSERT INTO analysis_run (id, started_at, finished_at, communes, candidates)
                         VALUES (1, '2026-01-01T00:00:04Z', '2026-01-01T00:00:05Z', 2, 1);
                         INSERT INTO flag (commune, category, flag, vintage_from, vintage_to, sources)
@@ -61,15 +65,19 @@ struct MigrationTests {
         #expect(communes == 2)
         #expect(facilities == 3)
         #expect(untranslated == 4)
-        // v14 moved the current BPE rows (run 2) into a table of their own, the template emptied.
-        let (tables, template) = try await store.read { db in
+        // v14 moved the current BPE rows (run 2) into tables of their own, the templates emptied
+        // (the rows of a source without state went with them).
+        let (tables, templates, sites) = try await store.read { db in
             (
-                try String.fetchAll(db, sql: "SELECT name FROM generation_table"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM equipment_row")
+                try String.fetchAll(db, sql: "SELECT name FROM generation_table ORDER BY name"),
+                try Int.fetchOne(
+                    db, sql: "SELECT (SELECT COUNT(*) FROM equipment_row) + (SELECT COUNT(*) FROM site_row)"),
+                try String.fetchAll(db, sql: "SELECT ext_id FROM site")
             )
         }
-        #expect(tables == ["equipment_g2"])
-        #expect(template == 0)
+        #expect(tables == ["equipment_g2", "site_g2"])
+        #expect(templates == 0)
+        #expect(sites == ["12345678900011.B201"])
         // v5 inferred the coverage of the BPE file from the départements of its rows.
         #expect(try await store.sourceState("bpe")?.coverage == "98,99")
         let kept = try await store.candidate(commune: "99002")
