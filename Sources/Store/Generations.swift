@@ -93,7 +93,7 @@ extension Store {
     }
 
     /// Drops the generation tables whose run matches `condition` (on `g`, their listing), one
-    /// transaction each (a drop takes milliseconds: it frees pages, it does not visit rows).
+    /// transaction each (a drop takes tens of milliseconds: it frees pages, it does not visit rows).
     private func dropTables(where condition: String, _ arguments: StatementArguments) throws {
         let tables = try writer.read { try GenerationTable.tables($0, where: condition, arguments) }
         for table in tables {
@@ -174,6 +174,11 @@ extension Store {
             return (generations, analyses, try Self.staleTables(db))
         }
         for table in tables { try await writer.write { try GenerationTable.drop(table, $0) } }
+        if !tables.isEmpty {
+            // A view never shows a stale table (each swap redefines it), unless the sources'
+            // state was changed by other means: redefined, it cannot name a table just dropped.
+            try await writer.write { db in for kind in GenerationTable.allCases { try kind.showCurrent(db) } }
+        }
         for g in generations { try await deleteInBatches(g.table, "source = ? AND run_id = ?", [g.source, g.run]) }
         for a in analyses { try await deleteInBatches(a.table, "analysis_id = ?", [a.id]) }
         try await writer.write { db in try db.execute(sql: "DELETE FROM analysis_run WHERE finished_at IS NULL") }
