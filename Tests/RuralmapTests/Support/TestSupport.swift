@@ -34,11 +34,34 @@ enum TestSupport {
         return path
     }
 
+    /// A new directory for one test's files, in this test process's own folder, which goes when
+    /// the process exits: a whole run writes ~1.6 GB of stores, caches and archives.
     static func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "ruralmap-test-\(UUID().uuidString.prefix(8))"
+        let dir = processDirectory + "/" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    private static let folderPrefix = "ruralmap-test-"
+
+    /// `ruralmap-test-<pid>` in the system's temporary folder. Made on first use, when the folders
+    /// of earlier runs whose process is gone (a crash, a kill) are removed; removed at exit.
+    /// `RURALMAP_KEEP_TEST_FILES=1` keeps them all, to look at.
+    private static let processDirectory: String = {
+        let base = NSTemporaryDirectory()
+        if ProcessInfo.processInfo.environment["RURALMAP_KEEP_TEST_FILES"] != "1" {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+            for name in names where name.hasPrefix(folderPrefix) {
+                let pid = Int32(name.dropFirst(folderPrefix.count))
+                let running = pid.map { kill($0, 0) == 0 || errno != ESRCH } ?? false
+                if !running { try? FileManager.default.removeItem(atPath: base + name) }
+            }
+            atexit { try? FileManager.default.removeItem(atPath: TestSupport.folder(of: getpid())) }
+        }
+        return folder(of: getpid())
+    }()
+
+    private static func folder(of pid: Int32) -> String { NSTemporaryDirectory() + folderPrefix + String(pid) }
 
     static var logger: Logger {
         var l = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
