@@ -23,20 +23,15 @@ extension Store {
             precondition(categories.count <= Int(UInt16.max) + 1, "categories are named by a 16-bit position")
             let categoryPosition = Dictionary(
                 uniqueKeysWithValues: categories.enumerated().map { ($0.element, UInt16($0.offset)) })
-            let counts = try Self.countFacts(db, communes: communePosition, categories: categoryPosition)
             var countSources: [SourceVintage: CountSource] = [:]
-            // A generation's rows all carry its vintage (`SourceWriter` writes them so): one row
-            // of each current equipment table, not a scan of its millions.
             for current in try GenerationTable.equipment.current(db) {
-                guard let vintage = try Int.fetchOne(db, sql: "SELECT vintage FROM \(current.table) LIMIT 1") else {
-                    continue
-                }
-                let key = SourceVintage(source: current.source, vintage: vintage)
+                let key = SourceVintage(source: current.source, vintage: current.vintage)
                 let kind = current.sourceKind
                 countSources[key] = CountSource(
                     kind: kind, categories: categoriesOf(kind, vintage: key.vintage),
                     describes: try Self.describedCommunes(db, source: key.source, communes: communes),
-                    counts: counts[key] ?? [])
+                    counts: try Self.countFacts(
+                        db, table: current.table, communes: communePosition, categories: categoryPosition))
             }
             var siteCoverage: [String: Set<CommuneCode>] = [:]
             for state in try SourceState.filter(sql: "kind IN ('sirene', 'osm') AND coverage != 'national'").fetchAll(
@@ -53,34 +48,33 @@ extension Store {
         }
     }
 
-    /// The BPE counts of mapped categories in communes of the target geography, by source.
+    /// The BPE counts of mapped categories in communes of the target geography, in `table`, one
+    /// current generation's.
     ///
     /// The analysis reads each current generation table in turn (``GenerationTable/current(_:)``),
     /// as it does the sites: through the view, a union of those tables, every row went through
     /// one more copy (national counts and sites read in 0.6 s more).
     private static func countFacts(
-        _ db: Database, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
-    ) throws -> [SourceVintage: [CountFact]] {
-        var counts: [SourceVintage: [CountFact]] = [:]
+        _ db: Database, table: String, communes: [CommuneCode: Int32], categories: [ServiceCategory: UInt16]
+    ) throws -> [CountFact] {
+        var counts: [CountFact] = []
         // A cursor, not every row at once (the rows of a national BPE would briefly take more
         // memory than the facts made of them), and positional columns: no per-row dictionary.
-        for current in try GenerationTable.equipment.current(db) {
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT e.source, e.vintage, e.commune, c.category, c.kind, SUM(e.count) AS n
-                    FROM \(current.table) e \(Self.categoryJoin("e", kind: "'bpe'"))
-                    -- Most rows are of types no category maps: dropped by one lookup each first.
-                    WHERE e.commune IS NOT NULL
-                        AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')
-                    GROUP BY e.source, e.vintage, e.commune, c.category, c.kind
-                    """)
-            while let r = try rows.next() {
-                guard let commune = communes[r[2]], let category = categories[r[3]] else { continue }
-                let kind: ServiceCategory.Kind? = r[4]
-                counts[SourceVintage(source: r[0], vintage: r[1]), default: []].append(
-                    CountFact(commune: commune, category: category, level: UInt8(kind?.level ?? 0), count: r[5]))
-            }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.commune, c.category, c.kind, SUM(e.count) AS n
+                FROM \(table) e \(Self.categoryJoin("e", kind: "'bpe'"))
+                -- Most rows are of types no category maps: dropped by one lookup each first.
+                WHERE e.commune IS NOT NULL
+                    AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')
+                GROUP BY e.commune, c.category, c.kind
+                """)
+        while let r = try rows.next() {
+            guard let commune = communes[r[0]], let category = categories[r[1]] else { continue }
+            let kind: ServiceCategory.Kind? = r[2]
+            counts.append(
+                CountFact(commune: commune, category: category, level: UInt8(kind?.level ?? 0), count: r[3]))
         }
         return counts
     }
@@ -140,27 +134,29 @@ extension Store {
         var sources: [SourceVintage: SiteSource] = [:]
         // A cursor and positional columns: hundreds of thousands of rows, no per-row dictionary.
         for current in try GenerationTable.site.current(db) where current.sourceKind != .bpe {
+            var source = SiteSource(kind: current.sourceKind, coverage: coverage[current.source], sites: [])
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT s.source, s.vintage, s.commune, c.category, c.kind,
-                        s.lat, s.lon, s.usable, s.active, s.opened, s.closed
+                    SELECT s.commune, c.category, c.kind, s.lat, s.lon, s.usable, s.active, s.opened, s.closed
                     FROM \(current.table) s \(Self.categoryJoin("s", kind: "?"))
                     """, arguments: [current.sourceKind.rawValue])
             while let r = try rows.next() {
-                guard let category = categories[r[3]] else { continue }
-                let key = SourceVintage(source: r[0], vintage: r[1])
-                let commune: CommuneCode? = r[2]
-                let kind: ServiceCategory.Kind? = r[4]
-                let lat: Double? = r[5]
-                let lon: Double? = r[6]
-                let site = SiteFact(
-                    position: lat.flatMap { lat in lon.map { Coordinate(lat: lat, lon: $0) } },
-                    commune: commune.flatMap { communes[$0] }, opened: (r[9] as String?).flatMap(DayText.number),
-                    closed: (r[10] as String?).flatMap(DayText.number),
-                    category: category, level: UInt8(kind?.level ?? 0), usable: r[7], active: r[8])
-                sources[key, default: SiteSource(kind: current.sourceKind, coverage: coverage[key.source], sites: [])]
-                    .sites.append(site)
+                guard let category = categories[r[1]] else { continue }
+                let commune: CommuneCode? = r[0]
+                let kind: ServiceCategory.Kind? = r[2]
+                let lat: Double? = r[3]
+                let lon: Double? = r[4]
+                source.sites.append(
+                    SiteFact(
+                        position: lat.flatMap { lat in lon.map { Coordinate(lat: lat, lon: $0) } },
+                        commune: commune.flatMap { communes[$0] }, opened: (r[7] as String?).flatMap(DayText.number),
+                        closed: (r[8] as String?).flatMap(DayText.number),
+                        category: category, level: UInt8(kind?.level ?? 0), usable: r[5], active: r[6]))
+            }
+            // A source without a mapped site is no source of sites, as before the tables.
+            if !source.sites.isEmpty {
+                sources[SourceVintage(source: current.source, vintage: current.vintage)] = source
             }
         }
         return sources
@@ -172,16 +168,17 @@ extension Store {
         var positions: [SourceVintage: [ServiceCategory: [Coordinate]]] = [:]
         // A cursor and positional columns, as for the sites: a million rows at national scale.
         for current in try GenerationTable.site.current(db) where current.sourceKind == .bpe {
+            var byCategory: [ServiceCategory: [Coordinate]] = [:]
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT s.source, s.vintage, c.category, s.lat, s.lon
+                    SELECT c.category, s.lat, s.lon
                     FROM \(current.table) s \(Self.categoryJoin("s", kind: "'bpe'"))
                     WHERE s.usable = 1 AND s.lat IS NOT NULL AND s.lon IS NOT NULL
                     """)
-            while let r = try rows.next() {
-                positions[SourceVintage(source: r[0], vintage: r[1]), default: [:]][r[2], default: []].append(
-                    Coordinate(lat: r[3], lon: r[4]))
+            while let r = try rows.next() { byCategory[r[0], default: []].append(Coordinate(lat: r[1], lon: r[2])) }
+            if !byCategory.isEmpty {
+                positions[SourceVintage(source: current.source, vintage: current.vintage)] = byCategory
             }
         }
         return positions

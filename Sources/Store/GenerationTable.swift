@@ -54,15 +54,17 @@ enum GenerationTable: String, CaseIterable, Sendable {
             arguments: [table, rawValue, run])
     }
 
-    /// The tables of this kind of the runs now current, with their source and its kind.
-    func current(_ db: Database) throws -> [(table: String, source: String, sourceKind: SourceKind)] {
+    /// The tables of this kind of the runs now current, with their source, its kind and the
+    /// vintage every row of the table carries (``SourceWriter`` writes the state's, 0 for none).
+    func current(_ db: Database) throws -> [(table: String, source: String, sourceKind: SourceKind, vintage: Int)] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT g.name, s.source, s.kind FROM generation_table g JOIN source_state s ON s.run_id = g.run_id
+                SELECT g.name, s.source, s.kind, COALESCE(s.vintage, 0)
+                FROM generation_table g JOIN source_state s ON s.run_id = g.run_id
                 WHERE g.kind = ? ORDER BY g.run_id
                 """, arguments: [rawValue]
-        ).map { ($0[0], $0[1], $0[2]) }
+        ).map { ($0[0], $0[1], $0[2], $0[3]) }
     }
 
     /// Redefines the view as the union of the current runs' tables. The template comes first,
