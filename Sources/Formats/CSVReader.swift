@@ -1,3 +1,5 @@
+import Foundation
+
 /// A streaming, byte-level RFC 4180 reader for the CSV files INSEE and others publish.
 ///
 /// It reads `,` or `;` files (sniffed from the header line), quoted or not, LF or CRLF, UTF-8 with
@@ -87,6 +89,19 @@ public final class CSVReader {
         }
         record.clear()
         line = physicalLine
+        // Nearly every line is plain (no quote, no NUL) and lies wholly in the chunk: it is copied
+        // in one go and split in one pass over its bytes. The byte machine below reads the rest.
+        if chunkStart < chunkEnd {
+            let (start, end, sep) = (chunkStart, chunkEnd, separator)
+            let taken = chunk.withUnsafeBufferPointer {
+                record.takePlainLine($0.baseAddress! + start, available: end - start, separator: sep)
+            }
+            if let taken {
+                chunkStart += taken
+                physicalLine += 1
+                return true
+            }
+        }
         var inQuotes = false
         var quoteSeen = false  // last byte inside quotes was a quote: either an escape or the closing one
         var anything = false
@@ -98,6 +113,7 @@ public final class CSVReader {
                     // End of input: a final line without newline still counts.
                     if !anything { return false }
                     record.finish()
+                    if record.problem != nil { record.clearFields() }
                     return true
                 }
             }
@@ -173,7 +189,7 @@ public final class CSVReader {
     public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let record = current
         guard index >= 0 && index < record.fieldCount else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let start = index == 0 ? 0 : record.fieldEnds[index - 1]
+        let start = record.start(of: index)
         return body(UnsafeBufferPointer(start: record.bytes + start, count: record.fieldEnds[index] - start))
     }
 
@@ -211,9 +227,15 @@ extension CSVReader {
     /// The bytes of the record being read and where its fields end, in buffers allocated once per
     /// reader (``CSVReader`` frees them). Arrays cost a uniqueness and a capacity check for every
     /// field appended (a sixth of a national BPE parse); the limits bound these buffers anyway.
+    ///
+    /// Fields lie one byte apart (a plain line's separator, kept as read), so that a plain line is
+    /// its own record: one copy instead of one per field (per-field copies were half of a
+    /// national BPE parse).
     fileprivate struct Record {
         let maxBytes: Int
         let maxFields: Int
+        /// The fields and the bytes between them: `maxBytes` of the line at most, the bytes a
+        /// quoted field drops not counted, plus room for the bytes between `maxFields * 2` fields.
         let bytes: UnsafeMutablePointer<UInt8>
         private(set) var byteCount = 0
         /// Up to `maxFields * 2` field ends (a record with more is read, and refused by its reader,
@@ -225,7 +247,7 @@ extension CSVReader {
         init(maxBytes: Int, maxFields: Int) {
             self.maxBytes = maxBytes
             self.maxFields = maxFields
-            bytes = .allocate(capacity: max(maxBytes, 1))
+            bytes = .allocate(capacity: max(maxBytes, 1) + maxFields * 2)
             fieldEnds = .allocate(capacity: maxFields * 2 + 1)
         }
 
@@ -234,10 +256,12 @@ extension CSVReader {
             fieldEnds.deallocate()
         }
 
-        private var lastFieldEnd: Int { fieldCount == 0 ? 0 : fieldEnds[fieldCount - 1] }
+        /// Where field `index` starts (it may be the field being read, `fieldCount`).
+        @inline(__always) func start(of index: Int) -> Int { index == 0 ? 0 : fieldEnds[index - 1] + 1 }
 
-        /// Whether nothing of the current field was read yet (a quote there opens a quoted field).
-        var atFieldStart: Bool { byteCount == lastFieldEnd }
+        /// Whether nothing of the current field was read yet (a quote there opens a quoted field):
+        /// kept apart from the bytes stored, which stop growing once a record is too long.
+        private(set) var atFieldStart = true
 
         mutating func clear() {
             clearFields()
@@ -247,10 +271,12 @@ extension CSVReader {
         mutating func clearFields() {
             byteCount = 0
             fieldCount = 0
+            atFieldStart = true
         }
 
         /// Appends `buf[from..<to]`; past the size limit, flags the record instead.
         @inline(__always) mutating func append(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+            atFieldStart = false
             let n = min(to - from, maxBytes - byteCount)
             if n > 0 {
                 (bytes + byteCount).update(from: buf.baseAddress! + from, count: n)
@@ -260,6 +286,7 @@ extension CSVReader {
         }
 
         @inline(__always) mutating func append(_ b: UInt8) {
+            atFieldStart = false
             if byteCount < maxBytes {
                 bytes[byteCount] = b
                 byteCount += 1
@@ -269,15 +296,43 @@ extension CSVReader {
         }
 
         @inline(__always) mutating func endField() {
-            if fieldCount < maxFields * 2 {
-                fieldEnds[fieldCount] = byteCount
-                fieldCount += 1
-            }
+            atFieldStart = true
+            guard fieldCount < maxFields * 2 else { return }
+            fieldEnds[fieldCount] = byteCount
+            fieldCount += 1
+            // The byte between two fields, past the size limit too (room is kept for it).
+            bytes[byteCount] = 0x3B
+            byteCount += 1
         }
 
         /// Drops the CR of a CRLF line end: the last byte of a last field that is not empty.
         mutating func dropCarriageReturn() {
-            if byteCount > lastFieldEnd && bytes[byteCount - 1] == 0x0D { byteCount -= 1 }
+            if byteCount > start(of: fieldCount) && bytes[byteCount - 1] == 0x0D { byteCount -= 1 }
+        }
+
+        /// Reads the line at `line` as the record, if it is plain: its line feed within the
+        /// `available` bytes and the size limit, no quote, no NUL, not more fields than the limit.
+        /// Returns the bytes it took (with the line feed), or nil, the record then still empty.
+        mutating func takePlainLine(_ line: UnsafePointer<UInt8>, available: Int, separator: UInt8) -> Int? {
+            guard let feed = memchr(line, 0x0A, min(available, maxBytes + 1)) else { return nil }
+            let length = UnsafePointer<UInt8>(feed.assumingMemoryBound(to: UInt8.self)) - line
+            bytes.update(from: line, count: length)
+            var fields = 0
+            for i in 0..<length {
+                let b = bytes[i]
+                if b == separator {
+                    guard fields < maxFields * 2 else { return nil }
+                    fieldEnds[fields] = i
+                    fields += 1
+                } else if b <= 0x22 && (b == 0x22 || b == 0) {
+                    return nil
+                }
+            }
+            byteCount = length
+            fieldCount = fields
+            dropCarriageReturn()
+            finish()
+            return length + 1
         }
 
         mutating func finish() {

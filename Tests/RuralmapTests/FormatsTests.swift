@@ -16,6 +16,49 @@ struct FormatsTests {
         #expect(try rows(text) == [["a", "b", "c"], ["1", "x;y", "he said \"hi\""], ["2", "multi\nline", "z"]])
     }
 
+    /// Lines read whole (plain, in the reader's chunk) and lines read byte by byte (across a
+    /// chunk's end: a chunk of 61 bytes cuts most lines) give the same records.
+    @Test func plainLinesReadAsByteByByte() throws {
+        let path = try TestSupport.datasets() + "/cog2026_communes.csv.gz"
+        func records(chunkSize: Int) throws -> [[String]] {
+            let csv = try CSVReader(
+                source: try InputFile.open(path: path, maxExpandedBytes: 1 << 30), chunkSize: chunkSize)
+            var out: [[String]] = []
+            while try csv.next() { out.append((0..<csv.count).map { csv.string($0) ?? "<invalid>" }) }
+            return out
+        }
+        let whole = try records(chunkSize: 1 << 20)
+        #expect(whole == (try records(chunkSize: 61)))
+        #expect(whole.filter { $0.first == "COM" }.count == 34_875)  // GUIDE §7: COG 2026's communes
+        #expect(try rows("a;b;c\r\n1;;\r\n\r\n;2;\r\n") == [["a", "b", "c"], ["1", "", ""], [""], ["", "2", ""]])
+    }
+
+    /// The same on random bytes of the characters that matter (quotes, separators, line ends,
+    /// NUL, a multi-byte letter), with small limits: records, their lines and their problems.
+    @Test func plainLinesReadAsByteByByteOnRandomInput() throws {
+        let alphabet: [[UInt8]] = [[0x61], [0x3B], [0x22], [0x0A], [0x0D], [0x00], [0x20], [0xC3, 0xA9]]
+        var state: UInt64 = 42
+        func random(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        func records(_ bytes: [UInt8], chunkSize: Int) throws -> [String] {
+            let csv = try CSVReader(
+                source: MemoryByteSource(bytes), separator: 0x3B, encoding: .utf8, maxRecordBytes: 40, maxFields: 6,
+                chunkSize: chunkSize)
+            var out: [String] = []
+            while try csv.next() {
+                out.append(
+                    "\(csv.line) \(String(describing: csv.problem)) \((0..<csv.count).map { csv.string($0) ?? "?" })")
+            }
+            return out
+        }
+        for _ in 0..<3_000 {
+            let bytes = "h;h\n".utf8 + (0..<random(300)).flatMap { _ in alphabet[random(alphabet.count)] }
+            #expect(try records(bytes, chunkSize: 1 << 12) == (try records(bytes, chunkSize: 1 + random(16))))
+        }
+    }
+
     @Test func lineNumbersCountPhysicalLines() throws {
         let csv = try CSVReader(source: MemoryByteSource("h1,h2\n1,\"a\nb\"\n3,c\n"))
         #expect(try csv.next())
