@@ -92,8 +92,11 @@ struct IngestionJob: Sendable {
                 source: source.name, kind: source.kind, url: source.url, vintage: source.vintage)
             let loaded = try await store.sourceState(source.name)
             let archive = DownloadArchive(directory: config.archiveDirectory)
+            // Forced too, the download is conditional: a file unchanged since its last load is
+            // parsed again from its archived copy (a national BPE's copy was 1.3 s of a 10 s
+            // reload, and 778 MB written). Only a copy missing from the archive is fetched anew.
             let validators =
-                (!force && loaded?.url == source.url)
+                (loaded?.url == source.url && (!force || loaded.map { archive.contains($0.sha256) } == true))
                 ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
             let file: DownloadedFile
             switch try await fetcher.fetch(source.url, validators: validators, label: source.name) {

@@ -10,7 +10,7 @@ struct Ingest: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("source"), help: "A source name from the config (repeatable; default: all).")
     var sources: [String] = []
-    @Flag(help: "Re-parse files even when unchanged.")
+    @Flag(help: "Re-parse files even when unchanged (an unchanged file from its archived copy).")
     var force = false
 
     func run() async throws {

@@ -40,10 +40,19 @@ import Testing
         #expect(second["cog"]?.rowsRead == 0)  // not re-parsed
         let runs = try await store.runs(source: "cog", limit: 1)
         #expect(runs[0].httpStatus == 304)  // the server's ETag came back as If-None-Match
-        // --force re-parses.
+        // --force re-parses: the archived copy, since the server says the file is unchanged.
         let forced = try await TestSupport.ingest(config, store: store, force: true)
         #expect(forced["cog"]?.outcome == .loaded)
         #expect(forced["cog"]?.rowsRead == 3000)
+        #expect(try await store.runs(source: "cog", limit: 1)[0].httpStatus == 304)
+        // With that copy gone, --force downloads the file again.
+        let sha256 = try #require(try await store.runs(source: "cog", limit: 1)[0].sha256)
+        try FileManager.default.removeItem(
+            atPath: DownloadArchive(directory: config.archiveDirectory).path(for: sha256))
+        let refetched = try await TestSupport.ingest(config, store: store, force: true)
+        #expect(refetched["cog"]?.outcome == .loaded)
+        #expect(refetched["cog"]?.rowsRead == 3000)
+        #expect(try await store.runs(source: "cog", limit: 1)[0].httpStatus == 200)
     }
 
     @Test func fileURLUnchangedBySHA256() async throws {
