@@ -2,8 +2,10 @@ import Foundation
 
 /// Every downloaded file, kept under its SHA-256: `DIR/ab/abcdef…`.
 ///
-/// Official sites replace last year's file with this year's; the archive is how an old vintage
-/// can still be re-read (`ingest --force`) after it disappeared upstream.
+/// Official sites replace last year's file with this year's; the archive keeps the file each
+/// source last loaded, which is parsed again when nothing new came (a server's 304, a local file's
+/// unchanged fingerprint) but the data must be reloaded: a new target geography, or a forced
+/// reload of a local file.
 public struct DownloadArchive: Sendable {
     public let directory: String
 

@@ -228,9 +228,9 @@ extension CSVReader {
     /// reader (``CSVReader`` frees them). Arrays cost a uniqueness and a capacity check for every
     /// field appended (a sixth of a national BPE parse); the limits bound these buffers anyway.
     ///
-    /// Fields lie one byte apart (a plain line's separator, kept as read), so that a plain line is
-    /// its own record: one copy instead of one per field (per-field copies were half of a
-    /// national BPE parse).
+    /// Fields lie one byte apart (a plain line's separator, copied with it; a `;` put there by the
+    /// byte-by-byte reading), so that a plain line is its own record: one copy instead of one per
+    /// field (per-field copies were half of a national BPE parse).
     fileprivate struct Record {
         let maxBytes: Int
         let maxFields: Int
@@ -316,10 +316,9 @@ extension CSVReader {
         mutating func takePlainLine(_ line: UnsafePointer<UInt8>, available: Int, separator: UInt8) -> Int? {
             guard let feed = memchr(line, 0x0A, min(available, maxBytes + 1)) else { return nil }
             let length = UnsafePointer<UInt8>(feed.assumingMemoryBound(to: UInt8.self)) - line
-            bytes.update(from: line, count: length)
             var fields = 0
             for i in 0..<length {
-                let b = bytes[i]
+                let b = line[i]
                 if b == separator {
                     guard fields < maxFields * 2 else { return nil }
                     fieldEnds[fields] = i
@@ -328,6 +327,7 @@ extension CSVReader {
                     return nil
                 }
             }
+            bytes.update(from: line, count: length)
             byteCount = length
             fieldCount = fields
             dropCarriageReturn()

@@ -154,6 +154,10 @@ public struct SourceConfig: Sendable {
     public var coverage: Coverage?
     public var line: Int
 
+    /// Whether the source is a local file (`file://`), whose fingerprint (inode, size, times)
+    /// tells for sure whether it changed; a server's validators are only its word.
+    public var isLocalFile: Bool { url.lowercased().hasPrefix("file://") }
+
     public var spec: SourceSpec {
         SourceSpec(
             name: name, kind: kind, vintage: vintage, geographyYear: geographyYear, entry: entry, columns: columns)

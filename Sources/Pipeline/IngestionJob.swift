@@ -92,12 +92,15 @@ struct IngestionJob: Sendable {
                 source: source.name, kind: source.kind, url: source.url, vintage: source.vintage)
             let loaded = try await store.sourceState(source.name)
             let archive = DownloadArchive(directory: config.archiveDirectory)
-            // Forced too, the download is conditional: a file unchanged since its last load is
-            // parsed again from its archived copy (a national BPE's copy was 1.3 s of a 10 s
-            // reload, and 778 MB written). Only a copy missing from the archive is fetched anew.
-            let validators =
-                (loaded?.url == source.url && (!force || loaded.map { archive.contains($0.sha256) } == true))
-                ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
+            // Forced, a local file unchanged since its last load is parsed again from its archived
+            // copy instead of being copied again (a national BPE's copy was 1.3 s of a 10 s reload,
+            // and 778 MB written). A URL is downloaded again: `--force` is also the way past a
+            // server whose validators stay the same when its file changes.
+            var conditional = false
+            if let loaded, loaded.url == source.url {
+                conditional = !force || (source.isLocalFile && archive.contains(loaded.sha256))
+            }
+            let validators = conditional ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
             let file: DownloadedFile
             switch try await fetcher.fetch(source.url, validators: validators, label: source.name) {
             case .notModified(let status):

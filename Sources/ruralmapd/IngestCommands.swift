@@ -10,7 +10,10 @@ struct Ingest: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("source"), help: "A source name from the config (repeatable; default: all).")
     var sources: [String] = []
-    @Flag(help: "Re-parse files even when unchanged (an unchanged file from its archived copy).")
+    @Flag(
+        help:
+            "Re-parse files even when unchanged (URLs are downloaded again; unchanged local files are read from the archive)."
+    )
     var force = false
 
     func run() async throws {

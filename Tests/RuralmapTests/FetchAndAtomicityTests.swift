@@ -40,19 +40,12 @@ import Testing
         #expect(second["cog"]?.rowsRead == 0)  // not re-parsed
         let runs = try await store.runs(source: "cog", limit: 1)
         #expect(runs[0].httpStatus == 304)  // the server's ETag came back as If-None-Match
-        // --force re-parses: the archived copy, since the server says the file is unchanged.
+        // --force re-parses, downloaded again: a server's validators are only its word.
         let forced = try await TestSupport.ingest(config, store: store, force: true)
         #expect(forced["cog"]?.outcome == .loaded)
         #expect(forced["cog"]?.rowsRead == 3000)
-        #expect(try await store.runs(source: "cog", limit: 1)[0].httpStatus == 304)
-        // With that copy gone, --force downloads the file again.
-        let sha256 = try #require(try await store.runs(source: "cog", limit: 1)[0].sha256)
-        try FileManager.default.removeItem(
-            atPath: DownloadArchive(directory: config.archiveDirectory).path(for: sha256))
-        let refetched = try await TestSupport.ingest(config, store: store, force: true)
-        #expect(refetched["cog"]?.outcome == .loaded)
-        #expect(refetched["cog"]?.rowsRead == 3000)
         #expect(try await store.runs(source: "cog", limit: 1)[0].httpStatus == 200)
+        #expect(try await count(store) == 3000)
     }
 
     @Test func fileURLUnchangedBySHA256() async throws {
@@ -80,8 +73,21 @@ import Testing
         // Same device, inode, size, mtime and ctime: not even opened.
         #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
         #expect(try await lastRun().bytes == nil)
-        // Rewritten with the same bytes: read, hashed, unchanged; then skipped again.
+        // Forced, it is parsed again from its archived copy, still not read; with that copy gone,
+        // read again.
+        let forced = try await TestSupport.ingest(config, store: store, force: true)["cog"]
+        #expect(forced?.outcome == .loaded)
+        #expect(forced?.rowsRead == 100)
+        #expect(try await lastRun().bytes == nil)
+        #expect(try await count(store) == 100)
+        let archived = DownloadArchive(directory: config.archiveDirectory).path(
+            for: try #require(try await lastRun().sha256))
+        try FileManager.default.removeItem(atPath: archived)
+        #expect(try await TestSupport.ingest(config, store: store, force: true)["cog"]?.rowsRead == 100)
         let text = lines.joined(separator: "\n") + "\n"
+        #expect(try await lastRun().bytes == Int64(text.utf8.count))
+        #expect(FileManager.default.fileExists(atPath: archived))
+        // Rewritten with the same bytes: read, hashed, unchanged; then skipped again.
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(2100))
         #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
@@ -169,6 +175,49 @@ import Testing
     /// table current and drops the previous one; a reload that fails after some batches drops its
     /// own table and leaves the current one as it was; a previous table the reload could not drop
     /// (as a crash after the swap leaves it) is reported stale and dropped by the next job.
+    /// A facility file's counts (written as the file moves on to another commune) and points
+    /// (written as they come) go in batches of one kind each, interleaved: with more than a batch
+    /// (10,000 rows) of each, every row arrives.
+    @Test func countsAndPointsInterleavedAllArrive() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        // The first 30,000 rows of the real BPE 2013 (DEPCOM;AN;TYPEQU;NB_EQUIP, one per commune
+        // and type, by commune), each equipment written out as a facility without position.
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")[1...30_000]
+        var file = "DEPCOM;TYPEQU;LONGITUDE;LATITUDE\n"
+        var byType: [String: Int] = [:]
+        for line in lines {
+            let f = line.split(separator: ";")
+            file += String(repeating: "\(f[0]);\(f[2]);;\n", count: Int(f[3])!)
+            byType[String(f[2]), default: 0] += Int(f[3])!
+        }
+        try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+        let store = try Store(path: config.storePath)
+        #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
+        let (counted, countRows, points, mapped) = try await store.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT SUM(count) FROM equipment") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM equipment") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site") ?? 0,
+                // The types data/categories.csv keeps as points in BPE 2013.
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT code FROM category_code WHERE source_kind = 'bpe'
+                            AND COALESCE(vintage_from, 0) <= 2013 AND 2013 <= COALESCE(vintage_to, 9999)
+                        """)
+            )
+        }
+        #expect(counted == byType.values.reduce(0, +))  // 108,241
+        #expect(countRows == 30_000)
+        #expect(points == mapped.reduce(0) { $0 + byType[$1, default: 0] })  // 23,209
+        #expect(points > 10_000)
+    }
+
     @Test func aReloadReplacesItsRunsTable() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()

@@ -33,6 +33,29 @@ struct FormatsTests {
         #expect(try rows("a;b;c\r\n1;;\r\n\r\n;2;\r\n") == [["a", "b", "c"], ["1", "", ""], [""], ["", "2", ""]])
     }
 
+    /// At the limits (10 bytes of line, CR included; 2 fields, up to 4 field ends kept), read
+    /// whole or byte by byte alike: a line at the size limit is read, one byte more is refused
+    /// with no field, and so is a last line without line feed; a line of too many fields comes
+    /// with more than the limit (its reader refuses it).
+    @Test func plainLinesAtTheLimits() throws {
+        let text = "h;h\naaaa;bbbbb\naaaa;bbbbbb\naaaa;bbbbb\r\naaa;bbbbb\r\n;;;;\n;;;;;;\nabcdefghijk"
+        for chunkSize in [1 << 12, 3] {
+            let csv = try CSVReader(
+                source: MemoryByteSource(text), maxRecordBytes: 10, maxFields: 2, chunkSize: chunkSize)
+            var records: [String] = []
+            while try csv.next() {
+                let fields = (0..<csv.count).map { csv.string($0) ?? "?" }
+                records.append("\(csv.line) \(csv.problem.map { "\($0)" } ?? "ok") \(fields.prefix(2)) \(csv.count)")
+            }
+            #expect(
+                records == [
+                    "2 ok [\"aaaa\", \"bbbbb\"] 2", "3 tooLong(bytes: 10) [] 0", "4 tooLong(bytes: 10) [] 0",
+                    "5 ok [\"aaa\", \"bbbbb\"] 2", "6 ok [\"\", \"\"] 5", "7 ok [\"\", \"\"] 5",
+                    "8 tooLong(bytes: 10) [] 0",
+                ], "chunks of \(chunkSize) bytes")
+        }
+    }
+
     /// The same on random bytes of the characters that matter (quotes, separators, line ends,
     /// NUL, a multi-byte letter), with small limits: records, their lines and their problems.
     @Test func plainLinesReadAsByteByByteOnRandomInput() throws {
