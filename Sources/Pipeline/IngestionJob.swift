@@ -63,7 +63,7 @@ struct IngestionJob: Sendable {
         for source in selected {
             try Task.checkCancellation()
             let reread = (geographyChanged && !source.kind.isReference) || (placesChanged && source.kind == .osm)
-            let report = await ingest(source, force: force || reread, mapping: mapping)
+            let report = await ingest(source, force: force, reread: reread, mapping: mapping)
             if report.outcome == .loaded {
                 if source.kind.isReference { geographyChanged = true }
                 if source.kind == .contours || source.kind == .centroids { placesChanged = true }
@@ -77,7 +77,14 @@ struct IngestionJob: Sendable {
         return reports
     }
 
-    private func ingest(_ source: SourceConfig, force: Bool, mapping: CategoryMapping) async -> SourceReport {
+    /// Ingests one source: `force` (the user's) downloads a URL again and parses the file even
+    /// when unchanged; `reread` (a new geography) parses it again, from its archived copy when the
+    /// server or the file's fingerprint says it is unchanged.
+    private func ingest(
+        _ source: SourceConfig, force: Bool, reread: Bool, mapping: CategoryMapping
+    ) async
+        -> SourceReport
+    {
         let started = Date()
         logger.info(
             "ingest start",
@@ -92,13 +99,15 @@ struct IngestionJob: Sendable {
                 source: source.name, kind: source.kind, url: source.url, vintage: source.vintage)
             let loaded = try await store.sourceState(source.name)
             let archive = DownloadArchive(directory: config.archiveDirectory)
-            // Forced, a local file unchanged since its last load is parsed again from its archived
+            // The download is conditional, but a reload needs the archived copy when nothing new
+            // comes. Forced, a local file unchanged since its last load is parsed again from that
             // copy instead of being copied again (a national BPE's copy was 1.3 s of a 10 s reload,
-            // and 778 MB written). A URL is downloaded again: `--force` is also the way past a
+            // and 778 MB written); a URL is downloaded again: `--force` is also the way past a
             // server whose validators stay the same when its file changes.
             var conditional = false
             if let loaded, loaded.url == source.url {
-                conditional = !force || (source.isLocalFile && archive.contains(loaded.sha256))
+                let archived = archive.contains(loaded.sha256)
+                conditional = force ? source.isLocalFile && archived : !reread || archived
             }
             let validators = conditional ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
             let file: DownloadedFile
@@ -113,7 +122,7 @@ struct IngestionJob: Sendable {
                 outcome.sha256 = loaded.sha256
                 outcome.etag = loaded.etag
                 outcome.lastModified = loaded.lastModified
-                if !force {
+                if !force && !reread {
                     try await store.finishRun(runID!, outcome)
                     return finished(report: &report, outcome, started: started)
                 }
@@ -127,7 +136,7 @@ struct IngestionJob: Sendable {
                 outcome.bytes = file.bytes
                 outcome.etag = file.validators.etag
                 outcome.lastModified = file.validators.lastModified
-                if !force, let loaded, loaded.sha256 == file.sha256 {
+                if !force && !reread, let loaded, loaded.sha256 == file.sha256 {
                     outcome.outcome = .unchanged
                     try await store.finishRun(runID!, outcome)
                     return finished(report: &report, outcome, started: started)

@@ -103,6 +103,44 @@ import Testing
         #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .loaded)
     }
 
+    /// A new geography re-reads the sources placed on it, a local file unchanged from its
+    /// archived copy (not read again): their codes are translated anew.
+    @Test func aNewGeographyRereadsFromTheArchive() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let ds = try TestSupport.datasets()
+        let cog = try TestSupport.gunzipLines(ds + "/cog2026_communes.csv.gz")
+        func writeCOG(_ lines: [Substring]) throws {
+            try (lines.joined(separator: "\n") + "\n").write(
+                toFile: dir + "/cog.csv", atomically: true, encoding: .utf8)
+        }
+        try writeCOG(cog)
+        let bpe = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")[...2_000]
+        try (bpe.joined(separator: "\n") + "\n").write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", "file://\(dir)/cog.csv", vintage: 2026)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013, more: "geography = 2026"))
+        let store = try Store(path: config.storePath)
+        func typesInAbergement() async throws -> Int {
+            try await store.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM equipment WHERE commune = '01001'") ?? -1
+            }
+        }
+        // Files changed within the last 2 s are always read (timestamps move by clock ticks).
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try await TestSupport.ingest(config, store: store).values.allSatisfy { $0.outcome == .loaded })
+        #expect(try await typesInAbergement() == bpe.filter { $0.hasPrefix("01001;") }.count)
+        // The COG without L'Abergement-Clémenciat (01001).
+        try writeCOG(cog.filter { !$0.hasPrefix("COM,01001,") })
+        try await Task.sleep(for: .milliseconds(2100))
+        let reports = try await TestSupport.ingest(config, store: store)
+        #expect(reports["cog"]?.outcome == .loaded)
+        #expect(reports["bpe"]?.outcome == .loaded)
+        #expect(try await store.runs(source: "bpe", limit: 1)[0].bytes == nil)
+        #expect(try await typesInAbergement() == 0)
+        #expect(reports["bpe"]?.unmapped.contains { $0.code == "01001" } == true)
+    }
+
     @Test func serverErrorIsRetriedThenLoads() async throws {
         let (dir, server, _) = try servedCOG(rows: 500)
         let config = try TestSupport.config(
