@@ -44,7 +44,8 @@ struct IngestionJob: Sendable {
             options: config.fetch, logger: logger)
     }
 
-    /// Ingests `names` (all sources when empty). `force` re-parses unchanged files.
+    /// Ingests `names` (all sources when empty). `force` re-parses unchanged files (see
+    /// ``ingest(_:force:reread:mapping:)``).
     /// - Throws: ``ConfigError`` for an unknown source name; per-source failures are reported, not thrown.
     func run(sources names: [String] = [], force: Bool = false) async throws -> [SourceReport] {
         for name in names where !config.sources.contains(where: { $0.name == name }) {
