@@ -7,6 +7,11 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Smaller answers are sent as they are (a known length below this).
     static var minimumBytes: Int { 1024 }  // computed: a generic type holds no stored statics
 
+    /// zlib's level 3, not its default 6: on the whole-France map, 146 → 41 ms for the JSON
+    /// (805 → 980 KB) and 210 → 38 ms for the SVG (914 → 1,009 KB), a tenth of each map's time,
+    /// for answers a fifth larger at most (nginx compresses at level 1 by default).
+    static var level: Int32 { 3 }
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -22,7 +27,7 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
         compressed.headers[.vary] = "Accept-Encoding"
         let body = response.body
         compressed.body = ResponseBody { writer in
-            try await body.write(GzipWriter(parent: writer, encoder: try GzipEncoder()))
+            try await body.write(GzipWriter(parent: writer, encoder: try GzipEncoder(level: Self.level)))
         }
         return compressed
     }
