@@ -17,15 +17,28 @@ public struct DownloadArchive: Sendable {
     /// Whether the archive holds this file.
     public func contains(_ sha256: String) -> Bool { FileManager.default.fileExists(atPath: path(for: sha256)) }
 
+    /// Whether the archive holds this file whole: of `bytes` bytes, when that size is known (a
+    /// copy damaged on disk after it was archived is not parsed again as if it were the file).
+    public func holds(_ sha256: String, bytes: Int64?) -> Bool {
+        guard let bytes else { return contains(sha256) }
+        return Self.size(of: path(for: sha256)) == bytes
+    }
+
+    private static func size(of path: String) -> Int64? {
+        var s = stat()
+        return stat(path, &s) == 0 ? Int64(s.st_size) : nil
+    }
+
     /// Moves a completed temp file into the archive (atomically: rename within one filesystem,
-    /// else copy to a temp name then rename). An identical file already archived is kept as is.
+    /// else copy to a temp name then rename). An identical file already archived is kept as is; a
+    /// copy of another size (damaged) is replaced.
     /// - Returns: the archive path.
     func store(_ temp: String, sha256: String) throws -> String {
         let target = path(for: sha256)
         let fm = FileManager.default
         try fm.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if fm.fileExists(atPath: target) { return target }
+        if let kept = Self.size(of: target), kept == Self.size(of: temp) { return target }
         if rename(temp, target) != 0 {
             let staging = target + ".tmp-\(UUID().uuidString)"
             do {

@@ -105,18 +105,22 @@ struct IngestionJob: Sendable {
             // copy instead of being copied again (a national BPE's copy was 1.3 s of a 10 s reload,
             // and 778 MB written); a URL is downloaded again: `--force` is also the way past a
             // server whose validators stay the same when its file changes.
+            var archived = false
+            if let loaded {
+                archived = archive.holds(loaded.sha256, bytes: try await store.downloadedSize(sha256: loaded.sha256))
+            }
             var conditional = false
             if let loaded, loaded.url == source.url {
-                let archived = archive.contains(loaded.sha256)
                 conditional = force ? source.isLocalFile && archived : !reread || archived
             }
             let validators = conditional ? loaded.map { Validators(etag: $0.etag, lastModified: $0.lastModified) } : nil
             let file: DownloadedFile
             switch try await fetcher.fetch(source.url, validators: validators, label: source.name) {
             case .notModified(let status):
-                guard let loaded, archive.contains(loaded.sha256) else {
+                guard let loaded, archived else {
                     throw SourceError(
-                        source: source.name, "server answered 304 but no earlier copy is archived; retry with --force")
+                        source: source.name,
+                        "server answered 304 but no intact earlier copy is archived; retry with --force")
                 }
                 outcome = RunOutcome(outcome: .unchanged)
                 outcome.httpStatus = status

@@ -191,6 +191,16 @@ extension Store {
         try await writer.read { try Set(SourceState.select(Column("sha256"), as: String.self).fetchAll($0)) }
     }
 
+    /// The size of the file with this SHA-256 when it was last downloaded or read, nil when no
+    /// run recorded one (a run that parsed the archived copy reads no bytes).
+    public func downloadedSize(sha256: String) async throws -> Int64? {
+        try await writer.read {
+            try Int64.fetchOne(
+                $0, sql: "SELECT bytes FROM ingestion_run WHERE sha256 = ? AND bytes > 0 ORDER BY id DESC LIMIT 1",
+                arguments: [sha256])
+        }
+    }
+
     /// Latest runs, newest first, optionally of one source.
     public func runs(source: String? = nil, limit: Int = 50) async throws -> [RunRecord] {
         try await writer.read { db in

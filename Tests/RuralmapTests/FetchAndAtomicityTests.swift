@@ -73,8 +73,8 @@ import Testing
         // Same device, inode, size, mtime and ctime: not even opened.
         #expect(try await TestSupport.ingest(config, store: store)["cog"]?.outcome == .unchanged)
         #expect(try await lastRun().bytes == nil)
-        // Forced, it is parsed again from its archived copy, still not read; with that copy gone,
-        // read again.
+        // Forced, it is parsed again from its archived copy, still not read; with that copy cut
+        // short (damaged on disk), read again, and the copy replaced; with it gone, read again.
         let forced = try await TestSupport.ingest(config, store: store, force: true)["cog"]
         #expect(forced?.outcome == .loaded)
         #expect(forced?.rowsRead == 100)
@@ -82,9 +82,14 @@ import Testing
         #expect(try await count(store) == 100)
         let archived = DownloadArchive(directory: config.archiveDirectory).path(
             for: try #require(try await lastRun().sha256))
+        let text = lines.joined(separator: "\n") + "\n"
+        try Data(text.utf8.prefix(text.utf8.count / 2)).write(to: URL(fileURLWithPath: archived))
+        #expect(try await TestSupport.ingest(config, store: store, force: true)["cog"]?.rowsRead == 100)
+        #expect(try await lastRun().bytes == Int64(text.utf8.count))
+        #expect(try await count(store) == 100)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: archived)) == Data(text.utf8))
         try FileManager.default.removeItem(atPath: archived)
         #expect(try await TestSupport.ingest(config, store: store, force: true)["cog"]?.rowsRead == 100)
-        let text = lines.joined(separator: "\n") + "\n"
         #expect(try await lastRun().bytes == Int64(text.utf8.count))
         #expect(FileManager.default.fileExists(atPath: archived))
         // Rewritten with the same bytes: read, hashed, unchanged; then skipped again.
