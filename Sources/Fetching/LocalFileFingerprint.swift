@@ -8,13 +8,17 @@ import Foundation
 /// an inode changes when a file is replaced by rename. Like git's "racy" index entries, a file
 /// changed less than two seconds ago gets no fingerprint (timestamps advance by clock ticks, so
 /// two writes in one tick could look alike): it is hashed again next time.
-struct LocalFileFingerprint: Equatable {
+public struct LocalFileFingerprint: Equatable {
     let validator: String
+
+    /// Whether `url` names a local file (`file://`), whose fingerprint tells for sure whether it
+    /// changed; a server's validators are only its word.
+    public static func isLocal(_ url: String) -> Bool { url.lowercased().hasPrefix("file://") }
 
     /// The fingerprint of the file a `file://` URL names, or nil (another scheme, a missing file,
     /// a file changed too recently).
     init?(url: String, now: Date = Date()) {
-        guard url.lowercased().hasPrefix("file://"), let path = URL(string: url)?.path, !path.isEmpty else {
+        guard Self.isLocal(url), let path = URL(string: url)?.path, !path.isEmpty else {
             return nil
         }
         var s = stat()

@@ -154,9 +154,8 @@ public struct SourceConfig: Sendable {
     public var coverage: Coverage?
     public var line: Int
 
-    /// Whether the source is a local file (`file://`), whose fingerprint (inode, size, times)
-    /// tells for sure whether it changed; a server's validators are only its word.
-    public var isLocalFile: Bool { url.lowercased().hasPrefix("file://") }
+    /// Whether the source is a local file (see ``LocalFileFingerprint/isLocal(_:)``).
+    public var isLocalFile: Bool { LocalFileFingerprint.isLocal(url) }
 
     public var spec: SourceSpec {
         SourceSpec(

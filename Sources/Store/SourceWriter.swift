@@ -89,15 +89,15 @@ public final class SourceWriter {
     /// - Throws: the error of a batch committed before.
     private func flush(_ kind: Kind) throws {
         guard !pending[kind.rawValue].isEmpty else { return }
-        let rows = pending[kind.rawValue]
-        pending[kind.rawValue] = []
-        pending[kind.rawValue].reserveCapacity(Self.batch)
+        var rows: [Row] = []
+        rows.reserveCapacity(Self.batch)
+        swap(&rows, &pending[kind.rawValue])
         let (source, run, vintage) = (self.source, self.run, self.vintage)
         queued += rows.count
         let progress = queued
         var newTable: GenerationTable?
         if let table = kind.table, tables.insert(table).inserted { newTable = table }
-        try commits.submit { [newTable] db in
+        try commits.submit { [newTable, rows] db in
             try newTable?.create(run: run, db)
             // Bound through SQLite's C API: GRDB's arguments arrays cost more than the inserts.
             let statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
