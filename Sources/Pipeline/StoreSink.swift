@@ -145,9 +145,7 @@ final class StoreSink: RecordSink {
         guard !counts.isEmpty else { return }
         let commune = target(code, amount: counts.values.reduce(0, +))
         note(code)
-        for (type, count) in counts.sorted(by: { $0.key < $1.key }) {
-            try writer.equipment(code: code, commune: commune, type: type, count: count)
-        }
+        try writer.equipment(code: code, commune: commune, counts: counts)
     }
 
     /// Writes the last equipment counts and returns the unmapped codes, largest first.

@@ -64,7 +64,7 @@ extension Store {
             db,
             sql: """
                 SELECT e.commune, c.category, c.kind, SUM(e.count) AS n
-                FROM \(table) e \(Self.categoryJoin("e", kind: "'bpe'"))
+                FROM (\(GenerationTable.equipment.rows(in: table))) e \(Self.categoryJoin("e", kind: "'bpe'"))
                 -- Most rows are of types no category maps: dropped by one lookup each first.
                 WHERE e.commune IS NOT NULL
                     AND e.type IN (SELECT cc.code FROM category_code cc WHERE cc.source_kind = 'bpe')

@@ -30,12 +30,28 @@ enum GenerationTable: String, CaseIterable, Sendable {
     private func indexes(of table: String) -> String {
         switch self {
         case .equipment:
-            "CREATE INDEX \(table)_commune ON \(table)(commune, type);"
+            "CREATE INDEX \(table)_commune ON \(table)(commune);"
         case .site:
             """
             CREATE INDEX \(table)_commune ON \(table)(commune, type);
             CREATE INDEX \(table)_ext ON \(table)(ext_id);
             """
+        }
+    }
+
+    /// The rows of `table` as the view shows them. A table of equipment holds one row per commune
+    /// code, its counts a JSON object by type (`{"A504":2,"B201":1}`): unpacked here into a row per
+    /// type. Packed, the national BPE's 930,639 counts are 34,917 rows, and their inserts took
+    /// 0.1 s instead of 1.7 s (replayed in SQLite from Python); a commune's or the country's reads
+    /// take the same time (14 µs; 0.34 s).
+    func rows(in table: String) -> String {
+        switch self {
+        case .equipment:
+            """
+            SELECT g.source, g.vintage, g.code, g.commune, j.key AS type, j.value AS count, g.run_id
+            FROM \(table) g, json_each(g.counts) j
+            """
+        case .site: "SELECT * FROM \(table)"
         }
     }
 
@@ -71,7 +87,7 @@ enum GenerationTable: String, CaseIterable, Sendable {
     /// for its columns when no run has a table yet, without its rows: it never holds any.
     func showCurrent(_ db: Database) throws {
         // The names are ours (`site_g42`), never input: they cannot be bound parameters.
-        let arms = ["SELECT * FROM \(template) WHERE 0"] + (try current(db)).map { "SELECT * FROM \($0.table)" }
+        let arms = ["\(rows(in: template)) WHERE 0"] + (try current(db)).map { rows(in: $0.table) }
         try db.execute(
             sql: "DROP VIEW IF EXISTS \(rawValue); CREATE VIEW \(rawValue) AS \(arms.joined(separator: " UNION ALL "))")
     }
@@ -95,6 +111,15 @@ enum GenerationTable: String, CaseIterable, Sendable {
         try String.fetchAll(
             db, sql: "SELECT DISTINCT g.kind FROM generation_table g WHERE \(condition)", arguments: arguments
         ).compactMap(GenerationTable.init(rawValue:))
+    }
+
+    /// The rows of a listed table, as the view shows them (an equipment count per commune and type).
+    static func rowCount(of table: String, _ db: Database) throws -> Int {
+        let kind = try String.fetchOne(db, sql: "SELECT kind FROM generation_table WHERE name = ?", arguments: [table])
+        guard let kind = kind.flatMap(GenerationTable.init(rawValue:)) else {
+            throw DatabaseError(message: "\(table) is not a listed generation table")
+        }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(kind.rows(in: table)))") ?? 0
     }
 
     /// Drops a listed table (its indexes go with it) and its listing.

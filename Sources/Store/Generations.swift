@@ -202,9 +202,7 @@ extension Store {
                     db, sql: "SELECT COUNT(*) FROM \(table) WHERE analysis_id IS NOT (SELECT id FROM current_analysis)")
             }
             out = out.filter { $0.value > 0 }
-            for table in try Self.staleTables(db) {
-                out[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")
-            }
+            for table in try Self.staleTables(db) { out[table] = try GenerationTable.rowCount(of: table, db) }
             return out
         }
     }

@@ -388,6 +388,43 @@ enum Schema {
                     """)
             for table in GenerationTable.allCases { try table.showCurrent(db) }
         }
+        m.registerMigration("v15 equipment counts packed by commune") { db in
+            // See GenerationTable.rows(in:). The template is empty: made again with the new columns.
+            try db.execute(
+                sql: """
+                    DROP VIEW equipment;
+                    DROP TABLE equipment_row;
+                    CREATE TABLE equipment_row (
+                        source TEXT NOT NULL, vintage INTEGER NOT NULL, code TEXT NOT NULL, commune TEXT,
+                        counts TEXT NOT NULL, run_id INTEGER NOT NULL);
+                    """)
+            let tables = try Row.fetchAll(
+                db, sql: "SELECT name, run_id FROM generation_table WHERE kind = ?",
+                arguments: [GenerationTable.equipment.rawValue])
+            for r in tables {
+                let (table, run): (String, Int64) = (r[0], r[1])
+                try db.execute(
+                    sql: """
+                        DROP INDEX \(table)_commune;
+                        ALTER TABLE \(table) RENAME TO unpacked;
+                        DELETE FROM generation_table WHERE name = ?;
+                        """, arguments: [table])
+                try GenerationTable.equipment.create(run: run, db)
+                // A commune's types, each summed (a commune met again in its file has more rows of a
+                // type), in the order the load wrote them.
+                try db.execute(
+                    sql: """
+                        INSERT INTO \(table) (source, vintage, code, commune, counts, run_id)
+                        SELECT source, vintage, code, commune, json_group_object(type, n), run_id
+                        FROM (
+                            SELECT source, vintage, code, commune, type, SUM(count) AS n, run_id, MIN(rowid) AS first
+                            FROM unpacked GROUP BY source, vintage, code, commune, type, run_id)
+                        GROUP BY source, vintage, code, commune, run_id ORDER BY MIN(first);
+                        DROP TABLE unpacked;
+                        """)
+            }
+            try GenerationTable.equipment.showCurrent(db)
+        }
         return m
     }
 

@@ -1,3 +1,4 @@
+import Formats
 import GRDB
 import Territory
 
@@ -54,7 +55,8 @@ public final class SourceWriter {
         case population(CommuneCode, CommuneCode?, Int, Int?, Int?)
         case centroid(CommuneCode, CommuneCode?, String?, Double, Double)
         case contour(CommuneCode, CommuneCode?, String?, String, Double, Double, Double, Double)
-        case equipment(CommuneCode, CommuneCode?, String, Int)
+        /// A commune's counts, by type, as a JSON object (see ``GenerationTable/rows(in:)``).
+        case equipment(CommuneCode, CommuneCode?, String)
         case site(SiteRow)
     }
 
@@ -147,8 +149,13 @@ public final class SourceWriter {
         try add(.contour(code, commune, name, geometry, minLat, minLon, maxLat, maxLon))
     }
 
-    public func equipment(code: CommuneCode, commune: CommuneCode?, type: String, count: Int) throws {
-        try add(.equipment(code, commune, type, count))
+    /// Writes the equipment counts of commune `code` (`commune` in the target geography), by type.
+    /// A commune may be written again (a file that lists it twice): readers add its rows up.
+    public func equipment(code: CommuneCode, commune: CommuneCode?, counts: [String: Int]) throws {
+        guard !counts.isEmpty else { return }
+        var json = JSONObjectText(capacity: counts.count * 10 + 2)
+        for (type, count) in counts.sorted(by: { $0.key < $1.key }) { json.add(type, count) }
+        try add(.equipment(code, commune, json.closed))
     }
 
     public func site(
@@ -197,8 +204,8 @@ extension SourceWriter.Row {
         case .contour(let code, let commune, let name, let geometry, let minLat, let minLon, let maxLat, let maxLon):
             try statement.insert(
                 source, run, code.rawValue, commune?.rawValue, name, geometry, minLat, minLon, maxLat, maxLon)
-        case .equipment(let code, let commune, let type, let count):
-            try statement.insert(source, run, vintage, code.rawValue, commune?.rawValue, type, count)
+        case .equipment(let code, let commune, let counts):
+            try statement.insert(source, run, vintage, code.rawValue, commune?.rawValue, counts)
         case .site(let s):
             try statement.insert(
                 source, run, vintage, s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address,
@@ -242,8 +249,8 @@ extension SourceWriter.Kind {
             """
         case .equipment:
             """
-            INSERT INTO \(GenerationTable.equipment.name(run: run)) (source, run_id, vintage, code, commune, type, count)
-            VALUES (?,?,?,?,?,?,?)
+            INSERT INTO \(GenerationTable.equipment.name(run: run)) (source, run_id, vintage, code, commune, counts)
+            VALUES (?,?,?,?,?,?)
             """
         case .site:
             """

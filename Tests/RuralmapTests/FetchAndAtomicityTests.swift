@@ -218,9 +218,9 @@ import Testing
     /// table current and drops the previous one; a reload that fails after some batches drops its
     /// own table and leaves the current one as it was; a previous table the reload could not drop
     /// (as a crash after the swap leaves it) is reported stale and dropped by the next job.
-    /// A facility file's counts (written as the file moves on to another commune) and points
-    /// (written as they come) go in batches of one kind each, interleaved: with more than a batch
-    /// (10,000 rows) of each, every row arrives.
+    /// A facility file's counts (written as the file moves on to another commune, a row each) and
+    /// points (written as they come) go in batches of one kind each, interleaved: with more than a
+    /// batch (10,000 rows) of points, every count and point arrives.
     @Test func countsAndPointsInterleavedAllArrive() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
@@ -264,7 +264,7 @@ import Testing
     @Test func aReloadReplacesItsRunsTable() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
-        // The first 20,000 rows of the real BPE 2013: two batches of 10,000.
+        // The first 20,000 rows of the real BPE 2013 (one per commune and type).
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
         try (lines[...20_000].joined(separator: "\n") + "\n").write(
             toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
@@ -304,7 +304,8 @@ import Testing
         #expect(second != first)
         #expect(try await stored() == (["equipment_g\(second)"], facilities, [:]))
 
-        // SQLite refuses the second batch's progress: the first batch is in the new table by then.
+        // SQLite refuses the load's progress past 10,000 rows (its last transaction's): its counts
+        // are in the new table by then.
         try await DatabaseQueue(path: config.storePath).write { db in
             try db.execute(
                 sql: """
