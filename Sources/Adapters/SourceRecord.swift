@@ -69,10 +69,16 @@ public struct Site: Sendable, Equatable {
 /// Where adapters send what they read. Implemented by the ingestion pipeline, which translates
 /// codes and writes to the store; adapters never touch SQL.
 public protocol RecordSink: AnyObject {
-    /// Accepts a record read at `line` (CSV line, or feature index for JSON).
-    func emit(_ record: SourceRecord, line: Int) throws
+    /// Accepts a record read at `line` (CSV line, or feature index for JSON) that stands for
+    /// `rows` rows of the file (more than one for facilities an adapter counted together).
+    func emit(_ record: SourceRecord, line: Int, rows: Int) throws
     /// Records a row that could not be read, with the reason. Throws to abort the source.
     func reject(line: Int, reason: String) throws
+}
+
+extension RecordSink {
+    /// Accepts a record read from one row, at `line`.
+    public func emit(_ record: SourceRecord, line: Int) throws { try emit(record, line: line, rows: 1) }
 }
 
 /// A source adapter: turns a source's bytes into records.

@@ -18,7 +18,9 @@ final class StoreSink: RecordSink {
     private let maxRejectsKept: Int
     private let cancellation: CancellationFlag
 
+    /// Rows of the file loaded, and records received.
     private(set) var loaded = 0
+    private var records = 0
     private(set) var rejected = 0
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
@@ -68,9 +70,10 @@ final class StoreSink: RecordSink {
         }
     }
 
-    func emit(_ record: SourceRecord, line: Int) throws {
+    func emit(_ record: SourceRecord, line: Int, rows: Int) throws {
         // A stopping daemon abandons the load: its rows are deleted, the old data stays.
-        if loaded & 0x1FFF == 0, cancellation.isSet { throw CancellationError() }
+        records += 1
+        if records & 0x1FFF == 0, cancellation.isSet { throw CancellationError() }
         switch record {
         case .commune(let c):
             try writer.commune(type: c.type, code: c.code, name: c.name, dep: c.dep, reg: c.reg, parent: c.parent)
@@ -95,7 +98,7 @@ final class StoreSink: RecordSink {
         case .site(let site):
             try write(site)
         }
-        loaded += 1
+        loaded += rows
     }
 
     private func note(_ code: CommuneCode) { departements.insert(code.departement) }

@@ -1,0 +1,94 @@
+import Formats
+import Territory
+
+/// Reads the commune and the type of a BPE point file's rows from their bytes, and adds up the
+/// facilities that are only counted (of types no category keeps as points: most rows) by commune
+/// and type, handed to the sink as one count per type when the file moves on to another commune.
+///
+/// A row then costs a comparison of its commune's bytes with the previous row's and a lookup of
+/// its type's four bytes. Decoding both as strings, checking them and hashing them twice, once
+/// here and once in the sink's counts, was most of a national BPE parse.
+struct FacilityTally {
+    /// A TYPEQU met in the file.
+    struct FacilityType {
+        let code: String
+        /// Whether the category mapping keeps facilities of this type as points.
+        let isPoint: Bool
+        /// Its place in ``FacilityTally``'s counts.
+        fileprivate let slot: Int
+    }
+
+    private let pointTypes: Set<String>?
+    /// The types met, by their field's bytes when they are four (as TYPEQU codes are), else by
+    /// the field's value.
+    private var typesByBytes: [UInt32: FacilityType?] = [:]
+    private var typesByValue: [String: FacilityType] = [:]
+    private var types: [FacilityType] = []
+    /// The previous row's commune field and the code read from it: the files list each commune's
+    /// rows together.
+    private var communeBytes: [UInt8] = []
+    private var communeCode: CommuneCode?
+    /// The commune counted, and its counts by type slot (`touched`: the slots not zero).
+    private var commune: CommuneCode?
+    private var counts: [Int] = []
+    private var touched: [Int] = []
+
+    init(pointTypes: Set<String>?) { self.pointTypes = pointTypes }
+
+    /// The commune code of field `column` of the row (nil when it is not one).
+    mutating func commune(_ csv: CSVReader, column: Int) -> CommuneCode? {
+        let repeated = csv.withBytes(column) { $0.elementsEqual(communeBytes) }
+        if !repeated {
+            communeBytes = csv.withBytes(column) { Array($0) }
+            communeCode = csv.value(column).flatMap(CommuneCode.init(_:))
+        }
+        return communeCode
+    }
+
+    /// The type of field `column` of the row (nil when it is not a four-character code).
+    mutating func type(_ csv: CSVReader, column: Int) -> FacilityType? {
+        let key = csv.withBytes(column) { b -> UInt32? in
+            guard b.count == 4 else { return nil }
+            return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+        }
+        if let key, let known = typesByBytes[key] { return known }
+        var type: FacilityType?
+        if let value = csv.value(column), value.count == 4 {
+            if let known = typesByValue[value] {
+                type = known
+            } else {
+                let new = FacilityType(code: value, isPoint: pointTypes?.contains(value) ?? true, slot: types.count)
+                types.append(new)
+                counts.append(0)
+                typesByValue[value] = new
+                type = new
+            }
+        }
+        if let key { typesByBytes[key] = type }
+        return type
+    }
+
+    /// Hands the counts of the commune counted so far to `sink` when `code` is another commune.
+    mutating func move(to code: CommuneCode, sink: RecordSink, line: Int) throws {
+        guard code != commune else { return }
+        try flush(into: sink, line: line)
+        commune = code
+    }
+
+    /// Counts one facility of `type` in the current commune.
+    mutating func count(_ type: FacilityType) {
+        if counts[type.slot] == 0 { touched.append(type.slot) }
+        counts[type.slot] += 1
+    }
+
+    /// Hands the current commune's counts to `sink`, one record per type.
+    mutating func flush(into sink: RecordSink, line: Int) throws {
+        guard let commune else { return }
+        for slot in touched {
+            try sink.emit(
+                .equipment(code: commune, type: types[slot].code, count: counts[slot]), line: line, rows: counts[slot])
+            counts[slot] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+}
