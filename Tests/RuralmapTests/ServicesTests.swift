@@ -82,6 +82,67 @@ import Testing
         #expect(count >= pairs && count <= 2 * pairs)
     }
 
+    /// A point file's facilities are counted by commune and type from their fields' bytes: the
+    /// counts equal the file's, with codes written otherwise (four digits, `2a`, a type between
+    /// spaces), communes met again at the end, and bad rows rejected with their line among them.
+    @Test func aFacilityFileIsCountedByCommuneAndType() async throws {
+        let ds = try TestSupport.datasets()
+        let dir = try TestSupport.temporaryDirectory()
+        // The first 20,000 rows of the real BPE 2013 (DEPCOM;AN;TYPEQU;NB_EQUIP), plus its Corsican
+        // ones, each equipment written out as a facility (DEPCOM;TYPEQU;LONGITUDE;LATITUDE).
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz").dropFirst()
+        let source = lines.prefix(20_000) + lines.filter { $0.hasPrefix("2A") }.prefix(2_000)
+        var facilities: [(code: String, type: String)] = []
+        for line in source {
+            let f = line.split(separator: ";")
+            facilities += Array(repeating: (String(f[0]), String(f[2])), count: Int(f[3])!)
+        }
+        var expected: [String: Int] = [:]
+        var file = "DEPCOM;TYPEQU;LONGITUDE;LATITUDE\n"
+        var line = 1
+        var badLines: [Int] = []
+        // The communes of the first 3,000 facilities are met again at the end.
+        for (i, f) in (facilities + facilities.prefix(3_000)).enumerated() {
+            expected["\(f.code) \(f.type)", default: 0] += 1
+            var code = f.code
+            var type = f.type
+            if i % 97 == 0 && code.hasPrefix("0") { code.removeFirst() }  // 01001 → 1001
+            if code.hasPrefix("2A") && i % 2 == 0 { code = "2a" + code.dropFirst(2) }
+            if i % 89 == 0 { type = " \(type) " }
+            file += "\(code);\(type);;\n"
+            line += 1
+            if i % 1_000 == 0 {
+                for bad in ["ABCDE;A504;;", "_Z;A504;;", "01001;A50;;", "01001;;;", "01001;A5044;;"] {
+                    file += bad + "\n"
+                    line += 1
+                    badLines.append(line)
+                }
+            }
+        }
+        try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let config = try TestSupport.config(
+            in: dir,
+            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
+                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+        let store = try Store(path: config.storePath)
+        let report = try #require(try await TestSupport.ingest(config, store: store)["bpe"])
+        #expect(report.outcome == .loaded)
+        #expect(report.rowsLoaded == facilities.count + 3_000)
+        #expect(report.rowsRejected == badLines.count)
+        let run = try await store.runs(source: "bpe", limit: 1)[0].id
+        let rejects = try await store.rejectedRows(run: run)
+        #expect(!rejects.isEmpty)
+        #expect(rejects.map(\.line) == Array(badLines.prefix(rejects.count)))
+        let stored = try await store.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT code || ' ' || type AS key, SUM(count) AS n FROM equipment GROUP BY code, type"
+                ).map { ($0["key"] as String, $0["n"] as Int) })
+        }
+        #expect(expected.keys.contains { $0.hasPrefix("2A") })
+        #expect(stored == expected)
+    }
+
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
         let (store, reports, _) = try await Self.realStore.value
         let unmapped = try await store.read {
