@@ -1,52 +1,82 @@
 /// Writes a JSON object field by field, by hand: `JSONSerialization` per value cost more than the
 /// rest of a national export (measured), and each field's type is known here.
 public struct JSONObjectText {
-    public private(set) var text = "{"
+    /// The object so far, as UTF-8: appending bytes costs less than appending strings, each
+    /// append of which checks and updates the string's storage.
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
-    /// An empty object; `capacity`: the characters to reserve for it (each growth of a small text
+    /// An empty object; `capacity`: the bytes to reserve for it (each growth of a small buffer
     /// is a new allocation and a copy: four for a map's commune).
-    public init(capacity: Int = 0) { text.reserveCapacity(capacity) }
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     private mutating func key(_ key: String) {
-        // After the first field (`utf8.count` is stored; `count` would walk the whole text).
-        if text.utf8.count > 1 { text += "," }
-        JSONObjectText.append(key, to: &text)
-        text += ":"
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        JSONObjectText.append(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
     }
+
+    private mutating func null() { bytes.append(contentsOf: "null".utf8) }
 
     public mutating func add(_ name: String, _ value: String?) {
         key(name)
-        if let value { JSONObjectText.append(value, to: &text) } else { text += "null" }
+        if let value { JSONObjectText.append(value, to: &bytes) } else { null() }
     }
 
     public mutating func add(_ name: String, _ value: Int?) {
         key(name)
-        text += value.map(String.init) ?? "null"
+        guard let value else { return null() }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        // Digits written backwards in place, then put in order.
+        let first = bytes.count
+        var rest = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[first...].reverse()
     }
 
     public mutating func add(_ name: String, _ value: Double?) {
         key(name)
-        text += value.map(JSONObjectText.number) ?? "null"
+        if let value { bytes.append(contentsOf: JSONObjectText.number(value).utf8) } else { null() }
     }
 
     public mutating func add(_ name: String, _ value: Bool) {
         key(name)
-        text += value ? "true" : "false"
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     /// An array of string literals, written in place.
     public mutating func add(_ name: String, strings: some Sequence<String>) {
         key(name)
-        JSONObjectText.append(strings, to: &text)
+        bytes.append(contentsOf: JSONObjectText.array(strings).utf8)
     }
 
     /// A value already written as JSON.
     public mutating func add(_ name: String, json: String) {
         key(name)
-        text += json
+        bytes.append(contentsOf: json.utf8)
     }
 
-    public var closed: String { text + "}" }
+    /// The object with its closing brace (the object itself may still get more fields).
+    public var closed: String {
+        String(unsafeUninitializedCapacity: bytes.count + 1) { text in
+            _ = text.initialize(from: bytes)
+            text[bytes.count] = UInt8(ascii: "}")
+            return bytes.count + 1
+        }
+    }
+
+    /// Appends `s` as a JSON string literal to `out`.
+    private static func append(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if s.utf8.contains(where: needsEscape) {
+            out.append(contentsOf: escaped(s).utf8)
+        } else {
+            out.append(contentsOf: s.utf8)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 
     /// A JSON string literal (RFC 8259 escapes; `/` left as is).
     public static func string(_ s: String) -> String {
@@ -58,8 +88,18 @@ public struct JSONObjectText {
     /// Appends `s` as a JSON string literal to `out`.
     public static func append(_ s: String, to out: inout String) {
         out += "\""
-        out += s.escaped(
-            where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") },
+        out += escaped(s)
+        out += "\""
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// `s` with its quotes, backslashes and control characters escaped.
+    private static func escaped(_ s: String) -> String {
+        s.escaped(
+            where: needsEscape,
             by: { u in
                 switch u {
                 case "\"": "\\\""
@@ -71,7 +111,6 @@ public struct JSONObjectText {
                 default: nil
                 }
             })
-        out += "\""
     }
 
     /// `\u00XX` for a control character.

@@ -89,6 +89,31 @@ import Testing
         #expect(JSONObjectText.string("a/b") == "\"a/b\"")
     }
 
+    /// An object written field by field parses back to its fields, whatever their names and values.
+    @Test func jsonObjectsParseBack() throws {
+        var object = JSONObjectText(capacity: 4)
+        let ints = [0, 7, -5, 1_234_567, Int.max, Int.min]
+        for (i, n) in ints.enumerated() { object.add("int \(i)", n) }
+        object.add("missing", nil as Int?)
+        object.add("quote \" é\n", "value \\ 🇫🇷")
+        object.add("half", 0.5)
+        object.add("yes", true)
+        object.add("codes", strings: ["A504", "B201"])
+        let first = object.closed
+        object.add("after", "closing")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(object.closed.utf8)) as? [String: Any])
+        for (i, n) in ints.enumerated() { #expect((parsed["int \(i)"] as? NSNumber)?.int64Value == Int64(n)) }
+        #expect(parsed["missing"] is NSNull)
+        #expect(parsed["quote \" é\n"] as? String == "value \\ 🇫🇷")
+        #expect(parsed["half"] as? Double == 0.5)
+        #expect(parsed["yes"] as? Bool == true)
+        #expect(parsed["codes"] as? [String] == ["A504", "B201"])
+        #expect(parsed["after"] as? String == "closing")
+        #expect(parsed.count == ints.count + 6)
+        #expect(first.hasSuffix("[\"A504\",\"B201\"]}"))
+        #expect(JSONObjectText().closed == "{}")
+    }
+
     @Test func geojsonIsValidForGDAL() async throws {
         let (config, store) = try await AnalysisTests.demo.value
         let dir = try TestSupport.temporaryDirectory()
