@@ -317,7 +317,24 @@ extension CSVReader {
             guard let feed = memchr(line, 0x0A, min(available, maxBytes + 1)) else { return nil }
             let length = UnsafePointer<UInt8>(feed.assumingMemoryBound(to: UInt8.self)) - line
             var fields = 0
-            for i in 0..<length {
+            // Eight bytes at a time: a word without quote or NUL, its separators found by their
+            // bits (a byte at a time, this loop was a quarter of a national BPE parse).
+            let separators = UInt64(separator) &* Self.everyByte
+            let quotes = UInt64(0x22) &* Self.everyByte
+            var i = 0
+            while i + 8 <= length {
+                let word = UnsafeRawPointer(line + i).loadUnaligned(as: UInt64.self)
+                guard Self.zeroBytes(word) | Self.zeroBytes(word ^ quotes) == 0 else { return nil }
+                var found = Self.zeroBytes(word ^ separators)
+                while found != 0 {
+                    guard fields < maxFields * 2 else { return nil }
+                    fieldEnds[fields] = i + found.trailingZeroBitCount >> 3
+                    fields += 1
+                    found &= found &- 1
+                }
+                i += 8
+            }
+            while i < length {
                 let b = line[i]
                 if b == separator {
                     guard fields < maxFields * 2 else { return nil }
@@ -326,6 +343,7 @@ extension CSVReader {
                 } else if b <= 0x22 && (b == 0x22 || b == 0) {
                     return nil
                 }
+                i += 1
             }
             bytes.update(from: line, count: length)
             byteCount = length
@@ -338,6 +356,15 @@ extension CSVReader {
         mutating func finish() {
             fieldEnds[fieldCount] = byteCount
             fieldCount += 1
+        }
+
+        private static let everyByte: UInt64 = 0x0101_0101_0101_0101
+
+        /// The high bit of each zero byte of `word`, and no other bit (exact: no carry crosses
+        /// bytes). Bytes are in memory order on little-endian machines: byte k is bits 8k…8k+7.
+        @inline(__always) private static func zeroBytes(_ word: UInt64) -> UInt64 {
+            let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            return ~(((word & low) &+ low) | word | low)
         }
     }
 }
