@@ -103,7 +103,9 @@ public final class SourceWriter {
             try newTable?.create(run: run, db)
             // Bound through SQLite's C API: GRDB's arguments arrays cost more than the inserts.
             let statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
-            for row in rows { try row.insert(with: statement, source: source, run: run, vintage: vintage) }
+            // Each row borrowed where it lies: `for row in rows` copied each (its strings retained,
+            // then released), a tenth of the commit thread.
+            for i in rows.indices { try rows[i].insert(with: statement, source: source, run: run, vintage: vintage) }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
     }
