@@ -6,10 +6,13 @@ public enum FNV1a {
     public static func hash(_ fields: [String]) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for field in fields {
-            for byte in field.utf8 + [0x1F] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+            hash = (hash ^ 0x1F) &* prime
         }
         return hash
     }
+
+    private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
     /// ``hash(_:)`` as 16 hexadecimal digits.
     public static func hex(_ fields: [String]) -> String {
