@@ -1,4 +1,5 @@
 import Catalog
+import Formats
 import GRDB
 
 /// The rows a source writes by the million (BPE equipment counts and facilities, Sirene
@@ -26,7 +27,8 @@ enum GenerationTable: String, CaseIterable, Sendable {
     func name(run: Int64) -> String { "\(rawValue)_g\(run)" }
 
     /// The indexes of a generation table: the per-commune reads, and for sites the lookup of a
-    /// site by its source's identity (field notes on premises).
+    /// site by its source's identity (field notes on premises), through its hash
+    /// (``externalIDHash(_:)``).
     private func indexes(of table: String) -> String {
         switch self {
         case .equipment:
@@ -34,10 +36,18 @@ enum GenerationTable: String, CaseIterable, Sendable {
         case .site:
             """
             CREATE INDEX \(table)_commune ON \(table)(commune, type);
-            CREATE INDEX \(table)_ext ON \(table)(ext_id);
+            CREATE INDEX \(table)_ext ON \(table)(ext_hash);
             """
         }
     }
+
+    /// The key a site is found by from its identity: the 64-bit FNV-1a hash of `externalID` (its
+    /// bits as a signed integer), looked up together with the identity itself.
+    ///
+    /// Identities come in no order (a SIRET, a fingerprint): an index on them had a page in most
+    /// of its leaves written again at every batch of a load. An integer key is half their size,
+    /// so half the pages (national BPE reload: 5.5 → 4.8 s; without any index it took 3.9 s).
+    static func externalIDHash(_ externalID: String) -> Int64 { Int64(bitPattern: FNV1a.hash([externalID])) }
 
     /// The rows of `table` as the view shows them. A table of equipment holds one row per commune
     /// code, its counts a JSON object by type (`{"A504":2,"B201":1}`): unpacked here into a row per
@@ -57,14 +67,18 @@ enum GenerationTable: String, CaseIterable, Sendable {
 
     /// Makes run `run`'s table, with its indexes, and lists it. Its rows are appended as the load
     /// goes; the view shows them once ``showCurrent(_:)`` runs in the load's final transaction.
-    func create(run: Int64, _ db: Database) throws {
+    ///
+    /// A migration passes the indexes of its time (`indexes`): the current ones may need columns
+    /// a later migration adds.
+    func create(run: Int64, _ db: Database, indexes: ((String) -> String)? = nil) throws {
         let table = name(run: run)
         guard
             let templateSQL = try String.fetchOne(
                 db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [template]),
             let columns = templateSQL.firstIndex(of: "(")
         else { throw DatabaseError(message: "the template table \(template) is missing") }
-        try db.execute(sql: "CREATE TABLE \(table) \(templateSQL[columns...]);\n\(indexes(of: table))")
+        try db.execute(
+            sql: "CREATE TABLE \(table) \(templateSQL[columns...]);\n\((indexes ?? self.indexes(of:))(table))")
         try db.execute(
             sql: "INSERT INTO generation_table (name, kind, run_id) VALUES (?, ?, ?)",
             arguments: [table, rawValue, run])

@@ -138,7 +138,8 @@ extension Store {
         case .source(let kind, let externalID):
             row = try Row.fetchOne(
                 db,
-                sql: premisesSQL(sites: "st.kind = ? AND s.ext_id = ?", team: "0"), arguments: [kind, externalID])
+                sql: premisesSQL(sites: "st.kind = ? AND s.ext_hash = ? AND s.ext_id = ?", team: "0"),
+                arguments: [kind, GenerationTable.externalIDHash(externalID), externalID])
         }
         return try row.map(premises)
     }

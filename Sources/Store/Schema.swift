@@ -364,7 +364,12 @@ enum Schema {
                         """)
                 for r in runs {
                     let (source, run): (String, Int64) = (r[0], r[1])
-                    try table.create(run: run, db)
+                    try table.create(run: run, db) { name in
+                        """
+                        CREATE INDEX \(name)_commune ON \(name)(commune, type);
+                        \(table == .site ? "CREATE INDEX \(name)_ext ON \(name)(ext_id);" : "")
+                        """
+                    }
                     // By source and run: the way into the generation index, not a scan per run.
                     try db.execute(
                         sql: """
@@ -409,7 +414,7 @@ enum Schema {
                         ALTER TABLE \(table) RENAME TO unpacked;
                         DELETE FROM generation_table WHERE name = ?;
                         """, arguments: [table])
-                try GenerationTable.equipment.create(run: run, db)
+                try GenerationTable.equipment.create(run: run, db) { "CREATE INDEX \($0)_commune ON \($0)(commune)" }
                 // A commune's types, each summed (a commune met again in its file has more rows of a
                 // type), in the order the load wrote them.
                 try db.execute(
@@ -424,6 +429,31 @@ enum Schema {
                         """)
             }
             try GenerationTable.equipment.showCurrent(db)
+        }
+        m.registerMigration("v16 site identities indexed by their hash") { db in
+            // See GenerationTable.externalIDHash(_:): every site table gains the column, the
+            // template first (new tables copy its columns; the view's arms must all have them).
+            db.add(
+                function: DatabaseFunction("ruralmap_ext_hash", argumentCount: 1, pure: true) { values in
+                    String.fromDatabaseValue(values[0]).map(GenerationTable.externalIDHash)
+                })
+            try db.execute(
+                sql: """
+                    DROP VIEW site;
+                    ALTER TABLE \(GenerationTable.site.template) ADD COLUMN ext_hash INTEGER NOT NULL DEFAULT 0;
+                    """)
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM generation_table WHERE kind = ?", arguments: [GenerationTable.site.rawValue])
+            for table in tables {
+                try db.execute(
+                    sql: """
+                        ALTER TABLE \(table) ADD COLUMN ext_hash INTEGER NOT NULL DEFAULT 0;
+                        UPDATE \(table) SET ext_hash = ruralmap_ext_hash(ext_id);
+                        DROP INDEX \(table)_ext;
+                        CREATE INDEX \(table)_ext ON \(table)(ext_hash);
+                        """)
+            }
+            try GenerationTable.site.showCurrent(db)
         }
         return m
     }

@@ -69,6 +69,8 @@ public final class SourceWriter {
         var commune: CommuneCode?
         var type: String
         var externalID: String
+        /// ``GenerationTable/externalIDHash(_:)``, computed as the rows are read.
+        var externalIDHash: Int64
         var name: String?
         var address: String?
         var lat: Double?
@@ -168,7 +170,8 @@ public final class SourceWriter {
         try add(
             .site(
                 SiteRow(
-                    code: code, commune: commune, type: type, externalID: externalID, name: name, address: address,
+                    code: code, commune: commune, type: type, externalID: externalID,
+                    externalIDHash: GenerationTable.externalIDHash(externalID), name: name, address: address,
                     lat: lat, lon: lon,
                     usable: usable, opened: opened, closed: closed, active: active, nonDiffusible: nonDiffusible,
                     method: method)))
@@ -211,7 +214,8 @@ extension SourceWriter.Row {
         case .site(let s):
             try statement.insert(
                 source, run, vintage, s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address,
-                s.lat, s.lon, s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue)
+                s.lat, s.lon, s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue,
+                s.externalIDHash)
         }
     }
 }
@@ -257,8 +261,8 @@ extension SourceWriter.Kind {
         case .site:
             """
             INSERT INTO \(GenerationTable.site.name(run: run)) (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
-                usable, opened, closed, active, non_diffusible, method)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                usable, opened, closed, active, non_diffusible, method, ext_hash)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         }
     }

@@ -131,6 +131,13 @@ struct FormatsTests {
         #expect(valid > 2_000 && valid < 18_000)
     }
 
+    /// Fingerprints are identities kept from one version to the next: FNV-1a 64 over each field's
+    /// bytes and a 0x1F after each, as Python's own implementation computes it.
+    @Test func fingerprintsAreStable() {
+        #expect(FNV1a.hex(["01001", "A504", "Café de la Place", ""]) == "1ae3ee1de84348aa")
+        #expect(FNV1a.hash([]) == 0xCBF2_9CE4_8422_2325)
+    }
+
     @Test func utf16IsRefused() {
         #expect(throws: FormatError.self) { try CSVReader(source: MemoryByteSource([0xFF, 0xFE, 0x61, 0x00])) }
     }
