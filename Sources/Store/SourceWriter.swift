@@ -25,7 +25,7 @@ public final class SourceWriter {
     private let vintage: Int
     /// The rows not handed over yet, by kind: each batch holds rows of one kind, so of one table.
     /// Batches of sites mixed with equipment counts dirtied most pages of the sites' identity
-    /// index (`ext_id`, in no order) at each of three times as many commits (national BPE:
+    /// index (keys in no order) at each of three times as many commits (national BPE:
     /// SQLite's inserts ~25 % slower).
     private var pending: [[Row]] = Array(repeating: [], count: Kind.allCases.count)
     /// The generation tables this load has asked for so far (the first batch with rows of a
