@@ -8,7 +8,8 @@ public enum SourceRecord: Sendable {
     case population(code: CommuneCode, pmun: Int, pcap: Int?, ptot: Int?)
     case centroid(code: CommuneCode, name: String?, position: Coordinate)
     case contour(code: CommuneCode, name: String?, shape: MultiPolygon)
-    /// A count of equipment of one type in one commune (BPE count files; IRIS rows arrive separately).
+    /// A count of equipment of one type in one commune: a row of a BPE count file (IRIS rows arrive
+    /// separately), or the facilities of a point file counted together (``FacilityTally``).
     case equipment(code: CommuneCode, type: String, count: Int)
     case site(Site)
 }
@@ -70,7 +71,9 @@ public struct Site: Sendable, Equatable {
 /// codes and writes to the store; adapters never touch SQL.
 public protocol RecordSink: AnyObject {
     /// Accepts a record read at `line` (CSV line, or feature index for JSON) that stands for
-    /// `rows` rows of the file (more than one for facilities an adapter counted together).
+    /// `rows` rows of the file (more than one for facilities an adapter counted together; their
+    /// line is then the row after the last one counted, or the last line).
+    /// - Throws: when the load must stop: the store's error, or `CancellationError`.
     func emit(_ record: SourceRecord, line: Int, rows: Int) throws
     /// Records a row that could not be read, with the reason. Throws to abort the source.
     func reject(line: Int, reason: String) throws
@@ -78,6 +81,7 @@ public protocol RecordSink: AnyObject {
 
 extension RecordSink {
     /// Accepts a record read from one row, at `line`.
+    /// - Throws: as ``emit(_:line:rows:)``.
     public func emit(_ record: SourceRecord, line: Int) throws { try emit(record, line: line, rows: 1) }
 }
 

@@ -323,7 +323,7 @@ extension CSVReader {
             let quotes = UInt64(0x22) &* Self.everyByte
             var i = 0
             while i + 8 <= length {
-                let word = UnsafeRawPointer(line + i).loadUnaligned(as: UInt64.self)
+                let word = UInt64(littleEndian: UnsafeRawPointer(line + i).loadUnaligned(as: UInt64.self))
                 guard Self.zeroBytes(word) | Self.zeroBytes(word ^ quotes) == 0 else { return nil }
                 var found = Self.zeroBytes(word ^ separators)
                 while found != 0 {
@@ -361,7 +361,7 @@ extension CSVReader {
         private static let everyByte: UInt64 = 0x0101_0101_0101_0101
 
         /// The high bit of each zero byte of `word`, and no other bit (exact: no carry crosses
-        /// bytes). Bytes are in memory order on little-endian machines: byte k is bits 8k…8k+7.
+        /// bytes). Words are read little-endian: byte k of the line is bits 8k…8k+7.
         @inline(__always) private static func zeroBytes(_ word: UInt64) -> UInt64 {
             let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
             return ~(((word & low) &+ low) | word | low)

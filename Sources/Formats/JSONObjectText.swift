@@ -49,7 +49,12 @@ public struct JSONObjectText {
     /// An array of string literals, written in place.
     public mutating func add(_ name: String, strings: some Sequence<String>) {
         key(name)
-        bytes.append(contentsOf: JSONObjectText.array(strings).utf8)
+        bytes.append(UInt8(ascii: "["))
+        for (i, s) in strings.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONObjectText.append(s, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// A value already written as JSON.

@@ -34,15 +34,8 @@ public enum TextEncoding: String, Sendable {
 
     /// Whether `bytes` is well-formed UTF-8.
     public static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
+        bytes.withContiguousStorageIfAvailable { isValidUTF8($0) }
+            ?? Array(bytes).withUnsafeBufferPointer { isValidUTF8($0) }
     }
 
     /// Whether every byte is ASCII (then valid UTF-8 and Windows-1252 alike), without decoding.

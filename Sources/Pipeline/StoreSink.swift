@@ -31,7 +31,7 @@ final class StoreSink: RecordSink {
     /// Communes whose counts are written.
     private var written = Set<CommuneCode>()
     /// Counts of communes met again after they were written, by commune and type: written at the
-    /// end, one more row per commune and type at most (readers sum them), however the file is sorted.
+    /// end, one more row per commune at most (readers sum them), however the file is sorted.
     private var stragglers: [CommuneCode: [String: Int]] = [:]
     /// Départements of the codes read, in the file's geography: the territory the file describes
     /// unless its config states it.
@@ -99,6 +99,7 @@ final class StoreSink: RecordSink {
             try write(site)
         }
         loaded += rows
+        writer.rowsLoaded = loaded
     }
 
     private func note(_ code: CommuneCode) { departements.insert(code.departement) }

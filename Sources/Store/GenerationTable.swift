@@ -1,5 +1,4 @@
 import Catalog
-import Formats
 import GRDB
 
 /// The rows a source writes by the million (BPE equipment counts and facilities, Sirene
@@ -14,8 +13,9 @@ import GRDB
 /// `generation_table` lists the tables made, with their kind and run: a crash between making a
 /// table and its run becoming current, or between the swap and the drop of the previous one,
 /// leaves a table the next job's sweep drops. A migration that changes the template's columns,
-/// or the indexes below, changes every generation table alike (migration v14 made the first
-/// ones with this code).
+/// the indexes or the view below changes every generation table alike (v15 packed the counts,
+/// v16 indexed the identities' hash); the migrations before it pass the indexes and the view of
+/// their time (``create(run:_:indexes:)``, ``showCurrent(_:rows:)``).
 enum GenerationTable: String, CaseIterable, Sendable {
     case equipment
     case site
@@ -27,8 +27,7 @@ enum GenerationTable: String, CaseIterable, Sendable {
     func name(run: Int64) -> String { "\(rawValue)_g\(run)" }
 
     /// The indexes of a generation table: the per-commune reads, and for sites the lookup of a
-    /// site by its source's identity (field notes on premises), through its hash
-    /// (``externalIDHash(_:)``).
+    /// site by its source's identity (field notes on premises), through its key (``SiteKey``).
     private func indexes(of table: String) -> String {
         switch self {
         case .equipment:
@@ -39,18 +38,6 @@ enum GenerationTable: String, CaseIterable, Sendable {
             CREATE INDEX \(table)_ext ON \(table)(ext_hash);
             """
         }
-    }
-
-    /// The key a site is found by from its identity: the low 32 bits of the FNV-1a hash of
-    /// `externalID`, signed, looked up together with the identity itself (two identities may
-    /// share a key: one chance in four billion).
-    ///
-    /// Identities come in no order (a SIRET, a fingerprint): an index on them had a page in most
-    /// of its leaves written again at every batch of a load. SQLite stores such a key in 4 bytes,
-    /// an index entry in about 13 instead of 28: less than half the pages (national BPE reload,
-    /// alternated: 5.2–5.6 → 4.4–5.1 s with the full 64 bits; without any index, 3.8–4.2 s).
-    static func externalIDHash(_ externalID: String) -> Int64 {
-        Int64(Int32(truncatingIfNeeded: FNV1a.hash([externalID])))
     }
 
     /// The rows of `table` as the view shows them. A table of equipment holds one row per commune
@@ -103,9 +90,13 @@ enum GenerationTable: String, CaseIterable, Sendable {
 
     /// Redefines the view as the union of the current runs' tables. The template comes first,
     /// for its columns when no run has a table yet, without its rows: it never holds any.
-    func showCurrent(_ db: Database) throws {
+    ///
+    /// A migration passes the rows of its time (`rows`): the current ones may read columns a
+    /// later migration adds, and SQLite checks every view when a later one renames a table.
+    func showCurrent(_ db: Database, rows: ((String) -> String)? = nil) throws {
+        let rows = rows ?? self.rows(in:)
         // The names are ours (`site_g42`), never input: they cannot be bound parameters.
-        let arms = ["\(rows(in: template)) WHERE 0"] + (try current(db)).map { rows(in: $0.table) }
+        let arms = ["\(rows(template)) WHERE 0"] + (try current(db)).map { rows($0.table) }
         try db.execute(
             sql: "DROP VIEW IF EXISTS \(rawValue); CREATE VIEW \(rawValue) AS \(arms.joined(separator: " UNION ALL "))")
     }
@@ -131,7 +122,8 @@ enum GenerationTable: String, CaseIterable, Sendable {
         ).compactMap(GenerationTable.init(rawValue:))
     }
 
-    /// The rows of a listed table, as the view shows them (an equipment count per commune and type).
+    /// The number of rows of a listed table, as the view shows them (an equipment count per
+    /// commune and type).
     static func rowCount(of table: String, _ db: Database) throws -> Int {
         let kind = try String.fetchOne(db, sql: "SELECT kind FROM generation_table WHERE name = ?", arguments: [table])
         guard let kind = kind.flatMap(GenerationTable.init(rawValue:)) else {

@@ -139,7 +139,7 @@ extension Store {
             row = try Row.fetchOne(
                 db,
                 sql: premisesSQL(sites: "st.kind = ? AND s.ext_hash = ? AND s.ext_id = ?", team: "0"),
-                arguments: [kind, GenerationTable.externalIDHash(externalID), externalID])
+                arguments: [kind, SiteKey.of(externalID), externalID])
         }
         return try row.map(premises)
     }

@@ -391,7 +391,7 @@ enum Schema {
                     -- looks its code up here, instead of in an index built for every query.
                     CREATE INDEX category_code_code ON category_code(source_kind, code);
                     """)
-            for table in GenerationTable.allCases { try table.showCurrent(db) }
+            for table in GenerationTable.allCases { try table.showCurrent(db) { "SELECT * FROM \($0)" } }
         }
         m.registerMigration("v15 equipment counts packed by commune") { db in
             // See GenerationTable.rows(in:). The template is empty: made again with the new columns.
@@ -410,7 +410,7 @@ enum Schema {
                 let (table, run): (String, Int64) = (r[0], r[1])
                 try db.execute(
                     sql: """
-                        DROP INDEX \(table)_commune;
+                        DROP INDEX IF EXISTS \(table)_commune;
                         ALTER TABLE \(table) RENAME TO unpacked;
                         DELETE FROM generation_table WHERE name = ?;
                         """, arguments: [table])
@@ -431,11 +431,11 @@ enum Schema {
             try GenerationTable.equipment.showCurrent(db)
         }
         m.registerMigration("v16 site identities indexed by their hash") { db in
-            // See GenerationTable.externalIDHash(_:): every site table gains the column, the
+            // See SiteKey: every site table gains the column, the
             // template first (new tables copy its columns; the view's arms must all have them).
             db.add(
                 function: DatabaseFunction("ruralmap_ext_hash", argumentCount: 1, pure: true) { values in
-                    String.fromDatabaseValue(values[0]).map(GenerationTable.externalIDHash)
+                    String.fromDatabaseValue(values[0]).map(SiteKey.of)
                 })
             try db.execute(
                 sql: """
@@ -449,7 +449,7 @@ enum Schema {
                     sql: """
                         ALTER TABLE \(table) ADD COLUMN ext_hash INTEGER NOT NULL DEFAULT 0;
                         UPDATE \(table) SET ext_hash = ruralmap_ext_hash(ext_id);
-                        DROP INDEX \(table)_ext;
+                        DROP INDEX IF EXISTS \(table)_ext;
                         CREATE INDEX \(table)_ext ON \(table)(ext_hash);
                         """)
             }

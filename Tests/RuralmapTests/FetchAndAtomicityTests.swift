@@ -214,26 +214,24 @@ import Testing
         #expect(left == 0)
     }
 
-    /// A BPE load writes its equipment rows into a table of its run: a reload makes the new run's
-    /// table current and drops the previous one; a reload that fails after some batches drops its
-    /// own table and leaves the current one as it was; a previous table the reload could not drop
-    /// (as a crash after the swap leaves it) is reported stale and dropped by the next job.
     /// A facility file's counts (written as the file moves on to another commune, a row each) and
     /// points (written as they come) go in batches of one kind each, interleaved: with more than a
-    /// batch (10,000 rows) of points, every count and point arrives.
+    /// batch (10,000 rows) of each, every count and point arrives.
     @Test func countsAndPointsInterleavedAllArrive() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
-        // The first 30,000 rows of the real BPE 2013 (DEPCOM;AN;TYPEQU;NB_EQUIP, one per commune
-        // and type, by commune), each equipment written out as a facility without position.
-        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")[1...30_000]
+        // The first 160,000 rows of the real BPE 2013 (DEPCOM;AN;TYPEQU;NB_EQUIP, one per commune
+        // and type, by commune: 10,781 communes), each written out as one facility without position.
+        let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")[1...160_000]
         var file = "DEPCOM;TYPEQU;LONGITUDE;LATITUDE\n"
         var byType: [String: Int] = [:]
         for line in lines {
             let f = line.split(separator: ";")
-            file += String(repeating: "\(f[0]);\(f[2]);;\n", count: Int(f[3])!)
-            byType[String(f[2]), default: 0] += Int(f[3])!
+            file += "\(f[0]);\(f[2]);;\n"
+            byType[String(f[2]), default: 0] += 1
         }
+        let communes = Set(lines.map { $0.prefix(5) }).count
+        try #require(communes > 10_000)
         try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
         let config = try TestSupport.config(
             in: dir,
@@ -241,10 +239,16 @@ import Testing
                 + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
         let store = try Store(path: config.storePath)
         #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
-        let (counted, countRows, points, mapped) = try await store.read { db in
+        let (counted, countRows, packed, points, mapped) = try await store.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT SUM(count) FROM equipment") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM equipment") ?? 0,
+                // The rows stored: one per commune (its counts packed).
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM "
+                        + (try String.fetchOne(db, sql: "SELECT name FROM generation_table WHERE kind = 'equipment'")
+                            ?? "equipment_row")) ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site") ?? 0,
                 // The types data/categories.csv keeps as points in BPE 2013.
                 try String.fetchAll(
@@ -255,23 +259,30 @@ import Testing
                         """)
             )
         }
-        #expect(counted == byType.values.reduce(0, +))  // 108,241
-        #expect(countRows == 30_000)
-        #expect(points == mapped.reduce(0) { $0 + byType[$1, default: 0] })  // 23,209
+        #expect(counted == 160_000)
+        #expect(countRows == 160_000)
+        #expect(packed == communes)
+        #expect(points == mapped.reduce(0) { $0 + byType[$1, default: 0] })
         #expect(points > 10_000)
     }
 
+    /// A BPE load writes its equipment rows into a table of its run: a reload makes the new run's
+    /// table current and drops the previous one; a reload that fails after some batches drops its
+    /// own table and leaves the current one as it was; a previous table the reload could not drop
+    /// (as a crash after the swap leaves it) is reported stale and dropped by the next job.
     @Test func aReloadReplacesItsRunsTable() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
-        // The first 20,000 rows of the real BPE 2013 (one per commune and type).
+        // The first 160,000 rows of the real BPE 2013 (one per commune and type): 10,781 communes,
+        // stored as a row each, two batches of at most 10,000.
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
-        try (lines[...20_000].joined(separator: "\n") + "\n").write(
+        try (lines[...160_000].joined(separator: "\n") + "\n").write(
             toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
-        let facilities = lines[1...20_000].reduce(0) { $0 + Int($1.split(separator: ";")[3])! }
-        // One equipment row per commune and type (DEPCOM;AN;TYPEQU;NB_EQUIP).
+        try #require(Set(lines[1...160_000].map { $0.prefix(5) }).count > 10_000)
+        let facilities = lines[1...160_000].reduce(0) { $0 + Int($1.split(separator: ";")[3])! }
+        // One equipment count per commune and type (DEPCOM;AN;TYPEQU;NB_EQUIP), as the view shows them.
         let rows = Set(
-            lines[1...20_000].map { line in
+            lines[1...160_000].map { line in
                 let f = line.split(separator: ";")
                 return "\(f[0]) \(f[2])"
             }
@@ -304,12 +315,11 @@ import Testing
         #expect(second != first)
         #expect(try await stored() == (["equipment_g\(second)"], facilities, [:]))
 
-        // SQLite refuses the load's progress past 10,000 rows (its last transaction's): its counts
-        // are in the new table by then.
+        // SQLite refuses the second batch's progress: the first batch is in the new table by then.
         try await DatabaseQueue(path: config.storePath).write { db in
             try db.execute(
                 sql: """
-                    CREATE TRIGGER refuse BEFORE UPDATE OF rows_loaded ON ingestion_run WHEN NEW.rows_loaded > 10000
+                    CREATE TRIGGER refuse BEFORE UPDATE OF rows_loaded ON ingestion_run WHEN OLD.rows_loaded > 0
                     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
                     """)
         }

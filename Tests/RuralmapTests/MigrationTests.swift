@@ -86,7 +86,7 @@ struct MigrationTests {
                 arguments: [2_099_414_300, "12345678900011.B201"])
         }
         #expect(found == 1)
-        #expect(GenerationTable.externalIDHash("12345678900011.B201") == 2_099_414_300)
+        #expect(SiteKey.of("12345678900011.B201") == 2_099_414_300)
         // v5 inferred the coverage of the BPE file from the départements of its rows.
         #expect(try await store.sourceState("bpe")?.coverage == "98,99")
         let kept = try await store.candidate(commune: "99002")
