@@ -68,7 +68,8 @@ public struct BPEAdapter: SourceAdapter {
                 return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
             }
             try tally.move(to: c, sink: sink, line: csv.line)
-            guard facilityType.isPoint else { return tally.count(facilityType) }
+            tally.count(facilityType)
+            guard facilityType.isPoint else { return }
             let t = facilityType.code
             var position: Coordinate?
             if let a = csv.decimal(lat), let o = csv.decimal(lon), Coordinate(lat: a, lon: o).isValid, a != 0 {

@@ -2,8 +2,9 @@ import Formats
 import Territory
 
 /// Reads the commune and the type of a BPE point file's rows from their bytes, and adds up the
-/// facilities that are only counted (of types no category keeps as points: most rows) by commune
-/// and type, handed to the sink as one count per type when the file moves on to another commune.
+/// facilities by commune and type, handed to the sink as one count per type when the file moves
+/// on to another commune. Most rows are only counted (of types no category keeps as points);
+/// the others are also sites of their own.
 ///
 /// A row then costs a comparison of its commune's bytes with the previous row's and a lookup of
 /// its type's four bytes. Decoding both as strings, checking them and hashing them twice, once
@@ -75,18 +76,21 @@ struct FacilityTally {
         commune = code
     }
 
-    /// Counts one facility of `type` in the current commune.
+    /// Counts one facility of `type` in the current commune (a point too: the sink counts no site).
     mutating func count(_ type: FacilityType) {
         if counts[type.slot] == 0 { touched.append(type.slot) }
         counts[type.slot] += 1
     }
 
-    /// Hands the current commune's counts to `sink`, one record per type.
+    /// Hands the current commune's counts to `sink`, one record per type. A count stands for the
+    /// file's rows that were only counted: each point was a record of its own.
     mutating func flush(into sink: RecordSink, line: Int) throws {
         guard let commune else { return }
         for slot in touched {
+            let type = types[slot]
             try sink.emit(
-                .equipment(code: commune, type: types[slot].code, count: counts[slot]), line: line, rows: counts[slot])
+                .equipment(code: commune, type: type.code, count: counts[slot]), line: line,
+                rows: type.isPoint ? 0 : counts[slot])
             counts[slot] = 0
         }
         touched.removeAll(keepingCapacity: true)

@@ -24,6 +24,7 @@ final class StoreSink: RecordSink {
     private(set) var rejected = 0
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
+    private var lastTranslation: (code: CommuneCode, result: Result<CommuneCode, TranslationError>)?
     /// The equipment counts of the commune being read, by type: IRIS rows and facility rows add
     /// up to commune counts. Written when the file moves on to another commune (the files list
     /// each commune's rows together), so that they are committed while the parse goes on.
@@ -59,7 +60,15 @@ final class StoreSink: RecordSink {
     /// The target commune of `code`; records it as unmapped (with `amount`) when there is none.
     private func target(_ code: CommuneCode, amount: Int = 1) -> CommuneCode? {
         guard let translator else { return code }
-        switch translator.translate(code, geographyYear: spec.geographyYear) {
+        // The files list each commune's rows together: the last translation is most often the one.
+        let result: Result<CommuneCode, TranslationError>
+        if let last = lastTranslation, last.code == code {
+            result = last.result
+        } else {
+            result = translator.translate(code, geographyYear: spec.geographyYear)
+            lastTranslation = (code, result)
+        }
+        switch result {
         case .success(let c): return c
         case .failure(let error):
             let key = code.rawValue
@@ -105,9 +114,9 @@ final class StoreSink: RecordSink {
     private func note(_ code: CommuneCode) { departements.insert(code.departement) }
 
     private func write(_ site: Site) throws {
-        if spec.kind == .bpe, let code = site.code {
-            // A facility row is one equipment; only mapped types are worth keeping as points.
-            try tally(site.type, in: code, amount: 1)
+        if spec.kind == .bpe {
+            // A facility is counted with its commune's equipment (FacilityTally); only the types
+            // mapped in the file's vintage are worth keeping as points.
             guard !mapping.rules(source: spec.kind, code: site.type, vintage: spec.vintage).isEmpty else { return }
         }
         var commune: CommuneCode?
