@@ -232,12 +232,7 @@ import Testing
         }
         let communes = Set(lines.map { $0.prefix(5) }).count
         try #require(communes > 10_000)
-        try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
-        let config = try TestSupport.config(
-            in: dir,
-            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
-        let store = try Store(path: config.storePath)
+        let (config, store) = try TestSupport.bpeStore(file: file, in: dir)
         #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
         let (counted, countRows, packed, points, mapped) = try await store.read { db in
             (
@@ -276,8 +271,8 @@ import Testing
         // The first 160,000 rows of the real BPE 2013 (one per commune and type): 10,781 communes,
         // stored as a row each, two batches of at most 10,000.
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
-        try (lines[...160_000].joined(separator: "\n") + "\n").write(
-            toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let (config, store) = try TestSupport.bpeStore(
+            file: lines[...160_000].joined(separator: "\n") + "\n", in: dir)
         try #require(Set(lines[1...160_000].map { $0.prefix(5) }).count > 10_000)
         let facilities = lines[1...160_000].reduce(0) { $0 + Int($1.split(separator: ";")[3])! }
         // One equipment count per commune and type (DEPCOM;AN;TYPEQU;NB_EQUIP), as the view shows them.
@@ -287,11 +282,6 @@ import Testing
                 return "\(f[0]) \(f[2])"
             }
         ).count
-        let config = try TestSupport.config(
-            in: dir,
-            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
-        let store = try Store(path: config.storePath)
         func stored() async throws -> (tables: Set<String>, facilities: Int, stale: [String: Int]) {
             let (tables, facilities) = try await store.read { db in
                 (

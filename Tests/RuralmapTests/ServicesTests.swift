@@ -119,12 +119,7 @@ import Testing
                 }
             }
         }
-        try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
-        let config = try TestSupport.config(
-            in: dir,
-            sources: TestSupport.source("cog", "cog-communes", "file://\(ds)/cog2026_communes.csv.gz", vintage: 2026)
-                + TestSupport.source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
-        let store = try Store(path: config.storePath)
+        let (config, store) = try TestSupport.bpeStore(file: file, in: dir)
         let report = try #require(try await TestSupport.ingest(config, store: store)["bpe"])
         #expect(report.outcome == .loaded)
         #expect(report.rowsLoaded == facilities.count + 3_000)

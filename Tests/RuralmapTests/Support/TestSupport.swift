@@ -148,6 +148,17 @@ enum TestSupport {
         return (config, store)
     }
 
+    /// Writes `file` as `dir/bpe.csv`: a store and the config of the real COG 2026 and of that
+    /// file as a BPE 2013 source named `bpe`, nothing ingested yet.
+    static func bpeStore(file: String, in dir: String) throws -> (Config, Store) {
+        try file.write(toFile: dir + "/bpe.csv", atomically: true, encoding: .utf8)
+        let config = try config(
+            in: dir,
+            sources: source("cog", "cog-communes", "file://\(try datasets())/cog2026_communes.csv.gz", vintage: 2026)
+                + source("bpe", "bpe", "file://\(dir)/bpe.csv", vintage: 2013))
+        return (config, try Store(path: config.storePath))
+    }
+
     /// `[[source]]` blocks for the real COG 2026 and its change table.
     static func geographySources(_ datasets: String) -> String {
         source("cog2026", "cog-communes", "file://\(datasets)/cog2026_communes.csv.gz", vintage: 2026)
