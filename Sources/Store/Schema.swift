@@ -431,8 +431,8 @@ enum Schema {
             try GenerationTable.equipment.showCurrent(db)
         }
         m.registerMigration("v16 site identities indexed by their hash") { db in
-            // See SiteKey: every site table gains the column, the
-            // template first (new tables copy its columns; the view's arms must all have them).
+            // See SiteKey. Every site table gains the column, the template first: new tables copy
+            // its columns, and the view's arms must all have them.
             db.add(
                 function: DatabaseFunction("ruralmap_ext_hash", argumentCount: 1, pure: true) { values in
                     String.fromDatabaseValue(values[0]).map(SiteKey.of)
