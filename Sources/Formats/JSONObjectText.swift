@@ -24,16 +24,7 @@ public struct JSONObjectText {
 
     public mutating func add(_ name: String, _ value: Int?) {
         key(name)
-        guard let value else { return null() }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digits written backwards in place, then put in order.
-        let first = bytes.count
-        var rest = value.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes[first...].reverse()
+        if let value { bytes.append(contentsOf: String(value).utf8) } else { null() }
     }
 
     public mutating func add(_ name: String, _ value: Double?) {
@@ -49,12 +40,7 @@ public struct JSONObjectText {
     /// An array of string literals, written in place.
     public mutating func add(_ name: String, strings: some Sequence<String>) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
-        for (i, s) in strings.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONObjectText.append(s, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        JSONObjectText.append(strings, to: &bytes)
     }
 
     /// A value already written as JSON.
@@ -72,29 +58,18 @@ public struct JSONObjectText {
         }
     }
 
+    /// A JSON string literal (RFC 8259 escapes; `/` left as is).
+    public static func string(_ s: String) -> String {
+        var out: [UInt8] = []
+        append(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Appends `s` as a JSON string literal to `out`.
     private static func append(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        if s.utf8.contains(where: needsEscape) {
-            out.append(contentsOf: escaped(s).utf8)
-        } else {
-            out.append(contentsOf: s.utf8)
-        }
+        out.append(contentsOf: escaped(s).utf8)  // `s` itself when nothing needs escaping
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// A JSON string literal (RFC 8259 escapes; `/` left as is).
-    public static func string(_ s: String) -> String {
-        var out = ""
-        append(s, to: &out)
-        return out
-    }
-
-    /// Appends `s` as a JSON string literal to `out`.
-    public static func append(_ s: String, to out: inout String) {
-        out += "\""
-        out += escaped(s)
-        out += "\""
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
@@ -126,19 +101,19 @@ public struct JSONObjectText {
 
     /// A JSON array of string literals.
     public static func array(_ strings: some Sequence<String>) -> String {
-        var out = ""
+        var out: [UInt8] = []
         append(strings, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends `strings` as a JSON array of string literals to `out`.
-    private static func append(_ strings: some Sequence<String>, to out: inout String) {
-        out += "["
+    private static func append(_ strings: some Sequence<String>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
         for (i, s) in strings.enumerated() {
-            if i > 0 { out += "," }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             append(s, to: &out)
         }
-        out += "]"
+        out.append(UInt8(ascii: "]"))
     }
 
     public static func number(_ d: Double) -> String {
