@@ -38,11 +38,12 @@ struct FacilityTally {
 
     /// The commune code of field `column` of the row (nil when it is not one).
     mutating func commune(_ csv: CSVReader, column: Int) -> CommuneCode? {
-        let repeated = csv.withBytes(column) { $0.elementsEqual(communeBytes) }
-        if !repeated {
-            communeBytes = csv.withBytes(column) { Array($0) }
-            communeCode = csv.value(column).flatMap(CommuneCode.init(_:))
+        let changed = csv.withBytes(column) { bytes in
+            guard !bytes.elementsEqual(communeBytes) else { return false }
+            communeBytes = Array(bytes)
+            return true
         }
+        if changed { communeCode = csv.value(column).flatMap(CommuneCode.init(_:)) }
         return communeCode
     }
 

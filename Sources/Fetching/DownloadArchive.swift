@@ -14,14 +14,11 @@ public struct DownloadArchive: Sendable {
     /// The archive path of a file with this hash.
     public func path(for sha256: String) -> String { "\(directory)/\(sha256.prefix(2))/\(sha256)" }
 
-    /// Whether the archive holds this file.
-    public func contains(_ sha256: String) -> Bool { FileManager.default.fileExists(atPath: path(for: sha256)) }
-
     /// Whether the archive holds this file whole: of `bytes` bytes, when that size is known (a
     /// copy damaged on disk after it was archived is not parsed again as if it were the file).
     public func holds(_ sha256: String, bytes: Int64?) -> Bool {
-        guard let bytes else { return contains(sha256) }
-        return Self.size(of: path(for: sha256)) == bytes
+        guard let size = Self.size(of: path(for: sha256)) else { return false }
+        return bytes.map { $0 == size } ?? true
     }
 
     private static func size(of path: String) -> Int64? {
