@@ -221,7 +221,7 @@ import Testing
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
         // The first 160,000 rows of the real BPE 2013 (DEPCOM;AN;TYPEQU;NB_EQUIP, one per commune
-        // and type, by commune: 10,781 communes), each written out as one facility without position.
+        // and type, by commune: 10,510 communes), each written out as one facility without position.
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")[1...160_000]
         var file = "DEPCOM;TYPEQU;LONGITUDE;LATITUDE\n"
         var byType: [String: Int] = [:]
@@ -268,7 +268,7 @@ import Testing
     @Test func aReloadReplacesItsRunsTable() async throws {
         let dir = try TestSupport.temporaryDirectory()
         let ds = try TestSupport.datasets()
-        // The first 160,000 rows of the real BPE 2013 (one per commune and type): 10,781 communes,
+        // The first 160,000 rows of the real BPE 2013 (one per commune and type): 10,510 communes,
         // stored as a row each, two batches of at most 10,000.
         let lines = try TestSupport.gunzipLines(ds + "/bpe2013_communes_typequ.csv.gz")
         let (config, store) = try TestSupport.bpeStore(

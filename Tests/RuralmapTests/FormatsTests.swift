@@ -1,3 +1,4 @@
+import Analysis
 import Formats
 import Foundation
 import Testing
@@ -62,11 +63,8 @@ struct FormatsTests {
     /// or more whole in a chunk.
     @Test func plainLinesReadAsByteByByteOnRandomInput() throws {
         let alphabet: [[UInt8]] = [[0x61], [0x3B], [0x22], [0x0A], [0x0D], [0x00], [0x20], [0xC3, 0xA9]]
-        var state: UInt64 = 42
-        func random(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var generator = SplitMix64(seed: 42)
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
         func records(_ bytes: [UInt8], chunkSize: Int) throws -> [String] {
             let csv = try CSVReader(
                 source: MemoryByteSource(bytes), separator: 0x3B, encoding: .utf8, maxRecordBytes: 40, maxFields: 6,
@@ -116,11 +114,8 @@ struct FormatsTests {
             [0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x87, 0xAB], [0x80], [0xBF], [0xC0, 0xAF],
             [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF8], [0xFF], [0xC3], [0xE2, 0x82],
         ]
-        var state: UInt64 = 7
-        func random(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var generator = SplitMix64(seed: 7)
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
         var valid = 0
         for _ in 0..<20_000 {
             // Mostly well-formed pieces, so that about a third of the inputs are valid.
