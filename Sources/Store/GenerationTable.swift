@@ -14,8 +14,8 @@ import GRDB
 /// table and its run becoming current, or between the swap and the drop of the previous one,
 /// leaves a table the next job's sweep drops. A migration that changes the template's columns,
 /// the indexes or the view below changes every generation table alike (v15 packed the counts,
-/// v16 indexed the identities' hash); the migrations before it pass the indexes and the view of
-/// their time (``create(run:_:indexes:)``, ``showCurrent(_:rows:)``).
+/// v16 indexed the identities' hash, v17 after their batch); the migrations before it pass the
+/// indexes and the view of their time (``create(run:_:indexes:)``, ``showCurrent(_:rows:)``).
 enum GenerationTable: String, CaseIterable, Sendable {
     case equipment
     case site
@@ -27,7 +27,8 @@ enum GenerationTable: String, CaseIterable, Sendable {
     func name(run: Int64) -> String { "\(rawValue)_g\(run)" }
 
     /// The indexes of a generation table: the per-commune reads, and for sites the lookup of a
-    /// site by its source's identity (field notes on premises), through its key (``SiteKey``).
+    /// site by its source's identity (field notes on premises), through its key after the batch
+    /// that wrote it (``SiteKey``).
     private func indexes(of table: String) -> String {
         switch self {
         case .equipment:
@@ -35,7 +36,7 @@ enum GenerationTable: String, CaseIterable, Sendable {
         case .site:
             """
             CREATE INDEX \(table)_commune ON \(table)(commune, type);
-            CREATE INDEX \(table)_ext ON \(table)(ext_hash);
+            CREATE INDEX \(table)_ext ON \(table)(batch, ext_hash);
             """
         }
     }

@@ -138,7 +138,7 @@ extension Store {
         case .source(let kind, let externalID):
             row = try Row.fetchOne(
                 db,
-                sql: premisesSQL(sites: "st.kind = ? AND s.ext_hash = ? AND s.ext_id = ?", team: "0"),
+                sql: premisesSQL(sites: "st.kind = ? AND \(try SiteKey.condition(db))", team: "0"),
                 arguments: [kind, SiteKey.of(externalID), externalID])
         }
         return try row.map(premises)

@@ -455,6 +455,26 @@ enum Schema {
             }
             try GenerationTable.site.showCurrent(db)
         }
+        m.registerMigration("v17 site identities indexed after their batch") { db in
+            // See SiteKey. The rows stored before are all of batch 0: a lookup's first listed
+            // batch.
+            try db.execute(
+                sql: """
+                    DROP VIEW site;
+                    ALTER TABLE \(GenerationTable.site.template) ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+                    """)
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM generation_table WHERE kind = ?", arguments: [GenerationTable.site.rawValue])
+            for table in tables {
+                try db.execute(
+                    sql: """
+                        ALTER TABLE \(table) ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+                        DROP INDEX IF EXISTS \(table)_ext;
+                        CREATE INDEX \(table)_ext ON \(table)(batch, ext_hash);
+                        """)
+            }
+            try GenerationTable.site.showCurrent(db)
+        }
         return m
     }
 

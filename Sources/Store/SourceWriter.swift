@@ -31,6 +31,9 @@ public final class SourceWriter {
     /// The generation tables this load has asked for so far (the first batch with rows of a
     /// table makes it).
     private var tables: Set<GenerationTable> = []
+    /// The batches handed over so far, by kind: a site row carries its batch's number (see
+    /// ``SiteKey``).
+    private var batches = Array(repeating: 0, count: Kind.allCases.count)
     /// The file's rows loaded so far, as the caller counts them: each batch records the count as
     /// the live run's progress (`rows_loaded`) when it commits.
     public var rowsLoaded = 0
@@ -98,6 +101,8 @@ public final class SourceWriter {
         swap(&rows, &pending[kind.rawValue])
         let (source, run, vintage) = (self.source, self.run, self.vintage)
         let progress = rowsLoaded
+        let batch = batches[kind.rawValue]
+        batches[kind.rawValue] += 1
         var newTable: GenerationTable?
         if let table = kind.table, tables.insert(table).inserted { newTable = table }
         try commits.submit { [newTable, rows] db in
@@ -106,7 +111,9 @@ public final class SourceWriter {
             let statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
             // Each row borrowed where it lies: `for row in rows` copied each (its strings retained,
             // then released), a tenth of the commit thread.
-            for i in rows.indices { try rows[i].insert(with: statement, source: source, run: run, vintage: vintage) }
+            for i in rows.indices {
+                try rows[i].insert(with: statement, source: source, run: run, vintage: vintage, batch: batch)
+            }
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
     }
@@ -191,9 +198,10 @@ extension SourceWriter.Row {
         }
     }
 
-    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql(run:)``. Domain
-    /// values go as their raw values (see ``RowInserter``).
-    fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int) throws {
+    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql(run:)``, as a row
+    /// of the load's batch number `batch` of its kind. Domain values go as their raw values (see
+    /// ``RowInserter``).
+    fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int, batch: Int) throws {
         switch self {
         case .commune(let type, let code, let name, let dep, let reg, let parent):
             try statement.insert(source, run, vintage, type.rawValue, code.rawValue, name, dep, reg, parent?.rawValue)
@@ -215,7 +223,7 @@ extension SourceWriter.Row {
             try statement.insert(
                 source, run, vintage, s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address,
                 s.lat, s.lon, s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue,
-                s.key)
+                s.key, batch)
         }
     }
 }
@@ -261,8 +269,8 @@ extension SourceWriter.Kind {
         case .site:
             """
             INSERT INTO \(GenerationTable.site.name(run: run)) (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
-                usable, opened, closed, active, non_diffusible, method, ext_hash)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                usable, opened, closed, active, non_diffusible, method, ext_hash, batch)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         }
     }

@@ -79,13 +79,21 @@ struct MigrationTests {
         #expect(templates == 0)
         #expect(sites == ["12345678900011.B201"])
         // v16 indexed the site by its identity's hash (the low 32 bits of FNV-1a over its bytes
-        // and 0x1F, computed by Python's own implementation), the key a field note finds it by.
-        let found = try await store.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM site WHERE ext_hash = ? AND ext_id = ?",
-                arguments: [2_099_414_300, "12345678900011.B201"])
+        // and 0x1F, computed by Python's own implementation), the key a field note finds it by;
+        // v17 after its batch, 0 for the rows stored before.
+        let (found, plan) = try await store.read { db in
+            let sql = "SELECT COUNT(*) FROM site s WHERE \(try SiteKey.condition(db))"
+            let arguments: StatementArguments = [2_099_414_300, "12345678900011.B201"]
+            return (
+                try Int.fetchOne(db, sql: sql, arguments: arguments),
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map {
+                    $0["detail"] as String
+                }
+                .joined(separator: "; ")
+            )
         }
         #expect(found == 1)
+        #expect(plan.contains("site_g2_ext (batch=? AND ext_hash=?)"), "\(plan)")
         #expect(SiteKey.of("12345678900011.B201") == 2_099_414_300)
         // v5 inferred the coverage of the BPE file from the départements of its rows.
         #expect(try await store.sourceState("bpe")?.coverage == "98,99")

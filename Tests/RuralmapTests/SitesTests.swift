@@ -329,4 +329,34 @@ import Testing
         let relais = try #require(try await store.premises(id: .source(.osm, "node/1234567801")))
         #expect(relais.open == true && relais.label == "Le Relais")
     }
+
+    /// A field note finds a facility whatever the batch of its load that wrote it: the sites'
+    /// identities are indexed after their batch (SiteKey), and a lookup asks every batch.
+    @Test func aNoteFindsAFacilityInEveryBatchOfItsLoad() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        // 25,000 restaurants (A504, a premises category), five in each of the first 5,000
+        // communes of the real COG 2026, each with a SIRET of its own: three batches of sites.
+        let lines = try TestSupport.gunzipLines(try TestSupport.datasets() + "/cog2026_communes.csv.gz").dropFirst()
+        var communes: [String] = []
+        for line in lines where communes.count < 5_000 {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fields[0] == "COM" { communes.append(String(fields[1])) }
+        }
+        try #require(communes.count == 5_000)
+        let siret = { (i: Int) in String(31_000_000_000_000 + i) }
+        var file = "DEPCOM;TYPEQU;SIRET;LONGITUDE;LATITUDE\n"
+        for i in 0..<25_000 { file += "\(communes[i / 5]);A504;\(siret(i));;\n" }
+        let (config, store) = try TestSupport.bpeStore(file: file, in: dir)
+        #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
+        let batches = try await store.read { try Int.fetchOne($0, sql: "SELECT COUNT(DISTINCT batch) FROM site") }
+        #expect(batches == 3)
+        for i in [0, 9_999, 10_000, 19_999, 20_000, 24_999] {
+            let found = try await store.updatePremises(.source(.bpe, "\(siret(i)).A504"), SiteChange(note: "vu \(i)"))
+            #expect(found.commune.rawValue == communes[i / 5])
+            #expect(found.note == "vu \(i)")
+        }
+        await #expect(throws: PremisesError.self) {
+            try await store.updatePremises(.source(.bpe, "\(siret(25_000)).A504"), SiteChange(note: "x"))
+        }
+    }
 }
