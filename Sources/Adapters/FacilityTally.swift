@@ -83,17 +83,21 @@ struct FacilityTally {
         counts[type.slot] += 1
     }
 
-    /// Hands the current commune's counts to `sink`, one record per type. A count stands for the
-    /// file's rows that were only counted: each point was a record of its own.
+    /// Hands the current commune's counts to `sink`, sorted by type, in one record. The record
+    /// stands for the file's rows that were only counted: each point was a record of its own.
     mutating func flush(into sink: RecordSink, line: Int) throws {
-        guard let commune else { return }
+        guard let commune, !touched.isEmpty else { return }
+        let types = self.types
+        touched.sort { types[$0].code < types[$1].code }
+        var counted: [(type: String, count: Int)] = []
+        counted.reserveCapacity(touched.count)
+        var rows = 0
         for slot in touched {
-            let type = types[slot]
-            try sink.emit(
-                .equipment(code: commune, type: type.code, count: counts[slot]), line: line,
-                rows: type.isPoint ? 0 : counts[slot])
+            counted.append((types[slot].code, counts[slot]))
+            if !types[slot].isPoint { rows += counts[slot] }
             counts[slot] = 0
         }
         touched.removeAll(keepingCapacity: true)
+        try sink.emit(.facilityCounts(code: commune, counts: counted), line: line, rows: rows)
     }
 }

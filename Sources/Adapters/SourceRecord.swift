@@ -9,8 +9,12 @@ public enum SourceRecord: Sendable {
     case centroid(code: CommuneCode, name: String?, position: Coordinate)
     case contour(code: CommuneCode, name: String?, shape: MultiPolygon)
     /// A count of equipment of one type in one commune: a row of a BPE count file (IRIS rows arrive
-    /// separately), or the facilities of a point file counted together (``FacilityTally``).
+    /// separately).
     case equipment(code: CommuneCode, type: String, count: Int)
+    /// The facilities of a point file in one commune, counted by type and sorted by type
+    /// (``FacilityTally``): a record per commune, not per type (930,639 counts in the national
+    /// file, 34,917 communes).
+    case facilityCounts(code: CommuneCode, counts: [(type: String, count: Int)])
     case site(Site)
 }
 

@@ -76,6 +76,11 @@ public struct CategoryMapping: Sendable {
         Set(rules.filter { $0.sourceKind == source }.map(\.code))
     }
 
+    /// Every code of `source` that maps to some category in `vintage`.
+    public func codes(source: SourceKind, vintage: Int) -> Set<String> {
+        Set(rules.filter { $0.sourceKind == source && $0.applies(to: vintage) }.map(\.code))
+    }
+
     /// All categories, in table order.
     public var categories: [ServiceCategory] {
         var seen = Set<ServiceCategory>()

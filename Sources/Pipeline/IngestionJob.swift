@@ -235,14 +235,16 @@ struct IngestionJob: Sendable {
         }
     }
 
-    static func adapter(for kind: SourceKind, mapping: CategoryMapping) -> SourceAdapter {
-        switch kind {
+    /// The adapter of `spec`'s kind. A BPE file's facilities are kept as points when their type
+    /// maps to a category in the file's vintage; the others are only counted.
+    static func adapter(for spec: SourceSpec, mapping: CategoryMapping) -> SourceAdapter {
+        switch spec.kind {
         case .cogCommunes: CogCommunesAdapter()
         case .cogMouvements: MouvementsAdapter()
         case .population: PopulationAdapter()
         case .centroids: CentroidsAdapter()
         case .contours: ContoursAdapter()
-        case .bpe: BPEAdapter(pointTypes: mapping.codes(source: .bpe))
+        case .bpe: BPEAdapter(pointTypes: mapping.codes(source: .bpe, vintage: spec.vintage))
         case .sirene: SireneAdapter(activities: mapping.codes(source: .sirene))
         case .osm: OverpassAdapter(tags: mapping.codes(source: .osm))
         }

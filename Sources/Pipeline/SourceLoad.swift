@@ -26,9 +26,9 @@ struct SourceLoad: Sendable {
         let bytes = try InputFile.open(path: path, entry: spec.entry, maxExpandedBytes: maxExpandedBytes)
         let input = ByteReaderInput(bytes: bytes, progress: { rows in progress.update(bytes: Int64(rows), total: 0) })
         let sink = StoreSink(
-            writer: writer, spec: spec, translator: translator, mapping: mapping, locator: locator,
+            writer: writer, spec: spec, translator: translator, locator: locator,
             maxRejectsKept: maxRejectsKept, cancellation: cancellation)
-        let read = try IngestionJob.adapter(for: spec.kind, mapping: mapping).read(input, spec: spec, into: sink)
+        let read = try IngestionJob.adapter(for: spec, mapping: mapping).read(input, spec: spec, into: sink)
         var outcome = base
         outcome.outcome = .loaded
         outcome.unmapped = try sink.finish()

@@ -1,5 +1,4 @@
 import Adapters
-import Catalog
 import Fetching
 import Formats
 import Geo
@@ -13,7 +12,6 @@ final class StoreSink: RecordSink {
     private let writer: SourceWriter
     private let spec: SourceSpec
     private let translator: CodeTranslator?
-    private let mapping: CategoryMapping
     private let locator: CommuneLocator?
     private let maxRejectsKept: Int
     private let cancellation: CancellationFlag
@@ -39,15 +37,13 @@ final class StoreSink: RecordSink {
     private(set) var departements = Set<String>()
 
     init(
-        writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, mapping: CategoryMapping,
-        locator: CommuneLocator?,
+        writer: SourceWriter, spec: SourceSpec, translator: CodeTranslator?, locator: CommuneLocator?,
         maxRejectsKept: Int, cancellation: CancellationFlag
     ) {
         self.cancellation = cancellation
         self.writer = writer
         self.spec = spec
         self.translator = translator
-        self.mapping = mapping
         self.locator = locator
         self.maxRejectsKept = maxRejectsKept
     }
@@ -104,6 +100,8 @@ final class StoreSink: RecordSink {
                 minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
         case .equipment(let code, let type, let count):
             try tally(type, in: code, amount: count)
+        case .facilityCounts(let code, let counts):
+            try add(counts, in: code)
         case .site(let site):
             try write(site)
         }
@@ -114,11 +112,6 @@ final class StoreSink: RecordSink {
     private func note(_ code: CommuneCode) { departements.insert(code.departement) }
 
     private func write(_ site: Site) throws {
-        if spec.kind == .bpe {
-            // A facility is counted with its commune's equipment (FacilityTally); only the types
-            // mapped in the file's vintage are worth keeping as points.
-            guard !mapping.rules(source: spec.kind, code: site.type, vintage: spec.vintage).isEmpty else { return }
-        }
         var commune: CommuneCode?
         var method: LocationMethod?
         if let code = site.code {
@@ -134,6 +127,22 @@ final class StoreSink: RecordSink {
             lat: site.position?.lat, lon: site.position?.lon,
             usable: site.usableForDistance, opened: site.opened, closed: site.closed, active: site.active,
             nonDiffusible: site.nonDiffusible, method: method)
+    }
+
+    /// Writes a commune's counts as they come when they are all it has (the case of a point file,
+    /// whose rows of a commune come together), else adds them up with what it has.
+    private func add(_ counts: [(type: String, count: Int)], in code: CommuneCode) throws {
+        guard code != equipment.code, !written.contains(code) else {
+            for c in counts { try tally(c.type, in: code, amount: c.count) }
+            return
+        }
+        if let previous = equipment.code {
+            try writeEquipment(code: previous, equipment.counts)
+            written.insert(previous)
+            equipment = (nil, [:], false)
+        }
+        try writeEquipment(code: code, counts)
+        written.insert(code)
     }
 
     /// Adds `amount` equipment of `type` to commune `code`'s counts.
@@ -155,8 +164,13 @@ final class StoreSink: RecordSink {
 
     /// Writes the counts of commune `code`, by type.
     private func writeEquipment(code: CommuneCode, _ counts: [String: Int]) throws {
+        try writeEquipment(code: code, counts.sorted { $0.key < $1.key }.map { (type: $0.key, count: $0.value) })
+    }
+
+    /// Writes commune `code`'s counts, sorted by type.
+    private func writeEquipment(code: CommuneCode, _ counts: [(type: String, count: Int)]) throws {
         guard !counts.isEmpty else { return }
-        let commune = target(code, amount: counts.values.reduce(0, +))
+        let commune = target(code, amount: counts.reduce(0) { $0 + $1.count })
         note(code)
         try writer.equipment(code: code, commune: commune, counts: counts)
     }
