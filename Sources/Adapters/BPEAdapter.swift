@@ -86,7 +86,7 @@ public struct BPEAdapter: SourceAdapter {
             // moves, nor its line, which moves from one edition to the next. Facilities alike in a
             // commune are numbered (the files list each commune's facilities together).
             let base =
-                enterprise.map { "\($0).\(t)" }
+                enterprise.map { $0 + "." + t }
                 ?? Self.fingerprint([
                     c.rawValue, t, csv.value(name), csv.value(address.number), csv.value(address.repetition),
                     csv.value(address.streetType), csv.value(address.street),

@@ -59,8 +59,19 @@ extension CSVReader {
 
     /// Field `index` or nil when empty or an INSEE/Sirene null marker (`_Z`, `_U`, `[ND]`).
     func value(_ index: Int?) -> String? {
-        guard let index, let s = string(index), !s.isEmpty, s != "_Z", s != "_U", s != "[ND]" else { return nil }
-        return s
+        // The markers are told by their bytes: a field is decoded only when it is a value.
+        guard let index, !withTrimmedBytes(index, Self.isNull) else { return nil }
+        return string(index)
+    }
+
+    /// Whether a field's bytes, trimmed, are empty or a null marker.
+    private static func isNull(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch bytes.count {
+        case 0: true
+        case 2: bytes[0] == UInt8(ascii: "_") && (bytes[1] == UInt8(ascii: "Z") || bytes[1] == UInt8(ascii: "U"))
+        case 4: bytes.elementsEqual("[ND]".utf8)
+        default: false
+        }
     }
 
     /// An integer field, tolerating spaces as thousands separators.
@@ -71,6 +82,8 @@ extension CSVReader {
 
     /// A decimal field, with `.` or `,` as decimal separator.
     func decimal(_ index: Int?) -> Double? {
+        guard let index else { return nil }
+        if let plain = withTrimmedBytes(index, DecimalText.plain) { return plain }
         guard let s = value(index) else { return nil }
         // Foundation's replacingOccurrences cost a twentieth of a national BPE parse on Linux.
         guard s.utf8.contains(UInt8(ascii: ",")) else { return Double(s) }

@@ -193,17 +193,22 @@ public final class CSVReader {
         return body(UnsafeBufferPointer(start: record.bytes + start, count: record.fieldEnds[index] - start))
     }
 
-    /// Field `index` decoded, trimmed of surrounding spaces; nil when out of range or not decodable
-    /// in the file's encoding.
-    public func string(_ index: Int) -> String? {
-        guard index >= 0 && index < count else { return nil }
-        return withBytes(index) { bytes in
+    /// The raw bytes of field `index` without the spaces around them (empty when out of range).
+    public func withTrimmedBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withBytes(index) { bytes in
             var lo = 0
             var hi = bytes.count
             while lo < hi && bytes[lo] == 0x20 { lo += 1 }
             while hi > lo && bytes[hi - 1] == 0x20 { hi -= 1 }
-            return encoding.decode(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
+            return body(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
         }
+    }
+
+    /// Field `index` decoded, trimmed of surrounding spaces; nil when out of range or not decodable
+    /// in the file's encoding.
+    public func string(_ index: Int) -> String? {
+        guard index >= 0 && index < count else { return nil }
+        return withTrimmedBytes(index) { encoding.decode($0) }
     }
 
     /// Whether every field of the current record is valid in the file's encoding.

@@ -4,12 +4,23 @@ public enum FNV1a {
     /// The hash of `fields`, each followed by a unit separator (0x1F), so that `["ab", "c"]` and
     /// `["a", "bc"]` differ.
     public static func hash(_ fields: [String]) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for field in fields {
-            for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
-            hash = (hash ^ 0x1F) &* prime
-        }
+        var hash = basis
+        for field in fields { hash = adding(field, to: hash) }
         return hash
+    }
+
+    /// The hash of one field: `hash([field])`, without an array.
+    public static func hash(_ field: String) -> UInt64 {
+        adding(field, to: basis)
+    }
+
+    private static let basis: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    /// `hash` with `field` and its separator added.
+    private static func adding(_ field: String, to hash: UInt64) -> UInt64 {
+        var hash = hash
+        for byte in field.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+        return (hash ^ 0x1F) &* prime
     }
 
     private static let prime: UInt64 = 0x0000_0100_0000_01B3

@@ -16,7 +16,7 @@ import GRDB
 /// index 1.9 s).
 enum SiteKey {
     static func of(_ externalID: String) -> Int64 {
-        Int64(Int32(truncatingIfNeeded: FNV1a.hash([externalID])))
+        Int64(Int32(truncatingIfNeeded: FNV1a.hash(externalID)))
     }
 
     /// The condition on a site `s` of the `site` view that finds it by its source's identity,

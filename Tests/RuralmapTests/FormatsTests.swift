@@ -132,6 +132,41 @@ struct FormatsTests {
     @Test func fingerprintsAreStable() {
         #expect(FNV1a.hex(["01001", "A504", "Café de la Place", ""]) == "1ae3ee1de84348aa")
         #expect(FNV1a.hash([]) == 0xCBF2_9CE4_8422_2325)
+        #expect(FNV1a.hash("12345678900011.B201") == FNV1a.hash(["12345678900011.B201"]))
+    }
+
+    /// A decimal read from its bytes is the standard library's value of its text, to the bit, on
+    /// random numbers: signs, leading zeros, up to 18 digits, `.` or `,`, and some that are not
+    /// plain decimals (an exponent, two separators, a letter), left to `Double(String)`.
+    @Test func decimalsReadFromBytesAgreeWithTheStandardLibrary() throws {
+        func plain(_ text: String) -> Double? {
+            Array(text.utf8).withUnsafeBufferPointer { DecimalText.plain($0) }
+        }
+        #expect(plain("4.931933") == 4.931933)
+        #expect(plain("-0,5") == -0.5)
+        #expect(plain("849064.2") == 849064.2)
+        #expect(plain("+12") == 12)
+        #expect(plain("0000000000000000001.5") == 1.5)
+        for text in ["", ".", "-", "1e5", "1.2.3", "1,234.5", "12a", "nan", "1234567890123456"] {
+            #expect(plain(text) == nil, "\(text)")
+        }
+        var generator = SplitMix64(seed: 11)
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
+        var read = 0
+        for _ in 0..<50_000 {
+            var digits = String((0..<(1 + random(18))).map { _ in Character(String(random(10))) })
+            if random(4) > 0 {
+                let at = digits.index(digits.startIndex, offsetBy: random(digits.count + 1))
+                digits.insert(random(2) == 0 ? "." : ",", at: at)
+            }
+            if random(20) == 0 { digits.insert(["e", "x", ".", "-"][random(4)], at: digits.startIndex) }
+            let text = ["", "-", "+"][random(3)] + digits
+            let expected = Double(text.replacingOccurrences(of: ",", with: "."))
+            guard let value = plain(text) else { continue }
+            read += 1
+            #expect(value.bitPattern == expected?.bitPattern, "\(text)")
+        }
+        try #require(read > 25_000)
     }
 
     @Test func utf16IsRefused() {

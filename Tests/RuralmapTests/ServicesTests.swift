@@ -1,10 +1,11 @@
-import Adapters
 import Foundation
 import GRDB
 import Pipeline
 import Store
 import Territory
 import Testing
+
+@testable import Adapters
 
 /// BPE, Sirene and OSM ingested and translated to COG 2026.
 @Suite(.serialized) struct ServicesTests {
@@ -136,6 +137,30 @@ import Testing
         }
         try #require(expected.keys.contains { $0.hasPrefix("2A") })
         #expect(stored == expected)
+    }
+
+    /// An address on one line, as INSEE's fields give it: a repetition and a street type spelt
+    /// out, in the street's case; nil without a street.
+    @Test func addressesAreWrittenOnOneLine() {
+        func line(
+            _ number: String?, _ repetition: String?, _ type: String?, _ street: String?, _ postcode: String?,
+            _ city: String?
+        ) -> String? {
+            PostalAddress.line(
+                number: number, repetition: repetition, streetType: type, street: street, postcode: postcode,
+                city: city)
+        }
+        #expect(
+            line("12", "B", "RTE", "DE GUERET", "23000", "SAINTE-FEYRE") == "12 bis ROUTE DE GUERET, 23000 SAINTE-FEYRE"
+        )
+        #expect(line("3", nil, "PL", "de l'Église", "99330", nil) == "3 place de l'Église, 99330")
+        #expect(line(nil, nil, "LD", "LE BOURG", nil, "Ajain") == "LIEU-DIT LE BOURG, Ajain")
+        #expect(line(nil, nil, "RUE", "DE L'ÉGLISE", nil, nil) == "RUE DE L'ÉGLISE")
+        #expect(line(nil, nil, "RUE", "de l’Église", nil, nil) == "rue de l’Église")
+        #expect(line("7", "x", "XYZ", "Grand'Rue", "23000", "Guéret") == "7 x XYZ Grand'Rue, 23000 Guéret")
+        #expect(line(nil, "B", nil, "LE BOURG", nil, nil) == "LE BOURG")
+        #expect(line("5", nil, nil, "LE BOURG", "23000", nil) == "5 LE BOURG, 23000")
+        #expect(line("5", nil, "RUE", nil, "23000", "Guéret") == nil)
     }
 
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
