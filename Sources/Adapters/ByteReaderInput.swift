@@ -37,7 +37,7 @@ extension CSVReader {
         while try next() {
             rows += 1
             if rows & 0xFFFF == 0 { input.progress?(rows) }
-            if count == 1, string(0)?.isEmpty ?? true {
+            if isBlank {
                 rows -= 1
                 continue
             }  // blank line

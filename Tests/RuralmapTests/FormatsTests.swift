@@ -60,7 +60,9 @@ struct FormatsTests {
     /// The same on random bytes of the characters that matter (quotes, separators, line ends,
     /// NUL, a multi-byte letter), with small limits: records, their lines and their problems.
     /// The byte-by-byte reading is the reference: chunks of 1 to 8 bytes leave no line of 8 bytes
-    /// or more whole in a chunk.
+    /// or more whole in a chunk. Whether a record is blank or well encoded, and fields asked for
+    /// out of order before the count (a plain line's fields are found as they are asked for),
+    /// are the same too.
     @Test func plainLinesReadAsByteByByteOnRandomInput() throws {
         let alphabet: [[UInt8]] = [[0x61], [0x3B], [0x22], [0x0A], [0x0D], [0x00], [0x20], [0xC3, 0xA9]]
         var generator = SplitMix64(seed: 42)
@@ -71,8 +73,11 @@ struct FormatsTests {
                 chunkSize: chunkSize)
             var out: [String] = []
             while try csv.next() {
+                let n = out.count
+                let asked = [(n * 7) % 9, n % 3, (n * 5) % 11, 1].map { csv.string($0) ?? "-" }
                 out.append(
-                    "\(csv.line) \(String(describing: csv.problem)) \((0..<csv.count).map { csv.string($0) ?? "?" })")
+                    "\(csv.line) \(String(describing: csv.problem)) \(csv.isBlank) \(csv.isWellEncoded) \(asked) "
+                        + "\((0..<csv.count).map { csv.string($0) ?? "?" })")
             }
             return out
         }
