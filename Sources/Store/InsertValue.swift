@@ -10,14 +10,20 @@ protocol InsertValue {
 
 extension String: InsertValue {
     func bind(to statement: OpaquePointer, at index: CInt) -> CInt {
-        var text = self
-        return text.withUTF8 { utf8 in
-            // An empty buffer may have no address: SQLite would bind NULL, not "".
-            guard let bytes = utf8.baseAddress else {
-                return sqlite3_bind_text(statement, index, "", 0, InsertValues.transient)
-            }
-            return sqlite3_bind_text(statement, index, bytes, CInt(utf8.count), InsertValues.transient)
+        // Read in place (a native or small string), else through a contiguous copy.
+        if let code = utf8.withContiguousStorageIfAvailable({ Self.bind($0, to: statement, at: index) }) {
+            return code
         }
+        var text = self
+        return text.withUTF8 { Self.bind($0, to: statement, at: index) }
+    }
+
+    private static func bind(_ utf8: UnsafeBufferPointer<UInt8>, to statement: OpaquePointer, at index: CInt) -> CInt {
+        // An empty buffer may have no address: SQLite would bind NULL, not "".
+        guard let bytes = utf8.baseAddress else {
+            return sqlite3_bind_text(statement, index, "", 0, InsertValues.transient)
+        }
+        return sqlite3_bind_text(statement, index, bytes, CInt(utf8.count), InsertValues.transient)
     }
 }
 

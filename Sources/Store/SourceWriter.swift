@@ -66,24 +66,48 @@ public final class SourceWriter {
     /// A kind of row; its raw value is its place in ``pending``.
     fileprivate enum Kind: Int, CaseIterable { case commune, mouvement, population, centroid, contour, equipment, site }
 
-    /// A site's columns.
-    fileprivate struct SiteRow: Sendable {
-        var code: CommuneCode?
-        var commune: CommuneCode?
-        var type: String
-        var externalID: String
+    /// A site's columns. A class: a batch's insert reads a site's fields where they lie. As a
+    /// struct, the enum's payload was copied out for each insert (its strings retained, then
+    /// released): a tenth of the commit thread.
+    fileprivate final class SiteRow: Sendable {
+        let code: CommuneCode?
+        let commune: CommuneCode?
+        let type: String
+        let externalID: String
         /// ``SiteKey``, computed as the rows are read.
-        var key: Int64
-        var name: String?
-        var address: String?
-        var lat: Double?
-        var lon: Double?
-        var usable: Bool
-        var opened: String?
-        var closed: String?
-        var active: Bool
-        var nonDiffusible: Bool
-        var method: LocationMethod?
+        let key: Int64
+        let name: String?
+        let address: String?
+        let lat: Double?
+        let lon: Double?
+        let usable: Bool
+        let opened: String?
+        let closed: String?
+        let active: Bool
+        let nonDiffusible: Bool
+        let method: LocationMethod?
+
+        init(
+            code: CommuneCode?, commune: CommuneCode?, type: String, externalID: String, name: String?,
+            address: String?, lat: Double?, lon: Double?, usable: Bool, opened: String?, closed: String?,
+            active: Bool, nonDiffusible: Bool, method: LocationMethod?
+        ) {
+            self.code = code
+            self.commune = commune
+            self.type = type
+            self.externalID = externalID
+            self.key = SiteKey.of(externalID)
+            self.name = name
+            self.address = address
+            self.lat = lat
+            self.lon = lon
+            self.usable = usable
+            self.opened = opened
+            self.closed = closed
+            self.active = active
+            self.nonDiffusible = nonDiffusible
+            self.method = method
+        }
     }
 
     private func add(_ row: Row) throws {
@@ -178,11 +202,9 @@ public final class SourceWriter {
         try add(
             .site(
                 SiteRow(
-                    code: code, commune: commune, type: type, externalID: externalID,
-                    key: SiteKey.of(externalID), name: name, address: address,
-                    lat: lat, lon: lon,
-                    usable: usable, opened: opened, closed: closed, active: active, nonDiffusible: nonDiffusible,
-                    method: method)))
+                    code: code, commune: commune, type: type, externalID: externalID, name: name, address: address,
+                    lat: lat, lon: lon, usable: usable, opened: opened, closed: closed, active: active,
+                    nonDiffusible: nonDiffusible, method: method)))
     }
 }
 

@@ -28,12 +28,19 @@ extension Store {
             arrondissements((1...20).map { String(format: "751%02d", $0) }, of: "75056")
             arrondissements((1...9).map { "6938\($0)" }, of: "69123")
             arrondissements((1...16).map { String(format: "132%02d", $0) }, of: "13055")
-            let mouvements = try Row.fetchAll(db, sql: "SELECT * FROM mouvement").map {
-                Mouvement(
-                    mod: $0["mod"], date: $0["date_eff"], typeBefore: $0["type_av"] ?? "",
-                    codeBefore: $0["code_av"] ?? "",
-                    nameBefore: $0["name_av"] ?? "", typeAfter: $0["type_ap"] ?? "", codeAfter: $0["code_ap"] ?? "",
-                    nameAfter: $0["name_ap"] ?? "")
+            // Positional columns: by name, each read lowercased the name (a twentieth of a national
+            // BPE reload, before its parse starts).
+            var mouvements: [Mouvement] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT mod, date_eff, type_av, code_av, name_av, type_ap, code_ap, name_ap FROM mouvement
+                    """)
+            while let r = try rows.next() {
+                mouvements.append(
+                    Mouvement(
+                        mod: r[0], date: r[1], typeBefore: r[2] ?? "", codeBefore: r[3] ?? "", nameBefore: r[4] ?? "",
+                        typeAfter: r[5] ?? "", codeAfter: r[6] ?? "", nameAfter: r[7] ?? ""))
             }
             return CodeTranslator(
                 targetVintage: targetVintage, targetCommunes: target, parents: parents, mouvements: mouvements)
