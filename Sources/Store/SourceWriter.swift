@@ -130,7 +130,7 @@ public final class SourceWriter {
         var newTable: GenerationTable?
         if let table = kind.table, tables.insert(table).inserted { newTable = table }
         try commits.submit { [newTable, rows] db in
-            try newTable?.create(run: run, db)
+            try newTable?.create(run: run, db, source: (source, vintage))
             // Bound through SQLite's C API: GRDB's arguments arrays cost more than the inserts.
             let statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
             // Each row borrowed where it lies: `for row in rows` copied each (its strings retained,
@@ -241,12 +241,11 @@ extension SourceWriter.Row {
             try statement.insert(
                 source, run, code.rawValue, commune?.rawValue, name, geometry, minLat, minLon, maxLat, maxLon)
         case .equipment(let code, let commune, let counts):
-            try statement.insert(source, run, vintage, code.rawValue, commune?.rawValue, counts)
+            try statement.insert(code.rawValue, commune?.rawValue, counts)
         case .site(let s):
             try statement.insert(
-                source, run, vintage, s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address,
-                s.lat, s.lon, s.usable, s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue,
-                s.key, batch)
+                s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address, s.lat, s.lon, s.usable,
+                s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue, s.key, batch)
         }
     }
 }
@@ -286,14 +285,13 @@ extension SourceWriter.Kind {
             """
         case .equipment:
             """
-            INSERT INTO \(GenerationTable.equipment.name(run: run)) (source, run_id, vintage, code, commune, counts)
-            VALUES (?,?,?,?,?,?)
+            INSERT INTO \(GenerationTable.equipment.name(run: run)) (code, commune, counts) VALUES (?,?,?)
             """
         case .site:
             """
-            INSERT INTO \(GenerationTable.site.name(run: run)) (source, run_id, vintage, code, commune, type, ext_id, name, address, lat, lon,
-                usable, opened, closed, active, non_diffusible, method, ext_hash, batch)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO \(GenerationTable.site.name(run: run)) (code, commune, type, ext_id, name, address, lat, lon, usable,
+                opened, closed, active, non_diffusible, method, ext_hash, batch)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         }
     }

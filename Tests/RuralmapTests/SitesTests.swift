@@ -1,11 +1,13 @@
 import Analysis
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Pipeline
-import Store
 import Territory
 import Testing
+
+@testable import Store
 
 /// Candidate sites: the places a commune had and has, the field team's premises and annotations,
 /// their exports, and the rule that a non-diffusible establishment shows neither name nor address.
@@ -358,5 +360,37 @@ import Testing
         await #expect(throws: PremisesError.self) {
             try await store.updatePremises(.source(.bpe, "\(siret(25_000)).A504"), SiteChange(note: "x"))
         }
+    }
+
+    /// A load's table of sites stores no source, vintage or run: they are the same for all its
+    /// rows, columns generated from constants, which the view shows as stored ones. A source's
+    /// name is a quoted literal there.
+    @Test func aTableOfSitesStoresNoConstants() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let (config, store) = try TestSupport.bpeStore(
+            file: "DEPCOM;TYPEQU;SIRET;LONGITUDE;LATITUDE\n23096;A504;31000000000001;1.87;46.17\n", in: dir)
+        #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
+        let run = try await store.runs(source: "bpe", limit: 1)[0].id
+        let (shown, generated) = try await store.read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT source, vintage, run_id, ext_id FROM site").map {
+                    "\($0[0] as String) \($0[1] as Int) \($0[2] as Int64) \($0[3] as String)"
+                },
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 2 ORDER BY cid",
+                    arguments: ["site_g\(run)"])
+            )
+        }
+        #expect(shown == ["bpe 2013 \(run) 31000000000001.A504"])
+        #expect(generated == ["source", "vintage", "run_id"])
+        let quoted = try await store.writer.write { db in
+            try GenerationTable.site.create(run: 999_999, db, source: ("l'ancien café", 2021))
+            try db.execute(
+                sql: """
+                    INSERT INTO site_g999999 (type, ext_id, usable, active, non_diffusible) VALUES ('A504', 'x', 1, 1, 0)
+                    """)
+            return try Row.fetchOne(db, sql: "SELECT source, vintage, run_id FROM site_g999999")
+        }
+        #expect(quoted?[0] == "l'ancien café" && quoted?[1] == 2021 && quoted?[2] == 999_999)
     }
 }
