@@ -20,11 +20,16 @@ struct FacilityTally {
     }
 
     private let pointTypes: Set<String>?
-    /// The types met, by their field's bytes when they are four (as TYPEQU codes are), else by
-    /// the field's value.
-    private var typesByBytes: [UInt32: FacilityType?] = [:]
+    /// The slots of the types met, by their code's number when it is a capital letter and three
+    /// digits as TYPEQU codes are (`A504`: 504, `B201`: 1201), -1 for a code not met yet; other
+    /// types by their field's value. A dictionary keyed by the code's bytes was a twentieth of a
+    /// national BPE parse.
+    private var slotsByNumber = [Int32](repeating: -1, count: 26_000)
     private var typesByValue: [String: FacilityType] = [:]
     private var types: [FacilityType] = []
+    /// Each slot's place among the types met in the order of their codes: a commune's counts are
+    /// handed over sorted by type.
+    private var ranks: [Int] = []
     /// The previous row's commune field and the code read from it: the files list each commune's
     /// rows together.
     private var communeBytes: [UInt8] = []
@@ -49,25 +54,28 @@ struct FacilityTally {
 
     /// The type of field `column` of the row (nil when it is not a four-character code).
     mutating func type(_ csv: CSVReader, column: Int) -> FacilityType? {
-        let key = csv.withBytes(column) { b -> UInt32? in
-            guard b.count == 4 else { return nil }
-            return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
-        }
-        if let key, let known = typesByBytes[key] { return known }
-        var type: FacilityType?
-        if let value = csv.value(column), value.count == 4 {
-            if let known = typesByValue[value] {
-                type = known
-            } else {
-                let new = FacilityType(code: value, isPoint: pointTypes?.contains(value) ?? true, slot: types.count)
-                types.append(new)
-                counts.append(0)
-                typesByValue[value] = new
-                type = new
+        let number = csv.withBytes(column) { b -> Int? in
+            guard b.count == 4, b[0] &- UInt8(ascii: "A") < 26 else { return nil }
+            var number = Int(b[0] &- UInt8(ascii: "A"))
+            for digit in b[1...] {
+                guard digit &- UInt8(ascii: "0") < 10 else { return nil }
+                number = number * 10 + Int(digit &- UInt8(ascii: "0"))
             }
+            return number
         }
-        if let key { typesByBytes[key] = type }
-        return type
+        if let number, slotsByNumber[number] >= 0 { return types[Int(slotsByNumber[number])] }
+        guard let value = csv.value(column), value.count == 4 else { return nil }
+        if let known = typesByValue[value] { return known }
+        let new = FacilityType(code: value, isPoint: pointTypes?.contains(value) ?? true, slot: types.count)
+        types.append(new)
+        counts.append(0)
+        typesByValue[value] = new
+        if let number { slotsByNumber[number] = Int32(new.slot) }
+        ranks = Array(repeating: 0, count: types.count)
+        for (rank, slot) in types.indices.sorted(by: { types[$0].code < types[$1].code }).enumerated() {
+            ranks[slot] = rank
+        }
+        return new
     }
 
     /// Hands the counts of the commune counted so far to `sink` when `code` is another commune.
@@ -87,8 +95,8 @@ struct FacilityTally {
     /// stands for the file's rows that were only counted: each point was a record of its own.
     mutating func flush(into sink: RecordSink, line: Int) throws {
         guard let commune, !touched.isEmpty else { return }
-        let types = self.types
-        touched.sort { types[$0].code < types[$1].code }
+        let ranks = self.ranks
+        touched.sort { ranks[$0] < ranks[$1] }
         var counted: [(type: String, count: Int)] = []
         counted.reserveCapacity(touched.count)
         var rows = 0

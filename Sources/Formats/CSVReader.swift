@@ -372,7 +372,7 @@ extension CSVReader {
                 guard Self.zeroBytes(word) | Self.zeroBytes(word ^ quotes) == 0 else { return nil }
                 let found = Self.zeroBytes(word ^ separatorBytes)
                 separators[w] = found
-                fields += found.nonzeroBitCount
+                fields += Self.highBits(found)
                 high |= word
                 w += 1
                 i += 8
@@ -389,7 +389,7 @@ extension CSVReader {
                     high |= UInt64(b)
                 }
                 separators[w] = found
-                fields += found.nonzeroBitCount
+                fields += Self.highBits(found)
                 w += 1
             }
             guard fields <= maxFields * 2 else { return nil }
@@ -429,6 +429,13 @@ extension CSVReader {
         }
 
         private static let everyByte: UInt64 = 0x0101_0101_0101_0101
+
+        /// How many bytes of `word` have their high bit set, when no other bit is (as
+        /// ``zeroBytes(_:)`` gives): the bytes' sum, by one multiplication. `nonzeroBitCount` is
+        /// a loop of shifts and masks on a CPU the build does not assume has POPCNT.
+        @inline(__always) private static func highBits(_ word: UInt64) -> Int {
+            Int(((word >> 7) &* everyByte) >> 56)
+        }
 
         /// The high bit of each zero byte of `word`, and no other bit (exact: no carry crosses
         /// bytes). Words are read little-endian: byte k of the line is bits 8k…8k+7.
