@@ -5,9 +5,9 @@ import Territory
 /// INSEE BPE in the three shapes published: commune × TYPEQU counts, IRIS × TYPEQU counts
 /// (both with `NB_EQUIP`), and the geolocated file with one row per facility (2021+).
 public struct BPEAdapter: SourceAdapter {
-    /// TYPEQU codes the category mapping keeps as points (nil: all). A facility of another type
-    /// only counts (``FacilityTally``), without projecting its position or reading its name: most
-    /// rows of the national file (measured: ingest ≈ 1/3 faster).
+    /// TYPEQU codes the category mapping keeps as points in the file's vintage (nil: all). A
+    /// facility of another type only counts (``FacilityTally``), without projecting its position
+    /// or reading its name: most rows of the national file (measured: ingest ≈ 1/3 faster).
     let pointTypes: Set<String>?
 
     public init(pointTypes: Set<String>? = nil) { self.pointTypes = pointTypes }

@@ -1,3 +1,4 @@
+import Catalog
 import Geo
 import Territory
 
@@ -14,7 +15,7 @@ public enum SourceRecord: Sendable {
     /// The facilities of a point file in one commune, counted by type and sorted by type
     /// (``FacilityTally``): a record per commune, not per type (930,639 counts in the national
     /// file, 34,917 communes).
-    case facilityCounts(code: CommuneCode, counts: [(type: String, count: Int)])
+    case facilityCounts(code: CommuneCode, counts: [TypeCount])
     case site(Site)
 }
 

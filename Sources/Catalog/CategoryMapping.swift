@@ -9,16 +9,9 @@ import Foundation
 /// points to another file.
 public struct CategoryMapping: Sendable {
     public let rules: [CategoryRule]
-    private let bySourceCode: [Key: [CategoryRule]]
-
-    private struct Key: Hashable {
-        let source: SourceKind
-        let code: String
-    }
 
     public init(rules: [CategoryRule]) {
         self.rules = rules
-        bySourceCode = Dictionary(grouping: rules) { Key(source: $0.sourceKind, code: $0.code) }
     }
 
     /// The table compiled into the binary.
@@ -64,11 +57,6 @@ public struct CategoryMapping: Sendable {
                     vintageTo: try year(to), label: text(label) ?? ""))
         }
         self.init(rules: rules)
-    }
-
-    /// The rules by which `code` of `source` counts in `vintage`.
-    public func rules(source: SourceKind, code: String, vintage: Int) -> [CategoryRule] {
-        (bySourceCode[Key(source: source, code: code)] ?? []).filter { $0.applies(to: vintage) }
     }
 
     /// Every code of `source` that maps to some category, whatever the vintage.

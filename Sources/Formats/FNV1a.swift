@@ -25,7 +25,7 @@ public enum FNV1a {
 
     private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
-    /// ``hash(_:)`` as 16 hexadecimal digits.
+    /// The hash of `fields`, as the array's `hash` gives it, in 16 hexadecimal digits.
     public static func hex(_ fields: [String]) -> String {
         let hex = String(hash(fields), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -1,4 +1,5 @@
 import Adapters
+import Catalog
 import Fetching
 import Formats
 import Geo
@@ -23,9 +24,10 @@ final class StoreSink: RecordSink {
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
     private var lastTranslation: (code: CommuneCode, result: Result<CommuneCode, TranslationError>)?
-    /// The equipment counts of the commune being read, by type: IRIS rows and facility rows add
-    /// up to commune counts. Written when the file moves on to another commune (the files list
-    /// each commune's rows together), so that they are committed while the parse goes on.
+    /// The equipment counts of the commune being read, by type: a count file's rows (by IRIS, or
+    /// a commune listed twice) add up to commune counts. Written when the file moves on to another
+    /// commune (the files list each commune's rows together), so that they are committed while
+    /// the parse goes on.
     private var equipment: (code: CommuneCode?, counts: [String: Int], written: Bool) = (nil, [:], false)
     /// Communes whose counts are written.
     private var written = Set<CommuneCode>()
@@ -131,16 +133,12 @@ final class StoreSink: RecordSink {
 
     /// Writes a commune's counts as they come when they are all it has (the case of a point file,
     /// whose rows of a commune come together), else adds them up with what it has.
-    private func add(_ counts: [(type: String, count: Int)], in code: CommuneCode) throws {
+    private func add(_ counts: [TypeCount], in code: CommuneCode) throws {
         guard code != equipment.code, !written.contains(code) else {
             for c in counts { try tally(c.type, in: code, amount: c.count) }
             return
         }
-        if let previous = equipment.code {
-            try writeEquipment(code: previous, equipment.counts)
-            written.insert(previous)
-            equipment = (nil, [:], false)
-        }
+        try writeCommuneRead()
         try writeEquipment(code: code, counts)
         written.insert(code)
     }
@@ -148,10 +146,7 @@ final class StoreSink: RecordSink {
     /// Adds `amount` equipment of `type` to commune `code`'s counts.
     private func tally(_ type: String, in code: CommuneCode, amount: Int) throws {
         if code != equipment.code {
-            if let previous = equipment.code {
-                try writeEquipment(code: previous, equipment.counts)
-                written.insert(previous)
-            }
+            try writeCommuneRead()
             // Looked up once per commune met, not once per row.
             equipment = (code, [:], written.contains(code))
         }
@@ -162,13 +157,22 @@ final class StoreSink: RecordSink {
         }
     }
 
+    /// Writes the counts of the commune being read, if any, and forgets them.
+    private func writeCommuneRead() throws {
+        guard let code = equipment.code else { return }
+        try writeEquipment(code: code, equipment.counts)
+        written.insert(code)
+        equipment = (nil, [:], false)
+    }
+
     /// Writes the counts of commune `code`, by type.
     private func writeEquipment(code: CommuneCode, _ counts: [String: Int]) throws {
-        try writeEquipment(code: code, counts.sorted { $0.key < $1.key }.map { (type: $0.key, count: $0.value) })
+        try writeEquipment(
+            code: code, counts.sorted { $0.key < $1.key }.map { TypeCount(type: $0.key, count: $0.value) })
     }
 
     /// Writes commune `code`'s counts, sorted by type.
-    private func writeEquipment(code: CommuneCode, _ counts: [(type: String, count: Int)]) throws {
+    private func writeEquipment(code: CommuneCode, _ counts: [TypeCount]) throws {
         guard !counts.isEmpty else { return }
         let commune = target(code, amount: counts.reduce(0) { $0 + $1.count })
         note(code)

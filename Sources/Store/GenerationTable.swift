@@ -15,7 +15,7 @@ import GRDB
 /// leaves a table the next job's sweep drops. A migration that changes the template's columns,
 /// the indexes or the view below changes every generation table alike (v15 packed the counts,
 /// v16 indexed the identities' hash, v17 after their batch); the migrations before it pass the
-/// indexes and the view of their time (``create(run:_:indexes:)``, ``showCurrent(_:rows:)``).
+/// indexes and the view of their time (``create(run:_:source:indexes:)``, ``showCurrent(_:rows:)``).
 enum GenerationTable: String, CaseIterable, Sendable {
     case equipment
     case site

@@ -31,6 +31,7 @@ struct RowInserter {
             guard code == SQLITE_OK else { throw error(code) }
         }
         repeat try bind(each values)
+        // Checked once bound: a value too many has been refused by SQLite (`SQLITE_RANGE`).
         precondition(index == sqlite3_bind_parameter_count(handle), "one value per parameter of \(statement.sql)")
         let code = sqlite3_step(handle)
         let failure = code == SQLITE_DONE ? nil : error(code)  // the message, before the reset

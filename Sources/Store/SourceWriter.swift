@@ -1,3 +1,4 @@
+import Catalog
 import Formats
 import GRDB
 import Territory
@@ -183,14 +184,14 @@ public final class SourceWriter {
         try add(.contour(code, commune, name, geometry, minLat, minLon, maxLat, maxLon))
     }
 
-    /// Writes the equipment counts of commune `code` (`commune` in the target geography), given
-    /// by type as `(type, count)` pairs sorted by type. A commune may be written again (a file that
-    /// lists it twice): readers add its rows up.
+    /// Writes the equipment counts of commune `code` (`commune` in the target geography), sorted
+    /// by type. A commune may be written again (a file that lists it twice): readers add its rows
+    /// up.
     /// - Throws: the error of a batch committed before.
-    public func equipment(code: CommuneCode, commune: CommuneCode?, counts: [(type: String, count: Int)]) throws {
+    public func equipment(code: CommuneCode, commune: CommuneCode?, counts: [TypeCount]) throws {
         guard !counts.isEmpty else { return }
         var json = JSONObjectText(capacity: counts.count * 10 + 2)
-        for (type, count) in counts { json.add(type, count) }
+        for c in counts { json.add(c.type, c.count) }
         try add(.equipment(code, commune, json.closed))
     }
 

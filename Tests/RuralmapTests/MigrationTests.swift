@@ -113,12 +113,28 @@ struct MigrationTests {
 
         // The crashed run stays `running` until a job holds the lock; the next job closes it.
         #expect(try await store.runs(source: "bpe").first?.outcome == .running)
+        try "DEPCOM;TYPEQU;SIRET;LONGITUDE;LATITUDE\n99002;A504;31000000000002;2.08;46.06\n".write(
+            toFile: dir + "/bpe24.csv", atomically: true, encoding: .utf8)
         let config = try TestSupport.config(
             in: dir,
             sources: TestSupport.source(
-                "cog", "cog-communes", "\(TestSupport.packageRoot)/data/demo/v_commune_2026.csv", vintage: 2026))
+                "cog", "cog-communes", "\(TestSupport.packageRoot)/data/demo/v_commune_2026.csv", vintage: 2026)
+                + TestSupport.source("bpe24", "bpe", "file://\(dir)/bpe24.csv", vintage: 2024))
         let reports = try await TestSupport.ingest(config, store: store, sources: ["cog"])
         #expect(reports["cog"]?.outcome == .loaded)
+        // A table loaded now holds its source, vintage and run as constants, the upgraded one as
+        // stored columns: the view shows both alike, and a field note finds a site in each.
+        #expect(try await TestSupport.ingest(config, store: store, sources: ["bpe24"])["bpe24"]?.outcome == .loaded)
+        let run = try await store.runs(source: "bpe24", limit: 1)[0].id
+        let shown = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, vintage, run_id, ext_id FROM site ORDER BY source").map {
+                "\($0[0] as String) \($0[1] as Int) \($0[2] as Int64) \($0[3] as String)"
+            }
+        }
+        #expect(shown == ["bpe 2024 2 12345678900011.B201", "bpe24 2024 \(run) 31000000000002.A504"])
+        for id in ["12345678900011.B201", "31000000000002.A504"] {
+            #expect(try await store.premises(id: .source(.bpe, id))?.commune.rawValue == "99002", "\(id)")
+        }
         let bpeRuns = try await store.runs(source: "bpe")
         #expect(bpeRuns.first?.outcome == .failed)
         #expect(bpeRuns.first?.error?.contains("interrupted") == true)
