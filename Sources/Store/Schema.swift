@@ -431,51 +431,41 @@ enum Schema {
             try GenerationTable.equipment.showCurrent(db)
         }
         m.registerMigration("v16 site identities indexed by their hash") { db in
-            // See SiteKey. Every site table gains the column, the template first: new tables copy
-            // its columns, and the view's arms must all have them.
+            // See SiteKey.
             db.add(
                 function: DatabaseFunction("ruralmap_ext_hash", argumentCount: 1, pure: true) { values in
                     String.fromDatabaseValue(values[0]).map(SiteKey.of)
                 })
-            try db.execute(
-                sql: """
-                    DROP VIEW site;
-                    ALTER TABLE \(GenerationTable.site.template) ADD COLUMN ext_hash INTEGER NOT NULL DEFAULT 0;
-                    """)
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM generation_table WHERE kind = ?", arguments: [GenerationTable.site.rawValue])
-            for table in tables {
-                try db.execute(
-                    sql: """
-                        ALTER TABLE \(table) ADD COLUMN ext_hash INTEGER NOT NULL DEFAULT 0;
-                        UPDATE \(table) SET ext_hash = ruralmap_ext_hash(ext_id);
-                        DROP INDEX IF EXISTS \(table)_ext;
-                        CREATE INDEX \(table)_ext ON \(table)(ext_hash);
-                        """)
+            try addSiteColumn("ext_hash INTEGER NOT NULL DEFAULT 0", db) { table in
+                """
+                UPDATE \(table) SET ext_hash = ruralmap_ext_hash(ext_id);
+                DROP INDEX IF EXISTS \(table)_ext;
+                CREATE INDEX \(table)_ext ON \(table)(ext_hash);
+                """
             }
-            try GenerationTable.site.showCurrent(db)
         }
         m.registerMigration("v17 site identities indexed after their batch") { db in
             // See SiteKey. The rows stored before are all of batch 0: a lookup's first listed
             // batch.
-            try db.execute(
-                sql: """
-                    DROP VIEW site;
-                    ALTER TABLE \(GenerationTable.site.template) ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
-                    """)
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM generation_table WHERE kind = ?", arguments: [GenerationTable.site.rawValue])
-            for table in tables {
-                try db.execute(
-                    sql: """
-                        ALTER TABLE \(table) ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
-                        DROP INDEX IF EXISTS \(table)_ext;
-                        CREATE INDEX \(table)_ext ON \(table)(batch, ext_hash);
-                        """)
+            try addSiteColumn("batch INTEGER NOT NULL DEFAULT 0", db) { table in
+                """
+                DROP INDEX IF EXISTS \(table)_ext;
+                CREATE INDEX \(table)_ext ON \(table)(batch, ext_hash);
+                """
             }
-            try GenerationTable.site.showCurrent(db)
         }
         return m
+    }
+
+    /// Adds `column` (its definition) to the sites' template and to every site table, the
+    /// template first: new tables copy its columns, and the view's arms must all have them. Each
+    /// table then runs `sql(table)`; the view is made again.
+    private static func addSiteColumn(_ column: String, _ db: Database, then sql: (String) -> String) throws {
+        try db.execute(sql: "DROP VIEW site; ALTER TABLE \(GenerationTable.site.template) ADD COLUMN \(column);")
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM generation_table WHERE kind = ?", arguments: [GenerationTable.site.rawValue])
+        for table in tables { try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(column);\n\(sql(table))") }
+        try GenerationTable.site.showCurrent(db)
     }
 
     /// Triggers that bump `data_version` after each (table, event): one statement per row
