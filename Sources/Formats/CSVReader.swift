@@ -356,8 +356,8 @@ extension CSVReader {
         /// The line is scanned eight bytes at a time (a byte at a time, this loop was a quarter of
         /// a national BPE parse), its separators kept as bits: their places are worked out only
         /// for the fields asked for (``split(through:)``). Most rows of the national BPE are
-        /// counted from their 10th and 16th fields, of 89 (finding every field end was a fifth of
-        /// its parse).
+        /// counted from their 10th and 16th fields, of 89 (the line's scan, every field end found,
+        /// was a fifth of its parse).
         mutating func takePlainLine(_ line: UnsafePointer<UInt8>, available: Int, separator: UInt8) -> Int? {
             guard let feed = memchr(line, 0x0A, min(available, maxBytes + 1)) else { return nil }
             let length = UnsafePointer<UInt8>(feed.assumingMemoryBound(to: UInt8.self)) - line

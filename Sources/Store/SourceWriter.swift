@@ -68,8 +68,8 @@ public final class SourceWriter {
     fileprivate enum Kind: Int, CaseIterable { case commune, mouvement, population, centroid, contour, equipment, site }
 
     /// A site's columns. A class: a batch's insert reads a site's fields where they lie. As a
-    /// struct, the enum's payload was copied out for each insert (its strings retained, then
-    /// released): a tenth of the commit thread.
+    /// struct, the enum's payload was copied out for each insert, its strings retained, then
+    /// released (most of the commit thread's reference counting in a profile).
     fileprivate final class SiteRow: Sendable {
         let code: CommuneCode?
         let commune: CommuneCode?

@@ -28,8 +28,8 @@ extension Store {
             arrondissements((1...20).map { String(format: "751%02d", $0) }, of: "75056")
             arrondissements((1...9).map { "6938\($0)" }, of: "69123")
             arrondissements((1...16).map { String(format: "132%02d", $0) }, of: "13055")
-            // Positional columns: by name, each read lowercased the name (a twentieth of a national
-            // BPE reload, before its parse starts).
+            // Positional columns: by name, each read lowercased the name (65 ms of a national BPE
+            // reload, before its parse starts).
             var mouvements: [Mouvement] = []
             let rows = try Row.fetchCursor(
                 db,
