@@ -181,7 +181,7 @@ final class StoreSink: RecordSink {
 
     /// Writes the last equipment counts and returns the unmapped codes, largest first.
     func finish() throws -> [UnmappedCode] {
-        if let code = equipment.code { try writeEquipment(code: code, equipment.counts) }
+        try writeCommuneRead()
         for (code, counts) in stragglers.sorted(by: { $0.key < $1.key }) { try writeEquipment(code: code, counts) }
         return unmapped.values.sorted { ($0.amount, $0.code) > ($1.amount, $1.code) }
     }
