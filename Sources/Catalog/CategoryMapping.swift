@@ -59,14 +59,9 @@ public struct CategoryMapping: Sendable {
         self.init(rules: rules)
     }
 
-    /// Every code of `source` that maps to some category, whatever the vintage.
-    public func codes(source: SourceKind) -> Set<String> {
-        Set(rules.filter { $0.sourceKind == source }.map(\.code))
-    }
-
-    /// Every code of `source` that maps to some category in `vintage`.
-    public func codes(source: SourceKind, vintage: Int) -> Set<String> {
-        Set(rules.filter { $0.sourceKind == source && $0.applies(to: vintage) }.map(\.code))
+    /// Every code of `source` that maps to some category in `vintage` (nil: in any vintage).
+    public func codes(source: SourceKind, vintage: Int? = nil) -> Set<String> {
+        Set(rules.filter { $0.sourceKind == source && vintage.map($0.applies(to:)) ?? true }.map(\.code))
     }
 
     /// All categories, in table order.
