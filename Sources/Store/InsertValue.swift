@@ -4,54 +4,64 @@ import GRDBSQLite
 /// a C string: a small one (most codes) is copied into an array allocated for each bind, and
 /// SQLite then measures its length.
 protocol InsertValue {
-    /// Binds the value to parameter `index` of `statement`; returns SQLite's result code.
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt
+    /// Binds the value to parameter `index` of `statement`, a text through `texts`; returns
+    /// SQLite's result code.
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt
 }
 
 extension String: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt {
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
         // Read in place (a native or small string), else through a contiguous copy.
-        if let code = utf8.withContiguousStorageIfAvailable({ Self.bind($0, to: statement, at: index) }) {
+        if let code = utf8.withContiguousStorageIfAvailable({ Self.bind($0, to: statement, at: index, texts: texts) }) {
             return code
         }
         var text = self
-        return text.withUTF8 { Self.bind($0, to: statement, at: index) }
+        return text.withUTF8 { Self.bind($0, to: statement, at: index, texts: texts) }
     }
 
-    private static func bind(_ utf8: UnsafeBufferPointer<UInt8>, to statement: OpaquePointer, at index: CInt) -> CInt {
-        // An empty buffer may have no address: SQLite would bind NULL, not "".
-        guard let bytes = utf8.baseAddress else {
-            return sqlite3_bind_text(statement, index, "", 0, InsertValues.transient)
+    private static func bind(
+        _ utf8: UnsafeBufferPointer<UInt8>, to statement: OpaquePointer, at index: CInt, texts: BoundTexts
+    ) -> CInt {
+        // The copy has an address even when empty: SQLite would bind NULL for none, not "".
+        guard let copy = texts.keep(utf8) else {
+            return sqlite3_bind_text(statement, index, utf8.baseAddress, CInt(utf8.count), InsertValues.transient)
         }
-        return sqlite3_bind_text(statement, index, bytes, CInt(utf8.count), InsertValues.transient)
+        return sqlite3_bind_text(statement, index, copy, CInt(utf8.count), nil)  // SQLITE_STATIC
     }
 }
 
 extension Int: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt { sqlite3_bind_int64(statement, index, Int64(self)) }
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
+        sqlite3_bind_int64(statement, index, Int64(self))
+    }
 }
 
 extension Int64: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt { sqlite3_bind_int64(statement, index, self) }
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
+        sqlite3_bind_int64(statement, index, self)
+    }
 }
 
 extension Double: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt { sqlite3_bind_double(statement, index, self) }
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
+        sqlite3_bind_double(statement, index, self)
+    }
 }
 
 extension Bool: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt {
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
         sqlite3_bind_int64(statement, index, self ? 1 : 0)
     }
 }
 
 extension Optional: InsertValue where Wrapped: InsertValue {
-    func bind(to statement: OpaquePointer, at index: CInt) -> CInt {
-        self?.bind(to: statement, at: index) ?? sqlite3_bind_null(statement, index)
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
+        self?.bind(to: statement, at: index, texts: texts) ?? sqlite3_bind_null(statement, index)
     }
 }
 
 private enum InsertValues {
-    /// SQLite copies the text before the bind returns (`SQLITE_TRANSIENT`, not imported in Swift).
+    /// SQLite copies the text before the bind returns (`SQLITE_TRANSIENT`, not imported in Swift):
+    /// for a text too long for ``BoundTexts``.
     static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }

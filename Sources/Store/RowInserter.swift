@@ -5,8 +5,9 @@ import GRDBSQLite
 /// hundreds of thousands of rows an analysis saves or a load writes: building GRDB's
 /// `StatementArguments` for each row cost twice what SQLite spends inserting it. Values bind
 /// through ``InsertValue``; pass domain values as their `rawValue`.
-struct RowInserter {
+final class RowInserter {
     private let statement: Statement
+    private let texts = BoundTexts()
 
     /// Wraps a statement of its own (not a cached one: GRDB's bookkeeping of its arguments does
     /// not see these binds).
@@ -27,7 +28,7 @@ struct RowInserter {
         var index: CInt = 0
         func bind(_ value: some InsertValue) throws {
             index += 1
-            let code = value.bind(to: handle, at: index)
+            let code = value.bind(to: handle, at: index, texts: texts)
             guard code == SQLITE_OK else { throw error(code) }
         }
         repeat try bind(each values)
@@ -36,6 +37,7 @@ struct RowInserter {
         let code = sqlite3_step(handle)
         let failure = code == SQLITE_DONE ? nil : error(code)  // the message, before the reset
         sqlite3_reset(handle)
+        texts.clear()
         if let failure {
             if code == SQLITE_INTERRUPT && Task.isCancelled { throw CancellationError() }
             throw failure
