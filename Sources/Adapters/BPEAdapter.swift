@@ -78,7 +78,7 @@ public struct BPEAdapter: SourceAdapter {
                 position = projector.toWGS84(
                     x: px, y: py, epsg: csv.integer(epsg) ?? Projector.epsg(forDepartement: c.departement))
             }
-            let partial = csv.value(diffusion) == "P"
+            let partial = csv.field(diffusion, is: "P")
             let enterprise = csv.value(siret)
             // A facility has no identifier of its own. One SIRET can hold facilities of several
             // types (a café-restaurant-grocery): its SIRET and type, then. Without SIRET, a
@@ -91,16 +91,17 @@ public struct BPEAdapter: SourceAdapter {
                     c.rawValue, t, csv.value(name), csv.value(address.number), csv.value(address.repetition),
                     csv.value(address.streetType), csv.value(address.street),
                 ])
-            if c != alike.commune { alike = (c, [:]) }
-            let n = alike.seen[base, default: 0] + 1
-            alike.seen[base] = n
+            if c != alike.commune {
+                alike.commune = c
+                alike.seen.removeAll(keepingCapacity: true)
+            }
+            let n = alike.seen.increment(base)
             let site = Site(
                 code: c, type: t, externalID: n == 1 ? base : "\(base).\(n)",
                 name: partial ? nil : csv.value(name),
                 address: partial ? nil : address.line(csv),
                 position: position,
-                usableForDistance: position != nil
-                    && Self.isUsable(quality: csv.value(quality), geoloc: csv.value(geoloc)),
+                usableForDistance: position != nil && Self.isUsable(csv, quality: quality, geoloc: geoloc),
                 nonDiffusible: partial)
             try sink.emit(.site(site), line: csv.line)
         }
@@ -113,11 +114,23 @@ public struct BPEAdapter: SourceAdapter {
         "h" + FNV1a.hex(fields.map { $0 ?? "" })
     }
 
-    /// Good and acceptable geolocations are usable for distances; "mauvaise", unknown, missing and
-    /// positions randomised in the commune (QUALITE_GEOLOC 33) are not.
-    static func isUsable(quality: String?, geoloc: String?) -> Bool {
-        guard let q = quality?.lowercased() else { return false }
-        guard ["b", "a", "bonne", "acceptable"].contains(q) else { return false }
-        return geoloc != "33"
+    /// Good and acceptable geolocations (fields `quality` and `geoloc` of the row) are usable for
+    /// distances; "mauvaise", unknown, missing and positions randomised in the commune
+    /// (QUALITE_GEOLOC 33) are not.
+    static func isUsable(_ csv: CSVReader, quality: Int?, geoloc: Int?) -> Bool {
+        ["b", "a", "bonne", "acceptable"].contains { csv.field(quality, is: $0, ignoringCase: true) }
+            && !csv.field(geoloc, is: "33")
+    }
+}
+
+extension Dictionary where Value == Int {
+    /// Adds one to `key`'s count (from 0) and returns it: one lookup, where reading then writing
+    /// the count hashed the key twice.
+    fileprivate mutating func increment(_ key: Key) -> Int {
+        func add(_ count: inout Int) -> Int {
+            count += 1
+            return count
+        }
+        return add(&self[key, default: 0])
     }
 }

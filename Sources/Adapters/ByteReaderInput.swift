@@ -74,6 +74,17 @@ extension CSVReader {
         }
     }
 
+    /// Whether field `index`, trimmed, is `text` (its ASCII letters in any case when
+    /// `ignoringCase`), compared by their bytes: nothing decoded.
+    func field(_ index: Int?, is text: String, ignoringCase: Bool = false) -> Bool {
+        guard let index else { return false }
+        return withTrimmedBytes(index) { bytes in
+            bytes.elementsEqual(text.utf8) { a, b in
+                a == b || (ignoringCase && a | 0x20 == b | 0x20 && (a | 0x20) &- UInt8(ascii: "a") < 26)
+            }
+        }
+    }
+
     /// An integer field, tolerating spaces as thousands separators.
     func integer(_ index: Int?) -> Int? {
         guard let s = value(index) else { return nil }

@@ -330,6 +330,23 @@ import Testing
             try String.fetchAll($0, sql: "SELECT name FROM site WHERE source = 'bpe24' AND name LIKE '%;%'")
         }
         #expect(!names.isEmpty)
+        // Distances use only well-placed points (GUIDE §5.8): QUALITE_XY "B" or "A" (2024), "Bonne"
+        // or "Acceptable" (2021), and not randomised in the commune (QUALITE_GEOLOC 33). A row with
+        // STATUT_DIFFUSION "P" keeps no name.
+        func site(_ source: String, _ code: String, _ type: String) -> [String: String]? {
+            sites.first { $0["source"] == source && $0["code"] == code && $0["type"] == type }
+        }
+        #expect(site("bpe24", "23001", "A504")?["usable"] == "1")  // B, 11
+        #expect(site("bpe24", "23002", "B202")?["usable"] == "1")  // A, 12
+        #expect(site("bpe24", "23008", "A504")?["usable"] == "0")  // M, 33
+        #expect(site("bpe24", "23003", "A208")?["usable"] == "0")  // _Z, _Z
+        #expect(site("bpe21", "23001", "A504")?["usable"] == "1")  // Bonne
+        #expect(site("bpe21", "23002", "B202")?["usable"] == "1")  // Acceptable
+        #expect(site("bpe21", "23004", "D201")?["usable"] == "0")  // Mauvaise
+        #expect(site("bpe21", "23003", "A208")?["usable"] == "0")  // Non géolocalisé
+        #expect(site("bpe24", "23004", "B201")?["nd"] == "1")
+        #expect(site("bpe24", "23004", "B201")?["name"] == nil)
+        #expect(site("bpe24", "23001", "A504")?["nd"] == "0")
         // OSM: every mapped element placed in a commune, with the method recorded.
         let osm = sites.filter { $0["source"] == "osm" }
         #expect(!osm.isEmpty)
