@@ -144,6 +144,23 @@ struct MigrationTests {
         #expect(try await store.staleRows() == [:])
     }
 
+    /// A new store is made of 8 KiB pages (a load writes its rows faster); a store made before
+    /// keeps its 4 KiB pages and opens as before: SQLite fixes a file's page size with its first
+    /// page.
+    @Test func aNewStoreHasPagesOf8KiB() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        func pageSize(_ store: Store) throws -> Int? {
+            try store.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+        }
+        #expect(try pageSize(Store(path: dir + "/new.sqlite")) == 8192)
+        let old = dir + "/old.sqlite"
+        try DatabaseQueue(path: old).write { try $0.execute(sql: "CREATE TABLE made_before (x)") }
+        let reopened = try Store(path: old)
+        #expect(try pageSize(reopened) == 4096)
+        #expect(try reopened.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try reopened.isMigrated())
+    }
+
     /// A map's absent flags are read from their partial index: SQLite takes it only for a query
     /// stating the index's condition, so the export's query and the migration must agree.
     @Test func absentFlagsAreReadFromTheirIndex() async throws {
