@@ -16,7 +16,9 @@ public enum InputFile {
         return .plain
     }
 
-    /// Opens `path` and returns its decompressed content.
+    /// Opens `path` and returns its decompressed content. A compressed file is inflated ahead of
+    /// its reader, on a thread of its own (``ReadAheadByteSource``); a plain one is read in place:
+    /// reading it ahead only added a copy (national BPE CSV: 2.79 → 2.87 s; its zip: 3.80 → 3.59 s).
     /// - Parameters:
     ///   - entry: the zip member to read (default: the single data file in the archive).
     ///   - maxExpandedBytes: cap on the decompressed size (zip and gzip bombs).
@@ -24,11 +26,13 @@ public enum InputFile {
         switch try container(of: path) {
         case .plain: return try FileByteSource(path: path)
         case .gzip:
-            return try GzipByteSource(
-                upstream: FileByteSource(path: path), maxExpandedBytes: maxExpandedBytes, name: path)
+            return ReadAheadByteSource(
+                try GzipByteSource(upstream: FileByteSource(path: path), maxExpandedBytes: maxExpandedBytes, name: path)
+            )
         case .zip:
             let archive = try ZipArchive(path: path)
-            return try archive.open(archive.entry(named: entry), maxExpandedBytes: maxExpandedBytes)
+            return ReadAheadByteSource(
+                try archive.open(archive.entry(named: entry), maxExpandedBytes: maxExpandedBytes))
         }
     }
 }

@@ -198,6 +198,57 @@ struct FormatsTests {
         #expect(throws: FormatError.self) { while try csv.next() {} }
     }
 
+    /// A compressed file is inflated ahead of its reader, on another thread: the reader gets the
+    /// same bytes as from the file itself, whatever its chunks, and an upstream error after the
+    /// bytes before it. A reader that stops early stops the thread.
+    @Test func readingAheadChangesNothingButTheThread() throws {
+        let ds = try TestSupport.datasets()
+        let path = ds + "/cog2026_mouvements_communes.csv.gz"
+        func readAll(_ source: ByteSource, buffer: Int = 777) throws -> (bytes: [UInt8], error: (any Error)?) {
+            var out: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: buffer)
+            do {
+                while true {
+                    let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                    if n == 0 { return (out, nil) }
+                    out += chunk[..<n]
+                }
+            } catch {
+                return (out, error)
+            }
+        }
+        let expected = try TestSupport.command(["gzip", "-dc", path]).output
+        for (chunkSize, depth) in [(1_000, 1), (4_096, 2), (1 << 20, 4)] {
+            let ahead = ReadAheadByteSource(
+                try GzipByteSource(upstream: FileByteSource(path: path), maxExpandedBytes: 1 << 30, name: path),
+                chunkSize: chunkSize, depth: depth)
+            let read = try readAll(ahead)
+            #expect(read.error == nil)
+            #expect(String(decoding: read.bytes, as: UTF8.self) == expected)
+            var after = [UInt8](repeating: 0, count: 8)
+            #expect(try after.withUnsafeMutableBytes { try ahead.read(into: $0) } == 0)
+        }
+        // Cut halfway: the bytes inflated before the cut, then the gzip reader's error.
+        let dir = try TestSupport.temporaryDirectory()
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.gz"))
+        func cut() throws -> ByteSource {
+            try GzipByteSource(upstream: FileByteSource(path: dir + "/cut.gz"), maxExpandedBytes: 1 << 30, name: "cut")
+        }
+        let direct = try readAll(cut())
+        let ahead = try readAll(ReadAheadByteSource(cut(), chunkSize: 4_096, depth: 3))
+        #expect(direct.error is FormatError && ahead.error is FormatError)
+        #expect(!ahead.bytes.isEmpty && ahead.bytes == direct.bytes)
+        // Readers dropped after one read, the thread still inflating ahead.
+        for _ in 0..<20 {
+            let early = ReadAheadByteSource(
+                try GzipByteSource(upstream: FileByteSource(path: path), maxExpandedBytes: 1 << 30, name: path),
+                chunkSize: 1_000, depth: 2)
+            var first = [UInt8](repeating: 0, count: 10)
+            #expect(try first.withUnsafeMutableBytes { try early.read(into: $0) } == 10)
+        }
+    }
+
     @Test func zipEntryStreamsAndTruncatedZipFails() throws {
         let fx = try TestSupport.formats()
         let archive = try ZipArchive(path: fx + "/bpe24_BPE24_sample.zip")
