@@ -24,11 +24,14 @@ public final class SourceWriter {
     private let source: String
     private let run: Int64
     private let vintage: Int
-    /// The rows not handed over yet, by kind: each batch holds rows of one kind, so of one table.
+    /// The rows not handed over yet, by kind (sites apart, in ``sites``): each batch holds rows of
+    /// one kind, so of one table.
     /// Batches of sites mixed with equipment counts dirtied most pages of the sites' identity
     /// index (keys in no order) at each of three times as many commits (national BPE:
     /// SQLite's inserts ~25 % slower).
     private var pending: [[Row]] = Array(repeating: [], count: Kind.allCases.count)
+    /// The sites not handed over yet (kind ``Kind/site``), their texts in one buffer.
+    private var sites = SiteBatch(capacity: SourceWriter.batch)
     /// The generation tables this load has asked for so far (the first batch with rows of a
     /// table makes it).
     private var tables: Set<GenerationTable> = []
@@ -61,55 +64,10 @@ public final class SourceWriter {
         case contour(CommuneCode, CommuneCode?, String?, String, Double, Double, Double, Double)
         /// A commune's counts, by type, as a JSON object (see ``GenerationTable/rows(in:)``).
         case equipment(CommuneCode, CommuneCode?, String)
-        case site(SiteRow)
     }
 
     /// A kind of row; its raw value is its place in ``pending``.
     fileprivate enum Kind: Int, CaseIterable { case commune, mouvement, population, centroid, contour, equipment, site }
-
-    /// A site's columns. A class: a batch's insert reads a site's fields where they lie. As a
-    /// struct, the enum's payload was copied out for each insert, its strings retained, then
-    /// released (most of the commit thread's reference counting in a profile).
-    fileprivate final class SiteRow: Sendable {
-        let code: CommuneCode?
-        let commune: CommuneCode?
-        let type: String
-        let externalID: String
-        /// ``SiteKey``, computed as the rows are read.
-        let key: Int64
-        let name: String?
-        let address: String?
-        let lat: Double?
-        let lon: Double?
-        let usable: Bool
-        let opened: String?
-        let closed: String?
-        let active: Bool
-        let nonDiffusible: Bool
-        let method: LocationMethod?
-
-        init(
-            code: CommuneCode?, commune: CommuneCode?, type: String, externalID: String, name: String?,
-            address: String?, lat: Double?, lon: Double?, usable: Bool, opened: String?, closed: String?,
-            active: Bool, nonDiffusible: Bool, method: LocationMethod?
-        ) {
-            self.code = code
-            self.commune = commune
-            self.type = type
-            self.externalID = externalID
-            self.key = SiteKey.of(externalID)
-            self.name = name
-            self.address = address
-            self.lat = lat
-            self.lon = lon
-            self.usable = usable
-            self.opened = opened
-            self.closed = closed
-            self.active = active
-            self.nonDiffusible = nonDiffusible
-            self.method = method
-        }
-    }
 
     private func add(_ row: Row) throws {
         let kind = row.kind
@@ -120,25 +78,38 @@ public final class SourceWriter {
     /// Hands the rows of `kind` buffered to the commit queue, as one short transaction.
     /// - Throws: the error of a batch committed before.
     private func flush(_ kind: Kind) throws {
+        if kind == .site {
+            guard !sites.isEmpty else { return }
+            let rows = sites
+            sites = SiteBatch(capacity: Self.batch)
+            return try submit(kind) { statement, batch in try rows.insert(with: statement, batch: batch) }
+        }
         guard !pending[kind.rawValue].isEmpty else { return }
         var rows: [Row] = []
         rows.reserveCapacity(Self.batch)
         swap(&rows, &pending[kind.rawValue])
+        let (source, run, vintage) = (self.source, self.run, self.vintage)
+        try submit(kind) { [rows] statement, _ in
+            // Each row borrowed where it lies: `for row in rows` copied each (its strings retained,
+            // then released), a tenth of the commit thread.
+            for i in rows.indices { try rows[i].insert(with: statement, source: source, run: run, vintage: vintage) }
+        }
+    }
+
+    /// Queues one transaction that inserts a batch of `kind` with `insert` (given the kind's
+    /// statement and the batch's number), creating the kind's table first if this load has not
+    /// yet, and records the load's progress.
+    private func submit(_ kind: Kind, _ insert: @escaping @Sendable (RowInserter, Int) throws -> Void) throws {
         let (source, run, vintage) = (self.source, self.run, self.vintage)
         let progress = rowsLoaded
         let batch = batches[kind.rawValue]
         batches[kind.rawValue] += 1
         var newTable: GenerationTable?
         if let table = kind.table, tables.insert(table).inserted { newTable = table }
-        try commits.submit { [newTable, rows] db in
+        try commits.submit { [newTable] db in
             try newTable?.create(run: run, db, source: (source, vintage))
             // Bound through SQLite's C API: GRDB's arguments arrays cost more than the inserts.
-            let statement = RowInserter(try db.makeStatement(sql: kind.sql(run: run)))
-            // Each row borrowed where it lies: `for row in rows` copied each (its strings retained,
-            // then released), a tenth of the commit thread.
-            for i in rows.indices {
-                try rows[i].insert(with: statement, source: source, run: run, vintage: vintage, batch: batch)
-            }
+            try insert(RowInserter(try db.makeStatement(sql: kind.sql(run: run))), batch)
             try db.execute(sql: "UPDATE ingestion_run SET rows_loaded = ? WHERE id = ?", arguments: [progress, run])
         }
     }
@@ -153,6 +124,7 @@ public final class SourceWriter {
     /// Waits for the batches already handed over (a failed load deletes its rows after them).
     func abandon() {
         pending = pending.map { _ in [] }
+        sites = SiteBatch()
         try? commits.drain()
     }
 
@@ -200,12 +172,13 @@ public final class SourceWriter {
         lat: Double?, lon: Double?, usable: Bool, opened: String?, closed: String?, active: Bool, nonDiffusible: Bool,
         method: LocationMethod?
     ) throws {
-        try add(
-            .site(
-                SiteRow(
-                    code: code, commune: commune, type: type, externalID: externalID, name: name, address: address,
-                    lat: lat, lon: lon, usable: usable, opened: opened, closed: closed, active: active,
-                    nonDiffusible: nonDiffusible, method: method)))
+        let row = SiteBatch.Row(
+            code: sites.text(code?.rawValue), commune: sites.text(commune?.rawValue), type: sites.text(type),
+            externalID: sites.text(externalID), name: sites.text(name), address: sites.text(address),
+            opened: sites.text(opened), closed: sites.text(closed), key: SiteKey.of(externalID), lat: lat, lon: lon,
+            usable: usable, active: active, nonDiffusible: nonDiffusible, method: method)
+        sites.append(row)
+        if sites.rows.count >= Self.batch { try flush(.site) }
     }
 }
 
@@ -218,14 +191,12 @@ extension SourceWriter.Row {
         case .centroid: .centroid
         case .contour: .contour
         case .equipment: .equipment
-        case .site: .site
         }
     }
 
-    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql(run:)``, as a row
-    /// of the load's batch number `batch` of its kind. Domain values go as their raw values (see
-    /// ``RowInserter``).
-    fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int, batch: Int) throws {
+    /// Inserts the row's values, in the order of its kind's ``SourceWriter/Kind/sql(run:)``. Domain
+    /// values go as their raw values (see ``RowInserter``).
+    fileprivate func insert(with statement: RowInserter, source: String, run: Int64, vintage: Int) throws {
         switch self {
         case .commune(let type, let code, let name, let dep, let reg, let parent):
             try statement.insert(source, run, vintage, type.rawValue, code.rawValue, name, dep, reg, parent?.rawValue)
@@ -243,10 +214,6 @@ extension SourceWriter.Row {
                 source, run, code.rawValue, commune?.rawValue, name, geometry, minLat, minLon, maxLat, maxLon)
         case .equipment(let code, let commune, let counts):
             try statement.insert(code.rawValue, commune?.rawValue, counts)
-        case .site(let s):
-            try statement.insert(
-                s.code?.rawValue, s.commune?.rawValue, s.type, s.externalID, s.name, s.address, s.lat, s.lon, s.usable,
-                s.opened, s.closed, s.active, s.nonDiffusible, s.method?.rawValue, s.key, batch)
         }
     }
 }

@@ -38,4 +38,50 @@ struct RowInserterTests {
             #expect(back.4 == (row.1 == nil))
         }
     }
+
+    /// A batch of sites keeps its texts in one buffer and binds them where they lie: each site
+    /// reads back as written, a missing text as NULL and an empty one as "".
+    @Test func aBatchOfSitesReadsBackAsWritten() throws {
+        typealias Written = (code: String?, name: String?, address: String?, lat: Double?, usable: Bool)
+        let written: [Written] = [
+            ("23001", "Café de la Mairie", "2 PLACE DE L'ÉGLISE 23150 AHUN", 46.09, true),
+            (nil, nil, nil, nil, false),
+            ("", "", "", 0, false),
+            ("2A004", String(repeating: "Épicerie ", count: 10_000), "", -21.1, true),
+        ]
+        var batch = SiteBatch()
+        for (i, w) in written.enumerated() {
+            batch.append(
+                SiteBatch.Row(
+                    code: batch.text(w.code), commune: batch.text(w.code), type: batch.text("A504"),
+                    externalID: batch.text("site \(i)"), name: batch.text(w.name), address: batch.text(w.address),
+                    opened: batch.text(nil), closed: batch.text("2015-06-01"), key: Int64(i), lat: w.lat, lon: nil,
+                    usable: w.usable, active: true, nonDiffusible: false, method: .code))
+        }
+        let dir = try TestSupport.temporaryDirectory()
+        let queue = try DatabaseQueue(path: dir + "/sites.sqlite")
+        let columns = """
+            code, commune, type, ext_id, name, address, lat, lon, usable, opened, closed, active, non_diffusible,
+            method, ext_hash, batch
+            """
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (\(columns))")
+            let insert = RowInserter(
+                try db.makeStatement(sql: "INSERT INTO t (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+            try batch.insert(with: insert, batch: 7)
+        }
+        let rows = try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM t ORDER BY rowid") }
+        #expect(rows.count == written.count)
+        for (i, (w, r)) in zip(written, rows).enumerated() {
+            #expect(r["code"] as String? == w.code && r["commune"] as String? == w.code)
+            #expect(r["name"] as String? == w.name && r["address"] as String? == w.address)
+            #expect(r["lat"] as Double? == w.lat && r["lon"] as Double? == nil)
+            #expect(r["usable"] as Bool == w.usable)
+            #expect(r["type"] as String == "A504" && r["ext_id"] as String == "site \(i)")
+            #expect(r["opened"] as String? == nil && r["closed"] as String == "2015-06-01")
+            #expect(r["method"] as String == "code" && r["ext_hash"] as Int == i && r["batch"] as Int == 7)
+        }
+        // "" and NULL stay apart.
+        #expect(rows[2]["code"] as String? == "" && rows[1]["code"] as String? == nil)
+    }
 }
