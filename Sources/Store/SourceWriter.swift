@@ -62,8 +62,9 @@ public final class SourceWriter {
         case population(CommuneCode, CommuneCode?, Int, Int?, Int?)
         case centroid(CommuneCode, CommuneCode?, String?, Double, Double)
         case contour(CommuneCode, CommuneCode?, String?, String, Double, Double, Double, Double)
-        /// A commune's counts, by type, as a JSON object (see ``GenerationTable/rows(in:)``).
-        case equipment(CommuneCode, CommuneCode?, String)
+        /// A commune's counts, by type, stored as a JSON object (see ``GenerationTable/rows(in:)``)
+        /// written by the commit thread, which has time to spare in a national BPE load.
+        case equipment(CommuneCode, CommuneCode?, [TypeCount])
     }
 
     /// A kind of row; its raw value is its place in ``pending``.
@@ -162,9 +163,7 @@ public final class SourceWriter {
     /// - Throws: the error of a batch committed before.
     public func equipment(code: CommuneCode, commune: CommuneCode?, counts: [TypeCount]) throws {
         guard !counts.isEmpty else { return }
-        var json = JSONObjectText(capacity: counts.count * 10 + 2)
-        for c in counts { json.add(c.type, c.count) }
-        try add(.equipment(code, commune, json.closed))
+        try add(.equipment(code, commune, counts))
     }
 
     public func site(
@@ -213,7 +212,9 @@ extension SourceWriter.Row {
             try statement.insert(
                 source, run, code.rawValue, commune?.rawValue, name, geometry, minLat, minLon, maxLat, maxLon)
         case .equipment(let code, let commune, let counts):
-            try statement.insert(code.rawValue, commune?.rawValue, counts)
+            var json = JSONObjectText(capacity: counts.count * 10 + 2)
+            for c in counts { json.add(c.type, c.count) }
+            try statement.insert(code.rawValue, commune?.rawValue, json.closed)
         }
     }
 }
