@@ -101,7 +101,7 @@ public struct BPEAdapter: SourceAdapter {
                 name: partial ? nil : csv.value(name),
                 address: partial ? nil : address.line(csv),
                 position: position,
-                usableForDistance: position != nil && Self.isUsable(csv, quality: quality, geoloc: geoloc),
+                usableForDistance: position != nil && Self.isUsable(csv, qualityColumn: quality, geolocColumn: geoloc),
                 nonDiffusible: partial)
             try sink.emit(.site(site), line: csv.line)
         }
@@ -114,12 +114,12 @@ public struct BPEAdapter: SourceAdapter {
         "h" + FNV1a.hex(fields.map { $0 ?? "" })
     }
 
-    /// Good and acceptable geolocations (fields `quality` and `geoloc` of the row) are usable for
-    /// distances; "mauvaise", unknown, missing and positions randomised in the commune
-    /// (QUALITE_GEOLOC 33) are not.
-    static func isUsable(_ csv: CSVReader, quality: Int?, geoloc: Int?) -> Bool {
-        ["b", "a", "bonne", "acceptable"].contains { csv.field(quality, is: $0, ignoringCase: true) }
-            && !csv.field(geoloc, is: "33")
+    /// Good and acceptable geolocations (QUALITE_XY and QUALITE_GEOLOC, in the row's columns
+    /// `qualityColumn` and `geolocColumn`) are usable for distances; "mauvaise", unknown, missing
+    /// and positions randomised in the commune (QUALITE_GEOLOC 33) are not.
+    static func isUsable(_ csv: CSVReader, qualityColumn: Int?, geolocColumn: Int?) -> Bool {
+        ["b", "a", "bonne", "acceptable"].contains { csv.field(qualityColumn, is: $0, ignoringCase: true) }
+            && !csv.field(geolocColumn, is: "33")
     }
 }
 

@@ -21,7 +21,7 @@ public final class CSVReader {
     // The state read for every line and every field asked for is `@exclusivity(unchecked)`:
     // Swift's dynamic exclusivity checks on a class's properties cost 4-5 % of a national BPE
     // parse. A reader is used on one thread, and no access to one of these overlaps a write to it:
-    // only `next()`, `fill()` and `split(through:)` write them, from their own frames.
+    // only `init`, `next()`, `fill()` and `split(through:)` write them, from their own frames.
     private let source: ByteSource
     @exclusivity(unchecked) private var chunk: [UInt8]
     @exclusivity(unchecked) private var chunkStart = 0
@@ -98,9 +98,10 @@ public final class CSVReader {
     /// Reads the next record. Returns false at end of file.
     /// - Throws: ``FormatError`` from the underlying source (truncated or corrupt container).
     public func next() throws -> Bool {
-        // The record and the position are worked on as locals and put back at the end: through the
-        // class's stored properties, every byte paid Swift's dynamic exclusivity checks (a tenth
-        // of a national BPE load).
+        // The record and the position are worked on as locals and put back at the end: a class's
+        // stored properties are read again after every call that might change them, and, before
+        // these were unchecked, every byte paid Swift's dynamic exclusivity checks (a tenth of a
+        // national BPE load).
         var record = current
         var physicalLine = self.physicalLine
         defer {

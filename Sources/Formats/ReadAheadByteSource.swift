@@ -8,11 +8,11 @@ import Synchronization
 ///
 /// At most `depth` chunks of `chunkSize` bytes wait to be read: memory stays bounded. An error of
 /// the upstream source is thrown where it happened in the stream, once the bytes before it are
-/// read.
+/// read, and again at every later read.
 ///
 /// ```swift
-/// let bytes = ReadAheadByteSource(try InputFile.open(path: path, maxExpandedBytes: cap))
-/// let csv = try CSVReader(source: bytes)
+/// let entry = try GzipByteSource(upstream: FileByteSource(path: path), maxExpandedBytes: cap, name: path)
+/// let csv = try CSVReader(source: ReadAheadByteSource(entry))
 /// ```
 public final class ReadAheadByteSource: ByteSource {
     private let chunks: Chunks
@@ -20,24 +20,23 @@ public final class ReadAheadByteSource: ByteSource {
     /// (libdispatch refuses to free a semaphore left below its initial value).
     private let free = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
-    /// Signalled when the upstream thread has stopped: the chunks may then be deallocated.
-    private let stopped = DispatchSemaphore(value: 0)
 
     /// The chunk being read, where the reader is in it, and how many bytes it holds.
     private var current = 0
     private var offset = 0
     private var length = 0
-    /// Whether the upstream source's end (or error) has been read.
-    private var ended = false
+    /// How the upstream source ended, once the reader got there: 0 bytes, or its error.
+    private var end: Result<Int, any Error>?
 
-    /// Reads `upstream` ahead, `depth` chunks of `chunkSize` bytes at most.
+    /// Reads `upstream` ahead, `depth` chunks of `chunkSize` bytes at most. `upstream` is then
+    /// read by the upstream thread alone: the caller must not use it any more.
     public init(_ upstream: ByteSource, chunkSize: Int = 1 << 20, depth: Int = 4) {
+        precondition(chunkSize > 0 && depth > 0, "a read-ahead needs chunks of some bytes")
         chunks = Chunks(count: depth, size: chunkSize)
         for _ in 0..<depth { free.signal() }
-        let (chunks, free, filled, stopped) = (self.chunks, self.free, self.filled, self.stopped)
+        let (chunks, free, filled) = (self.chunks, self.free, self.filled)
         let source = Upstream(source: upstream)
         let thread = Thread {
-            defer { stopped.signal() }
             var index = 0
             while true {
                 free.wait()
@@ -53,16 +52,16 @@ public final class ReadAheadByteSource: ByteSource {
         thread.start()
     }
 
+    /// Stops the upstream thread at its next chunk, without waiting for it: the chunks' memory
+    /// goes with the last of the two to let it go.
     deinit {
         chunks.stopping.store(true, ordering: .releasing)
         free.signal()  // wakes the upstream thread if it waits for a chunk
-        stopped.wait()
-        chunks.deallocate()
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if offset == length {
-            guard !ended else { return 0 }
+            if let end { return try end.get() }
             if length > 0 {
                 free.signal()  // the chunk read through goes back to the upstream thread
                 current = (current + 1) % chunks.count
@@ -70,15 +69,11 @@ public final class ReadAheadByteSource: ByteSource {
             filled.wait()
             let result = chunks.results.withLock { $0[current] }
             (offset, length) = (0, 0)
-            switch result {
-            case .success(let n) where n > 0: length = n
-            case .success:
-                ended = true
-                return 0
-            case .failure(let error):
-                ended = true
-                throw error
+            guard case .success(let n) = result, n > 0 else {
+                end = result
+                return try result.get()
             }
+            length = n
         }
         let n = min(buffer.count, length - offset)
         buffer.baseAddress?.copyMemory(from: chunks.buffer(current).baseAddress! + offset, byteCount: n)
@@ -104,14 +99,14 @@ public final class ReadAheadByteSource: ByteSource {
             results = Mutex(Array(repeating: .success(0), count: count))
         }
 
+        deinit { memory.deallocate() }
+
         func buffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
             UnsafeMutableRawBufferPointer(rebasing: memory[index * size..<(index + 1) * size])
         }
-
-        func deallocate() { memory.deallocate() }
     }
 
-    /// The upstream source, used by the upstream thread alone once handed over.
+    /// The upstream source, used by the upstream thread alone once handed over (see `init`).
     private struct Upstream: @unchecked Sendable {
         let source: ByteSource
     }

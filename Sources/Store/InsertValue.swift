@@ -30,6 +30,20 @@ extension String: InsertValue {
     }
 }
 
+/// UTF-8 bytes that stay in place until the row is stepped (a ``SiteBatch``'s): bound as they lie
+/// (`SQLITE_STATIC`), not copied.
+struct BufferText: InsertValue {
+    /// The bytes; nil only for an empty text (an empty buffer may have no address).
+    let start: UnsafePointer<UInt8>?
+    let count: Int
+
+    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
+        // SQLite binds NULL for no address: an empty text goes through `texts`, which gives one.
+        guard let start, count > 0 else { return "".bind(to: statement, at: index, texts: texts) }
+        return sqlite3_bind_text64(statement, index, start, sqlite3_uint64(count), nil, UInt8(SQLITE_UTF8))
+    }
+}
+
 extension Int: InsertValue {
     func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
         sqlite3_bind_int64(statement, index, Int64(self))

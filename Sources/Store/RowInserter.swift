@@ -15,6 +15,10 @@ final class RowInserter {
         self.statement = statement
     }
 
+    /// Unbinds the last row: its texts were bound where they lay (``BoundTexts``, ``BufferText``),
+    /// and nothing should read them once they are gone.
+    deinit { sqlite3_clear_bindings(handle) }
+
     private var handle: OpaquePointer { statement.sqliteStatement }
 
     /// Inserts one row: `values` bound to the statement's parameters in order.

@@ -1,5 +1,3 @@
-import GRDBSQLite
-
 /// A batch of sites a load writes, kept as its texts' bytes in one buffer and a fixed-size row of
 /// references and numbers per site. The commit thread binds the texts where they lie in the
 /// buffer: no object, no string per site to retain, release and free there. As a class per site
@@ -8,8 +6,8 @@ import GRDBSQLite
 struct SiteBatch: Sendable {
     /// A text of the batch: where its bytes are in ``texts``; `count` -1 for none.
     struct Text: Sendable {
-        fileprivate let start: Int32
-        fileprivate let count: Int32
+        fileprivate let start: Int
+        fileprivate let count: Int
     }
 
     /// One site's columns, its texts in ``texts``.
@@ -36,9 +34,9 @@ struct SiteBatch: Sendable {
     /// The text `value` as kept in the batch.
     mutating func text(_ value: String?) -> Text {
         guard let value else { return Text(start: 0, count: -1) }
-        let start = Int32(texts.count)
+        let start = texts.count
         texts.append(contentsOf: value.utf8)
-        return Text(start: start, count: Int32(texts.count) - start)
+        return Text(start: start, count: texts.count - start)
     }
 
     mutating func append(_ row: Row) { rows.append(row) }
@@ -49,8 +47,7 @@ struct SiteBatch: Sendable {
     func insert(with statement: RowInserter, batch: Int) throws {
         try texts.withUnsafeBufferPointer { texts in
             func bytes(_ text: Text) -> BufferText? {
-                text.count < 0
-                    ? nil : BufferText(start: texts.baseAddress.map { $0 + Int(text.start) }, count: text.count)
+                text.count < 0 ? nil : BufferText(start: texts.baseAddress.map { $0 + text.start }, count: text.count)
             }
             for s in rows {
                 try statement.insert(
@@ -59,18 +56,5 @@ struct SiteBatch: Sendable {
                     s.nonDiffusible, s.method?.rawValue, s.key, batch)
             }
         }
-    }
-}
-
-/// UTF-8 bytes that stay in place until the row is stepped (a ``SiteBatch``'s): bound as they lie.
-struct BufferText: InsertValue {
-    /// The bytes; nil only for an empty text (an empty buffer may have no address).
-    let start: UnsafePointer<UInt8>?
-    let count: Int32
-
-    func bind(to statement: OpaquePointer, at index: CInt, texts: BoundTexts) -> CInt {
-        // SQLite binds NULL for no address: an empty text goes through `texts`, which gives one.
-        guard let start, count > 0 else { return "".bind(to: statement, at: index, texts: texts) }
-        return sqlite3_bind_text(statement, index, start, count, nil)  // SQLITE_STATIC
     }
 }

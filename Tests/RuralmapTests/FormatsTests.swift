@@ -236,9 +236,13 @@ struct FormatsTests {
             try GzipByteSource(upstream: FileByteSource(path: dir + "/cut.gz"), maxExpandedBytes: 1 << 30, name: "cut")
         }
         let direct = try readAll(cut())
-        let ahead = try readAll(ReadAheadByteSource(cut(), chunkSize: 4_096, depth: 3))
+        let cutAhead = ReadAheadByteSource(try cut(), chunkSize: 4_096, depth: 3)
+        let ahead = try readAll(cutAhead)
         #expect(direct.error is FormatError && ahead.error is FormatError)
         #expect(!ahead.bytes.isEmpty && ahead.bytes == direct.bytes)
+        // Read again, it fails again: never a clean end of a truncated stream.
+        var more = [UInt8](repeating: 0, count: 8)
+        #expect(throws: FormatError.self) { try more.withUnsafeMutableBytes { try cutAhead.read(into: $0) } }
         // Readers dropped after one read, the thread still inflating ahead.
         for _ in 0..<20 {
             let early = ReadAheadByteSource(

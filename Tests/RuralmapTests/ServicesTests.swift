@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import GRDB
 import Pipeline
@@ -286,7 +287,9 @@ import Testing
         let sites = try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY source, ext_id").map { r -> [String: String] in
                 var d: [String: String] = [:]
-                for column in ["source", "code", "commune", "type", "ext_id", "name", "opened", "closed", "method"] {
+                for column in [
+                    "source", "code", "commune", "type", "ext_id", "name", "address", "opened", "closed", "method",
+                ] {
                     d[column] = r[column]
                 }
                 d["lat"] = (r["lat"] as Double?).map { String(format: "%.4f", $0) }
@@ -330,27 +333,75 @@ import Testing
             try String.fetchAll($0, sql: "SELECT name FROM site WHERE source = 'bpe24' AND name LIKE '%;%'")
         }
         #expect(!names.isEmpty)
-        // Distances use only well-placed points (GUIDE §5.8): QUALITE_XY "B" or "A" (2024), "Bonne"
-        // or "Acceptable" (2021), and not randomised in the commune (QUALITE_GEOLOC 33). A row with
-        // STATUT_DIFFUSION "P" keeps no name.
+        // Distances use only well-placed points (GUIDE §5.8; the rule's cases in
+        // `onlyWellPlacedFacilitiesAreUsableForDistances`), and a point needs a position.
         func site(_ source: String, _ code: String, _ type: String) -> [String: String]? {
             sites.first { $0["source"] == source && $0["code"] == code && $0["type"] == type }
         }
         #expect(site("bpe24", "23001", "A504")?["usable"] == "1")  // B, 11
         #expect(site("bpe24", "23002", "B202")?["usable"] == "1")  // A, 12
         #expect(site("bpe24", "23008", "A504")?["usable"] == "0")  // M, 33
-        #expect(site("bpe24", "23003", "A208")?["usable"] == "0")  // _Z, _Z
+        #expect(site("bpe24", "23003", "A208")?["usable"] == "0")  // no position
         #expect(site("bpe21", "23001", "A504")?["usable"] == "1")  // Bonne
         #expect(site("bpe21", "23002", "B202")?["usable"] == "1")  // Acceptable
-        #expect(site("bpe21", "23004", "D201")?["usable"] == "0")  // Mauvaise
-        #expect(site("bpe21", "23003", "A208")?["usable"] == "0")  // Non géolocalisé
-        #expect(site("bpe24", "23004", "B201")?["nd"] == "1")
-        #expect(site("bpe24", "23004", "B201")?["name"] == nil)
-        #expect(site("bpe24", "23001", "A504")?["nd"] == "0")
+        #expect(site("bpe21", "23004", "D201")?["usable"] == "0")  // Mauvaise, with a position
+        #expect(site("bpe24", "23004", "B201")?["nd"] == "1")  // STATUT_DIFFUSION P
         // OSM: every mapped element placed in a commune, with the method recorded.
         let osm = sites.filter { $0["source"] == "osm" }
         #expect(!osm.isEmpty)
         #expect(osm.allSatisfy { $0["commune"] != nil && $0["method"] == "nearest-centroid" })
+    }
+
+    /// Distances use only well-placed BPE points (GUIDE §5.8): QUALITE_XY good or acceptable, in
+    /// words (BPE 2021) or letters (2024), in any case, spaces around; never a point randomised in
+    /// its commune (QUALITE_GEOLOC 33).
+    @Test func onlyWellPlacedFacilitiesAreUsableForDistances() throws {
+        let cases: [(quality: String, geoloc: String, usable: Bool)] = [
+            ("B", "11", true), ("A", "12", true), (" b ", "11", true), ("Bonne", "", true), ("BONNE", "_Z", true),
+            ("Acceptable", "11", true), ("B", "33", false), ("Bonne", " 33 ", false), ("M", "11", false),
+            ("Mauvaise", "11", false), ("Non géolocalisé", "11", false), ("_Z", "_Z", false), ("", "11", false),
+            ("Ab", "11", false), ("Bonnes", "11", false),
+        ]
+        let text = "QUALITE_XY;QUALITE_GEOLOC\n" + cases.map { "\($0.quality);\($0.geoloc)\n" }.joined()
+        let csv = try CSVReader(source: MemoryByteSource(text))
+        for c in cases {
+            #expect(try csv.next())
+            #expect(BPEAdapter.isUsable(csv, qualityColumn: 0, geolocColumn: 1) == c.usable, "\(c)")
+        }
+        // BPE 2021 has no QUALITE_GEOLOC: the quality alone decides.
+        let quality = try CSVReader(source: MemoryByteSource("QUALITE_XY\nBonne\nMauvaise\n"))
+        #expect(try quality.next() && BPEAdapter.isUsable(quality, qualityColumn: 0, geolocColumn: nil))
+        #expect(try quality.next() && !BPEAdapter.isUsable(quality, qualityColumn: 0, geolocColumn: nil))
+    }
+
+    /// A facility whose row is not diffusible (STATUT_DIFFUSION P, GUIDE §5.7) keeps neither its
+    /// name nor its address; its diffusible neighbour keeps both.
+    @Test func aNonDiffusibleFacilityKeepsNoNameNorAddress() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = """
+            DEPCOM;TYPEQU;LONGITUDE;LATITUDE;NOMRS;NUMVOIE;TYPVOIE;LIBVOIE;CODPOS;LIBCOM;STATUT_DIFFUSION;SIRET
+            23001;A504;2.04;46.09;LE RELAIS;3;RUE;DE LA POSTE;23150;AHUN;O;41234567000019
+            23001;A504;2.05;46.10;M DUPONT;12;RUE;DES ECOLES;23150;AHUN;P;90123456700013
+
+            """
+        let (config, store) = try TestSupport.bpeStore(file: file, in: dir)
+        #expect(try await TestSupport.ingest(config, store: store)["bpe"]?.outcome == .loaded)
+        typealias Stored = (name: String?, address: String?, nonDiffusible: Bool)
+        let sites = try await store.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT ext_id, name, address, non_diffusible FROM site")
+                    .map { r -> (String, Stored) in
+                        (r["ext_id"], (r["name"], r["address"], r["non_diffusible"]))
+                    })
+        }
+        // A facility's identity is its SIRET and its type.
+        let open = try #require(sites["41234567000019.A504"])
+        #expect(open.name == "LE RELAIS")
+        #expect(open.address?.contains("POSTE") == true)
+        #expect(!open.nonDiffusible)
+        let partial = try #require(sites["90123456700013.A504"])
+        #expect(partial.name == nil && partial.address == nil)
+        #expect(partial.nonDiffusible)
     }
 
     /// A Sirene row whose date is not a date is rejected with its line: read as no date, the
