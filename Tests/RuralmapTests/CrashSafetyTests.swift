@@ -194,6 +194,17 @@ import Testing
                     previous = try await harness.holds(store) ?? previous
                     continue
                 }
+                // A kill meant for the batches may land after the flip: on a busy machine, the
+                // watcher's answer can come later than the load's last batch and its flip (tens
+                // of milliseconds). That kill missed its phase: tried again.
+                let flipped = try await store.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT run_id FROM source_state WHERE source = 'bpe'") ?? 0 > before
+                }
+                if phase == .batches && flipped {
+                    print("a kill meant for the batches came after the flip (attempt \(attempt))")
+                    previous = try await harness.holds(store) ?? previous
+                    continue
+                }
                 hit = true
                 print("killed in phase \(phase.rawValue) on attempt \(attempt)")
                 let holds = try await harness.holds(store)
