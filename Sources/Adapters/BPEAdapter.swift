@@ -18,18 +18,25 @@ public struct BPEAdapter: SourceAdapter {
         let code = try h.require(spec.names("code", default: ["DEPCOM", "CODGEO", "COM"]))
         let type = try h.require("TYPEQU")
         if let count = h.column("NB_EQUIP") {
-            return try csv.forEachRow(input: input, sink: sink) {
-                guard let c = csv.value(code).flatMap(CommuneCode.init(_:)) else {
+            // Counted as a point file's facilities are, a row adding its count: one record per
+            // commune (its IRIS rows together), none per row.
+            var tally = FacilityTally(pointTypes: [])
+            let rows = try csv.forEachRow(input: input, sink: sink) {
+                guard let c = tally.commune(csv, column: code) else {
                     return try sink.reject(line: csv.line, reason: "invalid commune code \(csv.string(code) ?? "")")
                 }
-                guard let t = csv.value(type), t.count == 4 else {
+                guard let t = tally.type(csv, column: type) else {
                     return try sink.reject(line: csv.line, reason: "invalid TYPEQU")
                 }
-                guard let n = csv.decimal(count), n >= 0, n == n.rounded() else {
+                // A count of one type in one commune: a billion is no count (and would not fit).
+                guard let n = csv.decimal(count), n >= 0, n == n.rounded(), n < 1e9 else {
                     return try sink.reject(line: csv.line, reason: "invalid NB_EQUIP \(csv.string(count) ?? "")")
                 }
-                try sink.emit(.equipment(code: c, type: t, count: Int(n)), line: csv.line)
+                try tally.move(to: c, sink: sink, line: csv.line)
+                tally.count(t, amount: Int(n))
             }
+            try tally.flush(into: sink, line: csv.line)
+            return rows
         }
         guard h.column("LAMBERT_X", "LONGITUDE") != nil else {
             throw SourceError(

@@ -2,10 +2,11 @@ import Catalog
 import Formats
 import Territory
 
-/// Reads the commune and the type of a BPE point file's rows from their bytes, and adds up the
+/// Reads the commune and the type of a BPE file's rows from their bytes, and adds up the
 /// facilities by commune and type, handed to the sink in one record per commune, sorted by type,
-/// when the file moves on to another commune. Most rows are only counted (of types no category
-/// keeps as points); the others are also sites of their own.
+/// when the file moves on to another commune. In a point file, most rows are only counted (of
+/// types no category keeps as points), the others are also sites of their own; in a count file
+/// (NB_EQUIP, by commune or by IRIS), every row adds its count.
 ///
 /// A row then costs a comparison of its commune's bytes with the previous row's and the number
 /// of its type's code read from its four bytes. Decoding both as strings, checking them and
@@ -35,11 +36,17 @@ struct FacilityTally {
     /// rows together.
     private var communeBytes: [UInt8] = []
     private var communeCode: CommuneCode?
-    /// The commune counted, and its counts by type slot (`touched`: the slots not zero).
+    /// The commune counted, and its counts by type slot (`touched`: the slots counted, a count of
+    /// zero included, as a count file may state one).
     private var commune: CommuneCode?
     private var counts: [Int] = []
+    private var isTouched: [Bool] = []
     private var touched: [Int] = []
+    /// The file's rows the commune's record stands for: its rows that are no site of their own.
+    private var rows = 0
 
+    /// A tally keeping as points the types in `pointTypes` (nil: all of them; empty for a count
+    /// file, which has no point).
     init(pointTypes: Set<String>?) { self.pointTypes = pointTypes }
 
     /// The commune code of field `column` of the row (nil when it is not one).
@@ -67,6 +74,7 @@ struct FacilityTally {
                 slot: types.count)
             types.append(type)
             counts.append(0)
+            isTouched.append(false)
             typesByValue[value] = type
         }
         // A code first met written otherwise (` A504`) is found by its number once met as such.
@@ -92,10 +100,15 @@ struct FacilityTally {
         commune = code
     }
 
-    /// Counts one facility of `type` in the current commune (a point too: the sink counts no site).
-    mutating func count(_ type: FacilityType) {
-        if counts[type.slot] == 0 { touched.append(type.slot) }
-        counts[type.slot] += 1
+    /// Counts `amount` facilities of `type` in the current commune, a row of the file: a point's
+    /// too (the sink counts no site), though the point is a record of its own.
+    mutating func count(_ type: FacilityType, amount: Int = 1) {
+        if !isTouched[type.slot] {
+            isTouched[type.slot] = true
+            touched.append(type.slot)
+        }
+        counts[type.slot] += amount
+        if !type.isPoint { rows += 1 }
     }
 
     /// Hands the current commune's counts to `sink`, sorted by type, in one record. The record
@@ -110,13 +123,14 @@ struct FacilityTally {
         }
         var counted: [TypeCount] = []
         counted.reserveCapacity(touched.count)
-        var rows = 0
         for slot in touched {
             counted.append(TypeCount(type: types[slot].code, count: counts[slot]))
-            if !types[slot].isPoint { rows += counts[slot] }
             counts[slot] = 0
+            isTouched[slot] = false
         }
         touched.removeAll(keepingCapacity: true)
+        let rows = self.rows
+        self.rows = 0
         try sink.emit(.facilityCounts(code: commune, counts: counted), line: line, rows: rows)
     }
 }

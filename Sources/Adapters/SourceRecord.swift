@@ -9,12 +9,10 @@ public enum SourceRecord: Sendable {
     case population(code: CommuneCode, pmun: Int, pcap: Int?, ptot: Int?)
     case centroid(code: CommuneCode, name: String?, position: Coordinate)
     case contour(code: CommuneCode, name: String?, shape: MultiPolygon)
-    /// A count of equipment of one type in one commune: a row of a BPE count file (IRIS rows arrive
-    /// separately).
-    case equipment(code: CommuneCode, type: String, count: Int)
-    /// The facilities of a point file in one commune, counted by type and sorted by type
+    /// The facilities of a BPE file in one commune, counted by type and sorted by type
     /// (``FacilityTally``): a record per commune, not per type (930,639 counts in the national
-    /// file, 34,917 communes).
+    /// point file, 34,917 communes) nor per row of a count file. A commune whose rows are not
+    /// together in the file has a record for each run of them.
     case facilityCounts(code: CommuneCode, counts: [TypeCount])
     case site(Site)
 }

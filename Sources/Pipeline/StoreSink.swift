@@ -24,12 +24,8 @@ final class StoreSink: RecordSink {
     private(set) var rejects: [RejectedRow] = []
     private var unmapped: [String: UnmappedCode] = [:]
     private var lastTranslation: (code: CommuneCode, result: Result<CommuneCode, TranslationError>)?
-    /// The equipment counts of the commune being read, by type: a count file's rows (by IRIS, or
-    /// a commune listed twice) add up to commune counts. Written when the file moves on to another
-    /// commune (the files list each commune's rows together), so that they are committed while
-    /// the parse goes on.
-    private var equipment: (code: CommuneCode?, counts: [String: Int], written: Bool) = (nil, [:], false)
-    /// Communes whose counts are written.
+    /// Communes whose equipment counts are written: the files list each commune's rows together,
+    /// so that most are written as they come, and committed while the parse goes on.
     private var written = Set<CommuneCode>()
     /// Counts of communes met again after they were written, by commune and type: written at the
     /// end, one more row per commune at most (readers sum them), however the file is sorted.
@@ -100,8 +96,6 @@ final class StoreSink: RecordSink {
             try writer.contour(
                 code: code, commune: target(code), name: name, geometry: GeoJSONGeometry.encode(shape),
                 minLat: b.min.lat, minLon: b.min.lon, maxLat: b.max.lat, maxLon: b.max.lon)
-        case .equipment(let code, let type, let count):
-            try tally(type, in: code, amount: count)
         case .facilityCounts(let code, let counts):
             try add(counts, in: code)
         case .site(let site):
@@ -131,38 +125,14 @@ final class StoreSink: RecordSink {
             nonDiffusible: site.nonDiffusible, method: method)
     }
 
-    /// Writes a commune's counts as they come when they are all it has (the case of a point file,
-    /// whose rows of a commune come together), else adds them up with what it has.
+    /// Writes a commune's counts as they come, the first time it is met; adds them up with the
+    /// stragglers' after.
     private func add(_ counts: [TypeCount], in code: CommuneCode) throws {
-        guard code != equipment.code, !written.contains(code) else {
-            for c in counts { try tally(c.type, in: code, amount: c.count) }
+        guard written.insert(code).inserted else {
+            for c in counts { stragglers[code, default: [:]][c.type, default: 0] += c.count }
             return
         }
-        try writeCommuneRead()
         try writeEquipment(code: code, counts)
-        written.insert(code)
-    }
-
-    /// Adds `amount` equipment of `type` to commune `code`'s counts.
-    private func tally(_ type: String, in code: CommuneCode, amount: Int) throws {
-        if code != equipment.code {
-            try writeCommuneRead()
-            // Looked up once per commune met, not once per row.
-            equipment = (code, [:], written.contains(code))
-        }
-        if equipment.written {
-            stragglers[code, default: [:]][type, default: 0] += amount
-        } else {
-            equipment.counts[type, default: 0] += amount
-        }
-    }
-
-    /// Writes the counts of the commune being read, if any, and forgets them.
-    private func writeCommuneRead() throws {
-        guard let code = equipment.code else { return }
-        try writeEquipment(code: code, equipment.counts)
-        written.insert(code)
-        equipment = (nil, [:], false)
     }
 
     /// Writes the counts of commune `code`, by type.
@@ -179,9 +149,8 @@ final class StoreSink: RecordSink {
         try writer.equipment(code: code, commune: commune, counts: counts)
     }
 
-    /// Writes the last equipment counts and returns the unmapped codes, largest first.
+    /// Writes the stragglers' equipment counts and returns the unmapped codes, largest first.
     func finish() throws -> [UnmappedCode] {
-        try writeCommuneRead()
         for (code, counts) in stragglers.sorted(by: { $0.key < $1.key }) { try writeEquipment(code: code, counts) }
         return unmapped.values.sorted { ($0.amount, $0.code) > ($1.amount, $1.code) }
     }

@@ -84,6 +84,40 @@ import Testing
         #expect(count >= pairs && count <= 2 * pairs)
     }
 
+    /// A count file's rows add up by commune and type (IRIS rows of a commune, a commune listed
+    /// twice); a row whose count is no count (negative, fractional, not a number, beyond any
+    /// commune's) or whose commune or type is not one is rejected with its line, the others load.
+    @Test func aCountFilesBadRowsAreRejectedWithTheirLine() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = """
+            DEPCOM;AN;TYPEQU;NB_EQUIP
+            23001;2018;A504;2
+            23001;2018;A504;3
+            23001;2018;B203;1
+            23001;2018;B203;-1
+            23002;2018;A504;2.5
+            23002;2018;A504;1e30
+            23002;2018;A504;deux
+            23002;2018;A504;4
+            2300X;2018;A504;1
+            23002;2018;A5;1
+            23002;2018;B203;0
+
+            """
+        let (config, store) = try TestSupport.bpeStore(file: file, in: dir)
+        let report = try #require(try await TestSupport.ingest(config, store: store)["bpe"])
+        #expect(report.outcome == .loaded)
+        #expect(report.rowsRejected == 6)
+        #expect(report.rowsLoaded == 5)
+        let run = try await store.runs(source: "bpe", limit: 1)[0].id
+        #expect(try await store.rejectedRows(run: run).map(\.line) == [5, 6, 7, 8, 10, 11])
+        let counts = try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, type, SUM(count) AS n FROM equipment GROUP BY code, type")
+                .map { "\($0["code"] as String) \($0["type"] as String) \($0["n"] as Int)" }
+        }
+        #expect(Set(counts) == ["23001 A504 5", "23001 B203 1", "23002 A504 4", "23002 B203 0"])
+    }
+
     /// A point file's facilities are counted by commune and type from their fields' bytes: the
     /// counts equal the file's, with codes written otherwise (four digits, `2a`, a type between
     /// spaces), communes met again at the end, and bad rows rejected with their line among them.
