@@ -344,24 +344,34 @@ def main():
     venv_py = duckdb_python(os.path.join(CACHE, "venv"))
     duck = f"import duckdb; duckdb.sql(\"SELECT DEPCOM, TYPEQU, COUNT(*) FROM read_csv('{csv_path}', delim=';', header=true, all_varchar=true) GROUP BY 1, 2\").fetchall()"
     ours, sq, dk = [], [], []
-    # Each timed from a clean page cache (`sync` first): right after the sqlite3 import, which
-    # leaves ~1 GB of its file to write back, DuckDB ran up to a second slower, and the ratio to
-    # it looked better than it was (0.80-0.88 in three runs; 0.86-1.13 with syncs by hand).
-    for i in range(RUNS):
+    # Ours and DuckDB side by side, in turn first, each from a clean page cache (`sync`); the
+    # sqlite3 import after both. Timed right after that import (which leaves ~1 GB of its file
+    # to write back, and one core busy for 25 s), DuckDB ran up to a second slower, and the ratio
+    # to it looked better than it was: 0.80-0.88 in three runs, against 1.03-1.33 (median 1.19)
+    # in eight pairs alternated by hand.
+    def ours_run():
         os.sync()
-        s, _, _ = timed([BIN, "ingest", "--force", "--source", "bpe2024csv"] + c); ours.append(s)
+        return timed([BIN, "ingest", "--force", "--source", "bpe2024csv"] + c)[0]
+    def duck_run():
+        os.sync()
+        return timed([venv_py, "-c", duck])[0]
+    for i in range(RUNS):
+        if i % 2 == 0:
+            ours.append(ours_run()); dk.append(duck_run())
+        else:
+            dk.append(duck_run()); ours.append(ours_run())
         db = os.path.join(work, "baseline.sqlite")
         if os.path.exists(db): os.remove(db)
         os.sync()
         s, _, _ = timed(["sqlite3", db, "-cmd", ".mode csv", "-cmd", ".separator ;", f".import {csv_path} bpe"]); sq.append(s)
-        os.sync()
-        s, _, _ = timed([venv_py, "-c", duck]); dk.append(s)
     rows = rows_read(cfg, "bpe2024csv")
     baselines = [{"name": "sqlite3 .import (BPE24.csv)", "seconds": round(statistics.median(sq), 2)},
                  {"name": "duckdb read + group by (BPE24.csv)", "seconds": round(statistics.median(dk), 2)},
                  {"name": "ruralmapd ingest (BPE24.csv, unzipped)", "seconds": round(statistics.median(ours), 2), "rows": rows}]
     ratios = {"bpe_ingest_vs_sqlite3_import": round(statistics.median(o / b for o, b in zip(ours, sq)), 2),
-              "commune_counts_vs_duckdb": round(statistics.median(o / b for o, b in zip(ours, dk)), 2)}
+              "commune_counts_vs_duckdb": round(statistics.median(o / b for o, b in zip(ours, dk)), 2),
+              "pairs": [{"ours": round(o, 2), "duckdb": round(d, 2), "sqlite3": round(q, 2)}
+                        for o, d, q in zip(ours, dk, sq)]}
     analysis = next(p for p in phases if p["name"] == "analyze")
     summary = {"scale": SCALE, "phases": phases, "baselines": baselines, "ratios": ratios, "field_notes": notes,
                "api": api, "api_detail": api_detail,
