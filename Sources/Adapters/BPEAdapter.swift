@@ -87,6 +87,7 @@ public struct BPEAdapter: SourceAdapter {
             }
             let partial = csv.field(diffusion, is: "P")
             let enterprise = csv.value(siret)
+            let facilityName = csv.value(name)
             // A facility has no identifier of its own. One SIRET can hold facilities of several
             // types (a café-restaurant-grocery): its SIRET and type, then. Without SIRET, a
             // fingerprint of what it is and where — not its coordinates, which a re-geolocation
@@ -95,7 +96,7 @@ public struct BPEAdapter: SourceAdapter {
             let base =
                 enterprise.map { $0 + "." + t }
                 ?? Self.fingerprint([
-                    c.rawValue, t, csv.value(name), csv.value(address.number), csv.value(address.repetition),
+                    c.rawValue, t, facilityName, csv.value(address.number), csv.value(address.repetition),
                     csv.value(address.streetType), csv.value(address.street),
                 ])
             if c != alike.commune {
@@ -105,7 +106,7 @@ public struct BPEAdapter: SourceAdapter {
             let n = alike.seen.increment(base)
             let site = Site(
                 code: c, type: t, externalID: n == 1 ? base : "\(base).\(n)",
-                name: partial ? nil : csv.value(name),
+                name: partial ? nil : facilityName,
                 address: partial ? nil : address.line(csv),
                 position: position,
                 usableForDistance: position != nil && Self.isUsable(csv, qualityColumn: quality, geolocColumn: geoloc),

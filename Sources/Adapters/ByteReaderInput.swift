@@ -60,8 +60,8 @@ extension CSVReader {
     /// Field `index` or nil when empty or an INSEE/Sirene null marker (`_Z`, `_U`, `[ND]`).
     func value(_ index: Int?) -> String? {
         // The markers are told by their bytes: a field is decoded only when it is a value.
-        guard let index, !withTrimmedBytes(index, Self.isNull) else { return nil }
-        return string(index)
+        guard let index else { return nil }
+        return withTrimmedBytes(index) { Self.isNull($0) ? nil : encoding.decode($0) }
     }
 
     /// Whether a field's bytes, trimmed, are empty or a null marker.

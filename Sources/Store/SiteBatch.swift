@@ -23,7 +23,8 @@ struct SiteBatch: Sendable {
     private var texts: [UInt8] = []
     private(set) var rows: [Row] = []
 
-    /// An empty batch with room for `capacity` sites.
+    /// An empty batch with room for `capacity` sites and 96 bytes of texts each (a national BPE
+    /// site has 90 on average).
     init(capacity: Int = 0) {
         rows.reserveCapacity(capacity)
         texts.reserveCapacity(capacity * 96)
