@@ -34,9 +34,11 @@ struct SiteBatch: Sendable {
 
     /// The text `value` as kept in the batch.
     mutating func text(_ value: String?) -> Text {
-        guard let value else { return Text(start: 0, count: -1) }
+        guard var value else { return Text(start: 0, count: -1) }
         let start = texts.count
-        texts.append(contentsOf: value.utf8)
+        // Copied from the string's own bytes: appending its `utf8` view went through the
+        // generic sequence path, retaining and releasing the string's storage.
+        value.withUTF8 { texts.append(contentsOf: $0) }
         return Text(start: start, count: texts.count - start)
     }
 
