@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSQLite"),
         // Typed, non-variadic wrappers around curl_easy_setopt / getinfo (Swift cannot call variadics).
         .target(name: "CurlShim", dependencies: ["CCurl"]),
 
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Territory", "Geo", "Analysis", "Catalog", "Formats",
+                "Territory", "Geo", "Analysis", "Catalog", "Formats", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
