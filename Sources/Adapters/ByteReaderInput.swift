@@ -64,6 +64,22 @@ extension CSVReader {
         return withTrimmedBytes(index) { Self.isNull($0) ? nil : encoding.decode($0) }
     }
 
+    /// Appends field `index`'s trimmed bytes to `text` when it is a value (see ``value(_:)``, not
+    /// decoded); returns whether it did.
+    func appendValue(_ index: Int?, to text: inout [UInt8]) -> Bool {
+        guard let index else { return false }
+        return withTrimmedBytes(index) { bytes in
+            guard !Self.isNull(bytes) else { return false }
+            text.append(contentsOf: bytes)
+            return true
+        }
+    }
+
+    /// Whether field `index` is a value (see ``value(_:)``) whose trimmed bytes satisfy `test`.
+    func value(_ index: Int, is test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        withTrimmedBytes(index) { !Self.isNull($0) && test($0) }
+    }
+
     /// Whether a field's bytes, trimmed, are empty or a null marker.
     private static func isNull(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch bytes.count {

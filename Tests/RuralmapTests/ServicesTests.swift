@@ -198,6 +198,37 @@ import Testing
         #expect(line("5", nil, "RUE", nil, "23000", "Guéret") == nil)
     }
 
+    /// An address read from a CSV row, put together from the fields' bytes, is the line of
+    /// the fields read as strings, in UTF-8 and in Windows-1252 files, with null markers and spaces
+    /// around the fields.
+    @Test func anAddressReadFromARowIsTheLineOfItsFields() throws {
+        let rows: [[String?]] = [
+            ["12", "B", "RTE", "DE GUERET", "23000", "SAINTE-FEYRE"], ["3", nil, "PL", "de l'Église", "99330", nil],
+            [nil, nil, "LD", "LE BOURG", nil, "Ajain"], [nil, nil, "RUE", "DE L'ÉGLISE", nil, nil],
+            [nil, nil, "rue", "DE L'ÉGLISE", nil, nil], ["7", "x", "XYZ", "Grand'Rue", "23000", "Guéret"],
+            [nil, "B", nil, "LE BOURG", nil, nil], ["5", nil, nil, "LE BOURG", "23000", nil],
+            ["5", nil, "RUE", nil, "23000", "Guéret"], ["5", "q", "CHE", "des Écoliers", nil, "Saint-Éloi"],
+            [nil, nil, nil, "LE BOURG", nil, "Ajain"], ["1", "T", "AV", "JEAN JAURÈS", "23000", "GUÉRET"],
+        ]
+        let columns = PostalAddress.Columns(
+            number: 0, repetition: 1, streetType: 2, street: 3, postcode: 4, city: 5)
+        for (encoding, marker) in [(TextEncoding.utf8, "_Z"), (.windows1252, "")] {
+            var text = "NUMVOIE;INDREP;TYPVOIE;LIBVOIE;CODPOS;LIBCOM\n"
+            for (i, row) in rows.enumerated() {
+                text += row.map { $0.map { i % 2 == 0 ? $0 : " \($0) " } ?? marker }.joined(separator: ";") + "\n"
+            }
+            let bytes = encoding == .utf8 ? Array(text.utf8) : text.unicodeScalars.map { UInt8($0.value) }
+            let csv = try CSVReader(source: MemoryByteSource(bytes), separator: UInt8(ascii: ";"), encoding: encoding)
+            for row in rows {
+                try #require(try csv.next())
+                let expected = PostalAddress.line(
+                    number: row[0], repetition: row[1], streetType: row[2], street: row[3], postcode: row[4],
+                    city: row[5])
+                #expect(columns.line(csv) == expected, "\(encoding) \(row)")
+            }
+        }
+    }
+
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
         let (store, reports, _) = try await Self.realStore.value
         let unmapped = try await store.read {
