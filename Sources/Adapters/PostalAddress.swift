@@ -15,6 +15,7 @@ enum PostalAddress {
         /// ASCII separators: the line is put together from the fields' bytes, one string made at
         /// the end. Made of a string per field, joined, it was a twentieth of a national BPE parse.
         func line(_ csv: CSVReader) -> String? {
+            assert(csv.isWellEncoded, "a row is read once checked well encoded")
             guard csv.encoding == .utf8 else {
                 return PostalAddress.line(
                     number: csv.value(number), repetition: csv.value(repetition), streetType: csv.value(streetType),

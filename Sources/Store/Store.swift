@@ -92,14 +92,15 @@ public struct Store: Sendable {
         return config
     }
 
-    /// SQLite's settings for the whole process, applied once, before its first connection opens
-    /// (``configuration`` asks for them). Its memory statistics, which no part of ruralmap reads,
+    /// SQLite's settings for the whole process, applied once, before the first connection of a
+    /// ``Store`` opens (``configuration`` asks for them). Where SQLite is already initialised (a
+    /// test that opened a database of its own first), they are refused and nothing changes. Its memory statistics, which no part of ruralmap reads,
     /// take a process-wide mutex at each of its allocations: a national BPE reload took 0.03 s
     /// less without them (2 %, four alternated pairs).
     private static let processSettings: Void = { _ = ruralmap_sqlite_disable_memory_statistics() }()
 
-    /// Waits up to about 30 s for another connection's write transaction, trying every quarter
-    /// millisecond. SQLite's own busy timeout backs off to 100 ms sleeps: against a load that
+    /// Waits for another connection's write transaction, trying every quarter millisecond, for at
+    /// least 30 s (120,000 sleeps; more, as each sleep oversleeps a little). SQLite's own busy timeout backs off to 100 ms sleeps: against a load that
     /// commits batch after batch with a millisecond between them (``pauseForOtherWriters()``), a
     /// field note kept waking up inside a batch (p99 0.7 s, up to 1.6 s, during the national BPE
     /// load).

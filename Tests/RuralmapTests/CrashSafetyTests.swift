@@ -182,8 +182,9 @@ import Testing
                         switch phase {
                         case .batches:
                             // A batch committed, not the last one (it records every row): the
-                            // flip comes after the last one's commit and a pause of 3 ms, the
-                            // kill within a millisecond of this read.
+                            // flip comes after the last one's commit and a pause of 1 ms, the
+                            // kill within a millisecond of this read (a kill that lands after the
+                            // flip is tried again, below).
                             let loaded: Int = run["rows_loaded"] ?? 0
                             return current != id && loaded > 0 && loaded < newRows
                         case .flip: return current == id

@@ -198,9 +198,9 @@ import Testing
         #expect(line("5", nil, "RUE", nil, "23000", "Guéret") == nil)
     }
 
-    /// An address read from a CSV row, put together from the fields' bytes, is the line of
-    /// the fields read as strings, in UTF-8 and in Windows-1252 files, with null markers and spaces
-    /// around the fields.
+    /// An address read from a CSV row (put together from the fields' bytes in a UTF-8 file, from
+    /// strings in a Windows-1252 one) is the line of its fields, whatever marks a missing field
+    /// (nothing, spaces, `_Z`, `_U`, `[ND]`) and with spaces around the fields.
     @Test func anAddressReadFromARowIsTheLineOfItsFields() throws {
         let rows: [[String?]] = [
             ["12", "B", "RTE", "DE GUERET", "23000", "SAINTE-FEYRE"], ["3", nil, "PL", "de l'Église", "99330", nil],
@@ -212,10 +212,14 @@ import Testing
         ]
         let columns = PostalAddress.Columns(
             number: 0, repetition: 1, streetType: 2, street: 3, postcode: 4, city: 5)
-        for (encoding, marker) in [(TextEncoding.utf8, "_Z"), (.windows1252, "")] {
+        let markers = ["", "   ", "_Z", "_U", "[ND]"]
+        for encoding in [TextEncoding.utf8, .windows1252] {
             var text = "NUMVOIE;INDREP;TYPVOIE;LIBVOIE;CODPOS;LIBCOM\n"
             for (i, row) in rows.enumerated() {
-                text += row.map { $0.map { i % 2 == 0 ? $0 : " \($0) " } ?? marker }.joined(separator: ";") + "\n"
+                text +=
+                    row.enumerated().map { k, field in
+                        field.map { i % 2 == 0 ? $0 : " \($0) " } ?? markers[(i + k) % markers.count]
+                    }.joined(separator: ";") + "\n"
             }
             let bytes = encoding == .utf8 ? Array(text.utf8) : text.unicodeScalars.map { UInt8($0.value) }
             let csv = try CSVReader(source: MemoryByteSource(bytes), separator: UInt8(ascii: ";"), encoding: encoding)
@@ -227,6 +231,15 @@ import Testing
                 #expect(columns.line(csv) == expected, "\(encoding) \(row)")
             }
         }
+        // Two lines as INSEE's fields give them, written out.
+        let csv = try CSVReader(
+            source: MemoryByteSource(
+                Array("a;b;c;d;e;f\n12 ; B;RTE;DE GUERET;23000;SAINTE-FEYRE\n_Z;b;rue;DE L'ÉGLISE;;\n".utf8)),
+            separator: UInt8(ascii: ";"), encoding: .utf8)
+        try #require(try csv.next())
+        #expect(columns.line(csv) == "12 bis ROUTE DE GUERET, 23000 SAINTE-FEYRE")
+        try #require(try csv.next())
+        #expect(columns.line(csv) == "RUE DE L'ÉGLISE")
     }
 
     @Test func almostAll2018EquipmentMapsToCOG2026AndUnmappedCodesAreListed() async throws {
