@@ -75,11 +75,6 @@ extension CSVReader {
         }
     }
 
-    /// Whether field `index` is a value (see ``value(_:)``) whose trimmed bytes satisfy `test`.
-    func value(_ index: Int, is test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-        withTrimmedBytes(index) { !Self.isNull($0) && test($0) }
-    }
-
     /// Whether a field's bytes, trimmed, are empty or a null marker.
     private static func isNull(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch bytes.count {

@@ -3,47 +3,58 @@ import Formats
 /// A postal address on one line (« 12 bis route de Guéret, 23000 Sainte-Feyre »), from the fields
 /// Sirene, BPE and OpenStreetMap give separately.
 enum PostalAddress {
+    /// The parts of an address, in the order of its line.
+    fileprivate enum Part: Int { case number, repetition, streetType, street, postcode, city }
+
+    /// Where an address's parts are read from: a CSV row's fields, or strings.
+    fileprivate protocol Parts {
+        /// Appends `part`'s text to `text` and returns true; returns false, appending nothing,
+        /// when there is none.
+        func append(_ part: Part, to text: inout [UInt8]) -> Bool
+        /// `part`'s text (a code: a repetition, a street type), nil when there is none.
+        func string(_ part: Part) -> String?
+    }
+
     /// Where a CSV file keeps an address's parts (Sirene and BPE name them differently and fill
     /// them alike).
     struct Columns {
         let number, repetition, streetType, street, postcode, city: Int?
 
-        /// The current row's address, as ``PostalAddress/line(number:repetition:streetType:street:postcode:city:)``
-        /// writes it.
-        ///
-        /// A UTF-8 file's row is checked well encoded before it is read, and its fields end at
-        /// ASCII separators: the line is put together from the fields' bytes, one string made at
-        /// the end. Made of a string per field, joined, it was a twentieth of a national BPE parse.
+        /// The current row's address (see ``PostalAddress/line(number:repetition:streetType:street:postcode:city:)``).
         func line(_ csv: CSVReader) -> String? {
             assert(csv.isWellEncoded, "a row is read once checked well encoded")
-            guard csv.encoding == .utf8 else {
-                return PostalAddress.line(
-                    number: csv.value(number), repetition: csv.value(repetition), streetType: csv.value(streetType),
-                    street: csv.value(street), postcode: csv.value(postcode), city: csv.value(city))
+            return PostalAddress.line(Row(columns: self, csv: csv))
+        }
+
+        fileprivate subscript(part: Part) -> Int? {
+            switch part {
+            case .number: number
+            case .repetition: repetition
+            case .streetType: streetType
+            case .street: street
+            case .postcode: postcode
+            case .city: city
             }
-            guard let street, csv.value(street, is: { !$0.isEmpty }) else { return nil }
-            var text: [UInt8] = []
-            text.reserveCapacity(128)
-            func append(_ word: String) {
-                if !text.isEmpty { text.append(UInt8(ascii: " ")) }
-                text.append(contentsOf: word.utf8)
+        }
+
+        /// The parts of the current row. A UTF-8 file's fields are taken as their bytes (the row
+        /// is checked well encoded before it is read, and its fields end at ASCII separators): the
+        /// line is one string made at the end. Made of a string per field, joined, it was a
+        /// twentieth of a national BPE parse.
+        private struct Row: Parts {
+            let columns: Columns
+            let csv: CSVReader
+
+            func append(_ part: Part, to text: inout [UInt8]) -> Bool {
+                guard csv.encoding == .utf8 else {
+                    guard let value = csv.value(columns[part]) else { return false }
+                    text.append(contentsOf: value.utf8)
+                    return true
+                }
+                return csv.appendValue(columns[part], to: &text)
             }
-            if csv.appendValue(number, to: &text), let code = csv.value(repetition) {
-                append(PostalAddress.repetitionWord(code))
-            }
-            if let code = csv.value(streetType) {
-                append(
-                    PostalAddress.streetTypeWord(code) { csv.value(street, is: PostalAddress.isShouted) })
-            }
-            if !text.isEmpty { text.append(UInt8(ascii: " ")) }
-            _ = csv.appendValue(street, to: &text)
-            let streetEnd = text.count
-            text.append(contentsOf: ", ".utf8)
-            let placeStart = text.count
-            if csv.appendValue(postcode, to: &text) { text.append(UInt8(ascii: " ")) }
-            if !csv.appendValue(city, to: &text) && text.count > placeStart { text.removeLast() }
-            if text.count == placeStart { text.removeLast(text.count - streetEnd) }
-            return String(decoding: text, as: UTF8.self)
+
+            func string(_ part: Part) -> String? { csv.value(columns[part]) }
         }
     }
 
@@ -53,38 +64,70 @@ enum PostalAddress {
         number: String?, repetition: String? = nil, streetType: String? = nil, street: String?,
         postcode: String?, city: String? = nil
     ) -> String? {
-        guard let street else { return nil }
-        // Joined as they come: arrays of parts joined were a twentieth of a national BPE parse.
-        var streetPart = Joined(separator: " ")
-        streetPart.add(number.map { n in repetition.map { n + " " + repetitionWord($0) } ?? n })
-        streetPart.add(
-            streetType.map { code in
-                streetTypeWord(code) {
-                    var street = street
-                    return street.withUTF8(isShouted)
-                }
-            })
-        streetPart.add(street)
-        var place = Joined(separator: " ")
-        place.add(postcode)
-        place.add(city)
-        guard !place.text.isEmpty else { return streetPart.text }
-        return streetPart.text.isEmpty ? place.text : streetPart.text + ", " + place.text
+        line(Strings(texts: [number, repetition, streetType, street, postcode, city]))
     }
 
-    /// Parts joined by a separator, as `compactMap { $0 }.joined(separator:)` joins them.
+    /// Parts given as strings, by ``Part`` raw value.
+    private struct Strings: Parts {
+        let texts: [String?]
+
+        func append(_ part: Part, to text: inout [UInt8]) -> Bool {
+            guard let value = texts[part.rawValue] else { return false }
+            text.append(contentsOf: value.utf8)
+            return true
+        }
+
+        func string(_ part: Part) -> String? { texts[part.rawValue] }
+    }
+
+    /// The line of `parts`: « 12 bis route de Guéret, 23000 Sainte-Feyre ».
+    private static func line(_ parts: some Parts) -> String? {
+        var street: [UInt8] = []
+        guard parts.append(.street, to: &street) else { return nil }
+        var streetPart = Joined()
+        streetPart.add { text in
+            guard parts.append(.number, to: &text) else { return false }
+            if let code = parts.string(.repetition) { text.append(contentsOf: (" " + repetitionWord(code)).utf8) }
+            return true
+        }
+        if let code = parts.string(.streetType) {
+            streetPart.add(streetTypeWord(code) { street.withUnsafeBufferPointer(isShouted) }.utf8)
+        }
+        streetPart.add(street)
+        var place = Joined(after: streetPart.isEmpty ? [] : streetPart.text + ", ".utf8)
+        place.add { parts.append(.postcode, to: &$0) }
+        place.add { parts.append(.city, to: &$0) }
+        return String(decoding: place.isEmpty ? streetPart.text : place.text, as: UTF8.self)
+    }
+
+    /// Parts joined by spaces after a prefix, as `compactMap { $0 }.joined(separator: " ")` joins
+    /// them. Joined as they come: arrays of parts joined were a twentieth of a national BPE parse.
     private struct Joined {
-        let separator: String
-        private(set) var text = ""
+        private(set) var text: [UInt8]
+        private let start: Int
         private var parts = 0
 
-        init(separator: String) { self.separator = separator }
+        init(after prefix: [UInt8] = []) {
+            text = prefix
+            text.reserveCapacity(prefix.count + 96)
+            start = prefix.count
+        }
 
-        mutating func add(_ part: String?) {
-            guard let part else { return }
-            if parts > 0 { text += separator }
-            text += part
-            parts += 1
+        /// Whether nothing was written after the prefix (a part may be empty).
+        var isEmpty: Bool { text.count == start }
+
+        /// Adds the part `write` appends, if it appends one (it returns whether).
+        mutating func add(_ write: (inout [UInt8]) -> Bool) {
+            let mark = text.count
+            if parts > 0 { text.append(UInt8(ascii: " ")) }
+            if write(&text) { parts += 1 } else { text.removeSubrange(mark...) }
+        }
+
+        mutating func add(_ part: some Collection<UInt8>) {
+            add { text in
+                text.append(contentsOf: part)
+                return true
+            }
         }
     }
 
