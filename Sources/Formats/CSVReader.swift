@@ -67,7 +67,7 @@ public final class CSVReader {
         {
             chunkStart += 3
         }
-        let sample = ArraySlice(chunk[chunkStart..<chunkEnd])
+        let sample = UnsafeBufferPointer(rebasing: chunk[chunkStart..<chunkEnd])
         if encoding == nil { self.encoding = try TextEncoding.detect(sample: sample) }
         if separator == nil { self.separator = Self.sniffSeparator(sample) }
         guard try next() else { throw FormatError(.syntax, "empty file: no header line", line: 1) }
@@ -145,61 +145,59 @@ public final class CSVReader {
                 }
             }
             anything = true
-            let (start, end) = (chunkStart, chunkEnd)
-            let consumed: Int = { (buf: UnsafeBufferPointer<UInt8>) in
-                var i = start
-                while i < end {
-                    let b = buf[i]
-                    i += 1
-                    if inQuotes {
-                        if b == 0x22 {
-                            if quoteSeen {
-                                record.append(0x22)
-                                quoteSeen = false
-                            } else {
-                                quoteSeen = true
-                            }
-                            continue
-                        }
+            let (buf, end) = (UnsafeBufferPointer(chunk), chunkEnd)
+            var i = chunkStart
+            var lineEnded = false
+            scan: while i < end {
+                let b = buf[i]
+                i += 1
+                if inQuotes {
+                    if b == 0x22 {
                         if quoteSeen {
-                            inQuotes = false
+                            record.append(0x22)
                             quoteSeen = false
                         } else {
-                            if b == 0x0A { physicalLine += 1 }
-                            // Copy the run of ordinary quoted bytes in one go.
-                            var j = i
-                            while j < end, buf[j] != 0x22, buf[j] != 0x0A { j += 1 }
-                            record.append(buf, i - 1, j)
-                            i = j
-                            continue
+                            quoteSeen = true
                         }
+                        continue
                     }
-                    if b == sep {
-                        record.endField()
-                    } else if b == 0x0A {
-                        physicalLine += 1
-                        record.dropCarriageReturn()
-                        record.finish()
-                        return i - start
-                    } else if b == 0x22 && record.atFieldStart {
-                        inQuotes = true
+                    if quoteSeen {
+                        inQuotes = false
+                        quoteSeen = false
                     } else {
-                        if b == 0 { record.problem = record.problem ?? .nulByte }
-                        // Copy the run of ordinary bytes up to the next separator, line end or NUL.
+                        if b == 0x0A { physicalLine += 1 }
+                        // Copy the run of ordinary quoted bytes in one go.
                         var j = i
-                        while j < end, buf[j] != sep, buf[j] != 0x0A, buf[j] != 0 { j += 1 }
+                        while j < end, buf[j] != 0x22, buf[j] != 0x0A { j += 1 }
                         record.append(buf, i - 1, j)
                         i = j
+                        continue
                     }
                 }
-                return -(i - start)
-            }(UnsafeBufferPointer(chunk))
-            if consumed >= 0 {
-                chunkStart += consumed
+                if b == sep {
+                    record.endField()
+                } else if b == 0x0A {
+                    physicalLine += 1
+                    record.dropCarriageReturn()
+                    record.finish()
+                    lineEnded = true
+                    break scan
+                } else if b == 0x22 && record.atFieldStart {
+                    inQuotes = true
+                } else {
+                    if b == 0 { record.problem = record.problem ?? .nulByte }
+                    // Copy the run of ordinary bytes up to the next separator, line end or NUL.
+                    var j = i
+                    while j < end, buf[j] != sep, buf[j] != 0x0A, buf[j] != 0 { j += 1 }
+                    record.append(buf, i - 1, j)
+                    i = j
+                }
+            }
+            chunkStart = i
+            if lineEnded {
                 if record.problem != nil { record.clearFields() }
                 return true
             }
-            chunkStart += -consumed
         }
     }
 
@@ -248,7 +246,7 @@ public final class CSVReader {
         return TextEncoding.isASCII(bytes) || TextEncoding.isValidUTF8(bytes)
     }
 
-    private static func sniffSeparator(_ sample: ArraySlice<UInt8>) -> UInt8 {
+    private static func sniffSeparator(_ sample: some Collection<UInt8>) -> UInt8 {
         let firstLine = sample.prefix { $0 != 0x0A }
         let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "|")]
         let counts = candidates.map { c in firstLine.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
