@@ -94,20 +94,25 @@ public struct Store: Sendable {
 
     /// SQLite's settings for the whole process, applied once, before the first connection of a
     /// ``Store`` opens (``configuration`` asks for them). Where SQLite is already initialised (a
-    /// test that opened a database of its own first), they are refused and nothing changes. Its memory statistics, which no part of ruralmap reads,
-    /// take a process-wide mutex at each of its allocations: a national BPE reload took 0.03 s
-    /// less without them (2 %, four alternated pairs).
+    /// test that opened a database of its own first), they are refused and nothing changes.
+    ///
+    /// Its memory statistics are off: no part of ruralmap reads them, and they took a
+    /// process-wide mutex at each of its allocations (a national BPE reload took 0.03 s less
+    /// without them, 2 %, four alternated pairs).
     private static let processSettings: Void = { _ = ruralmap_sqlite_disable_memory_statistics() }()
 
-    /// Waits for another connection's write transaction, trying every quarter millisecond, for at
-    /// least 30 s (120,000 sleeps; more, as each sleep oversleeps a little). SQLite's own busy timeout backs off to 100 ms sleeps: against a load that
-    /// commits batch after batch with a millisecond between them (``pauseForOtherWriters()``), a
-    /// field note kept waking up inside a batch (p99 0.7 s, up to 1.6 s, during the national BPE
-    /// load).
+    /// Waits for another connection's write transaction, trying every ``writerPollMicroseconds``,
+    /// for at least 30 s (each sleep oversleeps a little). SQLite's own busy timeout backs off to
+    /// 100 ms sleeps: against a load that commits batch after batch with a short pause between
+    /// them (``pauseForOtherWriters()``), a field note kept waking up inside a batch (p99 0.7 s,
+    /// up to 1.6 s, during the national BPE load).
     static let waitForTheWriter: Database.BusyCallback = { tries in
-        usleep(250)
-        return tries < 120_000
+        usleep(writerPollMicroseconds)
+        return tries < 30_000_000 / Int(writerPollMicroseconds)
     }
+
+    /// Microseconds between two tries of a writer waiting for the lock (``waitForTheWriter``).
+    static let writerPollMicroseconds: UInt32 = 250
 
     /// Whether migrations are all applied (for readiness probes).
     public func isMigrated() throws -> Bool {
